@@ -1,0 +1,3 @@
+from deskmate.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Qt-free services: engines, tasks, tables, images, models, storage. Never imports Qt."""

@@ -1,0 +1,114 @@
+"""The one chat-client interface shared by the local engine and remote servers.
+
+A client's ``stream()`` returns a :class:`ChatStream`: iterate it for text
+deltas; when iteration ends, ``result()`` gives the whole text, the usage and
+why it stopped. ``cancel()`` may be called from any thread.
+"""
+
+from __future__ import annotations
+
+import abc
+import dataclasses
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any, Literal, Protocol
+
+Role = Literal["system", "user", "assistant"]
+Message = dict[str, str]
+Json = dict[str, Any]
+
+
+def msg(role: Role, content: str) -> Message:
+    return {"role": role, "content": content}
+
+
+@dataclasses.dataclass(frozen=True)
+class Sampling:
+    temperature: float = 0.7
+    top_p: float = 0.95
+    top_k: int = 40
+    repeat_penalty: float = 1.1
+    max_tokens: int = 512
+    seed: int | None = None
+    stop: tuple[str, ...] = ()
+
+    def replace(self, **changes: Any) -> "Sampling":
+        return dataclasses.replace(self, **changes)
+
+
+@dataclasses.dataclass(frozen=True)
+class Usage:
+    prompt_tokens: int | None
+    completion_tokens: int
+    # True when the server sent no usage and completion_tokens counts stream chunks.
+    estimated: bool = False
+    seconds: float = 0.0
+
+    @property
+    def tokens_per_second(self) -> float:
+        return self.completion_tokens / self.seconds if self.seconds > 0 else 0.0
+
+
+FinishReason = Literal["stop", "length", "cancelled"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Completion:
+    text: str
+    usage: Usage
+    finish_reason: str
+
+
+class ChatStream(abc.ABC):
+    """An answer arriving piece by piece. Iterate once."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.usage: Usage | None = None
+        self.finish_reason: str | None = None
+        self._started = time.monotonic()
+
+    @abc.abstractmethod
+    def __iter__(self) -> Iterator[str]: ...
+
+    @abc.abstractmethod
+    def cancel(self) -> None:
+        """Stop the answer. Iteration ends quietly; ``text`` keeps what arrived."""
+
+    @property
+    def cancelled(self) -> bool:
+        return self.finish_reason == "cancelled"
+
+    def result(self) -> Completion:
+        """Run the stream to its end (if not done yet) and return the whole answer."""
+        if self.finish_reason is None:
+            for _ in self:
+                pass
+        assert self.usage is not None and self.finish_reason is not None
+        return Completion(self.text, self.usage, self.finish_reason)
+
+
+class ChatClient(Protocol):
+    """What every text engine offers, local or remote."""
+
+    name: str
+
+    def stream(
+        self,
+        messages: Sequence[Message],
+        sampling: Sampling = Sampling(),
+        schema: Json | None = None,
+    ) -> ChatStream: ...
+
+    def complete(
+        self,
+        messages: Sequence[Message],
+        sampling: Sampling = Sampling(),
+        schema: Json | None = None,
+    ) -> Completion: ...
+
+    def cancel(self) -> None:
+        """Cancel every answer currently streaming from this client."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,175 @@
+"""The engine child process: load a GGUF model and serve it over HTTP.
+
+Started by :mod:`deskmate.core.engines.supervisor` as
+``python -m deskmate.core.engines.host``. It is the only place that imports
+llama_cpp, so an abort() inside llama.cpp kills this process, never the app.
+
+It talks to its parent in JSON lines on its original stdout (events: loading,
+progress, loaded, listening, error); everything else llama.cpp or Python
+prints goes to stderr, which the parent keeps as the engine log. It exits when
+its stdin closes, so it never outlives the app that started it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import sys
+import threading
+from typing import Any, TextIO
+
+from deskmate.core.engines.protocol import EXIT_MODEL_INVALID, EXIT_START_FAILED, KEY_ENV
+
+
+class Events:
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._lock = threading.Lock()
+
+    def emit(self, event: str, **fields: Any) -> None:
+        line = json.dumps({"event": event, **fields})
+        with self._lock:
+            try:
+                self._out.write(line + "\n")
+                self._out.flush()
+            except (OSError, ValueError):
+                pass
+
+
+def _take_over_stdout() -> TextIO:
+    """Keep the real stdout for events; send stray prints to stderr (the log)."""
+    events = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return events
+
+
+def _exit_with_parent() -> None:
+    def watch() -> None:
+        try:
+            while sys.stdin.buffer.read(1):
+                pass
+        except (OSError, ValueError):
+            pass
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _install_progress(events: Events) -> None:
+    """llama_cpp.Llama exposes no load-progress hook; give its default params one."""
+    import llama_cpp.llama_cpp as C
+
+    last = [-1]
+
+    @C.llama_progress_callback
+    def on_progress(progress: float, _user_data: Any) -> bool:
+        pct = int(progress * 100)
+        if pct != last[0]:
+            last[0] = pct
+            events.emit("progress", value=round(progress, 3))
+        return True
+
+    original = C.llama_model_default_params
+
+    def with_progress() -> Any:
+        params = original()
+        params.progress_callback = on_progress
+        return params
+
+    C.llama_model_default_params = with_progress
+    C._deskmate_progress_ref = on_progress  # keep the ctypes callback alive
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="deskmate-engine-host")
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--alias", default="local")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--n-ctx", type=int, default=4096)
+    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--no-warmup", action="store_true")
+    args = parser.parse_args(argv)
+
+    events = Events(_take_over_stdout())
+    _exit_with_parent()
+    events.emit("starting", pid=os.getpid())
+
+    from deskmate.core.engines.errors import EngineError
+    from deskmate.core.engines.gguf_check import check_gguf
+
+    try:
+        check_gguf(args.model)
+    except EngineError as e:
+        events.emit("error", kind="model_invalid", message=str(e))
+        return EXIT_MODEL_INVALID
+
+    events.emit("loading")
+    try:
+        import uvicorn
+        from llama_cpp.server.app import create_app
+        from llama_cpp.server.settings import ModelSettings, ServerSettings
+    except ImportError as e:
+        events.emit("error", kind="start_failed", message=f"The engine is not installed correctly: {e}.")
+        return EXIT_START_FAILED
+    _install_progress(events)
+
+    threads = args.threads if args.threads > 0 else max(1, os.cpu_count() or 1)
+    server = ServerSettings(
+        host=args.host,
+        port=args.port,
+        api_key=os.environ.get(KEY_ENV) or None,
+        # Queue a second request instead of silently cutting the first one short.
+        interrupt_requests=False,
+    )
+    model = ModelSettings(
+        model=args.model,
+        model_alias=args.alias,
+        n_ctx=args.n_ctx,
+        n_threads=threads,
+        n_threads_batch=threads,
+        verbose=True,
+    )
+    try:
+        app = create_app(server_settings=server, model_settings=[model])
+    except Exception as e:  # llama_cpp raises ValueError for most bad files
+        events.emit(
+            "error",
+            kind="model_invalid",
+            message=f"llama.cpp could not load {os.path.basename(args.model)}: {e}. "
+            "The file may be damaged or made for a newer llama.cpp.",
+        )
+        return EXIT_MODEL_INVALID
+
+    if not args.no_warmup:
+        # A model with a broken tokenizer loads fine and then aborts the process on
+        # its first completion: find out now, while the supervisor knows it is a load.
+        events.emit("warmup")
+        from llama_cpp.server import app as server_app
+
+        llama = server_app._llama_proxy(args.alias)  # type: ignore[misc]
+        llama.create_completion("Hello", max_tokens=1, temperature=0.0)
+        llama.reset()
+
+    events.emit("loaded")
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((args.host, args.port))
+    except OSError as e:
+        events.emit("error", kind="start_failed", message=f"Cannot listen on {args.host}:{args.port}: {e.strerror}.")
+        return EXIT_START_FAILED
+    sock.listen(64)
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_keep_alive=30)
+    userver = uvicorn.Server(config)
+    events.emit("listening", host=args.host, port=port)
+    userver.run(sockets=[sock])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

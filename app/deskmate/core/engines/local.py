@@ -1,0 +1,123 @@
+"""The local engine as a ChatClient: a supervised child process behind the OpenAI client."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+
+from .base import ChatStream, Completion, Json, Message, Sampling
+from .errors import ConnectionFailedError, EngineStoppedError, ProtocolError, StreamTimeoutError
+from .openai_client import HttpChatStream, OpenAIClient, build_body
+from .supervisor import EngineConfig, Listener, Supervisor, describe_exit
+
+
+class LocalChatStream(ChatStream):
+    def __init__(self, engine: "LocalEngine", messages: Sequence[Message], sampling: Sampling, schema: Json | None) -> None:
+        super().__init__()
+        self._engine = engine
+        self._messages = list(messages)
+        self._sampling = sampling
+        self._schema = schema
+        self._cancel = threading.Event()
+        self._inner: HttpChatStream | None = None
+        self._lock = threading.Lock()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        with self._lock:
+            inner = self._inner
+        if inner is not None:
+            inner.cancel()
+
+    def __iter__(self) -> Iterator[str]:
+        sup = self._engine.supervisor
+        try:
+            endpoint = sup.wait_ready(cancel=self._cancel)
+        except Exception:
+            if self._cancel.is_set():
+                self._done_cancelled()
+                return
+            raise
+        inner = HttpChatStream(endpoint, build_body(endpoint, self._messages, self._sampling, self._schema))
+        with self._lock:
+            self._inner = inner
+        if self._cancel.is_set():
+            inner.cancel()
+        pid = sup.pid
+        deltas = iter(inner)
+        try:
+            for delta in deltas:
+                self.text = inner.text
+                yield delta
+        except (ProtocolError, ConnectionFailedError, StreamTimeoutError) as e:
+            self.text = inner.text
+            code = sup.process_exit(wait=2.0) if sup.pid == pid else None
+            if sup.pid != pid or code is not None:
+                how = describe_exit(code) if code is not None else "it was restarted"
+                raise EngineStoppedError(
+                    f"The local engine stopped while answering ({how}). The text so far is kept; "
+                    "the engine is restarting, so you can try again in a moment.",
+                    partial=self.text,
+                ) from None
+            e.partial = self.text
+            raise
+        finally:
+            deltas.close()  # a consumer that stops reading closes the connection now
+            self.text = inner.text
+            self.usage = inner.usage
+            self.finish_reason = inner.finish_reason
+            if self.finish_reason == "cancelled":
+                sup.watch_cancel()
+
+    def _done_cancelled(self) -> None:
+        from .base import Usage
+
+        self.usage = Usage(None, 0, True, 0.0)
+        self.finish_reason = "cancelled"
+
+
+class LocalEngine:
+    """ChatClient for a GGUF model served by a supervised child process."""
+
+    def __init__(self, config: EngineConfig, listener: Listener | None = None, auto_restart: bool = True) -> None:
+        self.name = "local"
+        self.config = config
+        self.supervisor = Supervisor(config, listener, auto_restart=auto_restart)
+        self._active: set[LocalChatStream] = set()
+        self._active_lock = threading.Lock()
+
+    def start(self) -> None:
+        self.supervisor.start()
+
+    def wait_ready(self, timeout: float | None = None) -> None:
+        self.supervisor.wait_ready(timeout)
+
+    def stream(self, messages: Sequence[Message], sampling: Sampling = Sampling(), schema: Json | None = None) -> LocalChatStream:
+        s = LocalChatStream(self, messages, sampling, schema)
+        with self._active_lock:
+            self._active = {a for a in self._active if a.finish_reason is None}
+            self._active.add(s)
+        return s
+
+    def complete(self, messages: Sequence[Message], sampling: Sampling = Sampling(), schema: Json | None = None) -> Completion:
+        return self.stream(messages, sampling, schema).result()
+
+    def cancel(self) -> None:
+        with self._active_lock:
+            active = list(self._active)
+        for s in active:
+            s.cancel()
+
+    def http_client(self) -> OpenAIClient:
+        """A raw client on the running engine (for `deskmate serve` and diagnostics)."""
+        return self.supervisor.client()
+
+    def close(self) -> None:
+        self.cancel()
+        self.supervisor.stop()
+
+    def __enter__(self) -> "LocalEngine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

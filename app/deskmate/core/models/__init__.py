@@ -1,0 +1,1 @@
+"""Model files: the embedded default, and (later) the catalog and downloads."""

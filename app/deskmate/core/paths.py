@@ -1,0 +1,40 @@
+"""Where Deskmate keeps its files. DESKMATE_HOME puts everything under one folder (tests, portable use)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP = "Deskmate"
+
+
+def _home() -> Path | None:
+    value = os.environ.get("DESKMATE_HOME")
+    return Path(value).expanduser() if value else None
+
+
+def config_dir() -> Path:
+    home = _home()
+    return home / "config" if home else Path(platformdirs.user_config_dir(APP, appauthor=False))
+
+
+def data_dir() -> Path:
+    home = _home()
+    return home / "data" if home else Path(platformdirs.user_data_dir(APP, appauthor=False))
+
+
+def log_dir() -> Path:
+    home = _home()
+    return home / "logs" if home else Path(platformdirs.user_log_dir(APP, appauthor=False))
+
+
+def runtime_dir() -> Path:
+    home = _home()
+    if home:
+        return home / "run"
+    try:
+        return Path(platformdirs.user_runtime_dir(APP, appauthor=False))
+    except Exception:  # some platforms have no runtime dir
+        return data_dir() / "run"

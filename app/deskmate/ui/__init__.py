@@ -1,0 +1,1 @@
+"""PySide6 views. They wire signals to core services and never import llama_cpp or torch."""
