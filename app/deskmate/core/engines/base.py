@@ -43,9 +43,16 @@ class Usage:
     # True when the server sent no usage and completion_tokens counts stream chunks.
     estimated: bool = False
     seconds: float = 0.0
+    # Time to the first token: prompt processing (and engine start) dominate it.
+    first_token_seconds: float | None = None
 
     @property
     def tokens_per_second(self) -> float:
+        """Decode speed: tokens after the first over the time after the first."""
+        if self.first_token_seconds is not None and self.completion_tokens > 1:
+            span = self.seconds - self.first_token_seconds
+            if span > 0:
+                return (self.completion_tokens - 1) / span
         return self.completion_tokens / self.seconds if self.seconds > 0 else 0.0
 
 

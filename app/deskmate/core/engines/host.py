@@ -150,9 +150,19 @@ def main(argv: list[str] | None = None) -> int:
         events.emit("warmup")
         from llama_cpp.server import app as server_app
 
-        llama = server_app._llama_proxy(args.alias)  # type: ignore[misc]
-        llama.create_completion("Hello", max_tokens=1, temperature=0.0)
-        llama.reset()
+        try:
+            llama = server_app._llama_proxy(args.alias)  # type: ignore[misc]
+            llama.create_completion("Hello", max_tokens=1, temperature=0.0)
+            llama.reset()
+        except Exception as e:
+            events.emit(
+                "error",
+                kind="model_invalid",
+                message=f"{os.path.basename(args.model)} loaded but failed its first test "
+                f"({type(e).__name__}: {e or 'no detail'}). The file is damaged or not supported; "
+                "choose another model.",
+            )
+            return EXIT_MODEL_INVALID
 
     events.emit("loaded")
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -11,6 +11,10 @@ from .openai_client import HttpChatStream, OpenAIClient, build_body
 from .supervisor import EngineConfig, Listener, Supervisor, describe_exit
 
 
+class _RetryOnFreshEngine(Exception):
+    pass
+
+
 class LocalChatStream(ChatStream):
     def __init__(self, engine: "LocalEngine", messages: Sequence[Message], sampling: Sampling, schema: Json | None) -> None:
         super().__init__()
@@ -30,6 +34,16 @@ class LocalChatStream(ChatStream):
             inner.cancel()
 
     def __iter__(self) -> Iterator[str]:
+        # A request that reaches a process which died a moment ago (before the
+        # supervisor noticed) has lost nothing yet: wait for the restart and retry once.
+        for attempt in (1, 2):
+            try:
+                yield from self._attempt(retry_allowed=attempt == 1)
+                return
+            except _RetryOnFreshEngine:
+                continue
+
+    def _attempt(self, retry_allowed: bool) -> Iterator[str]:
         sup = self._engine.supervisor
         try:
             endpoint = sup.wait_ready(cancel=self._cancel)
@@ -53,6 +67,8 @@ class LocalChatStream(ChatStream):
             self.text = inner.text
             code = sup.process_exit(wait=2.0) if sup.pid == pid else None
             if sup.pid != pid or code is not None:
+                if not self.text and retry_allowed:
+                    raise _RetryOnFreshEngine from None
                 how = describe_exit(code) if code is not None else "it was restarted"
                 raise EngineStoppedError(
                     f"The local engine stopped while answering ({how}). The text so far is kept; "

@@ -209,6 +209,7 @@ class HttpChatStream(ChatStream):
         self._lock = threading.Lock()
         self._on_close = on_close
         self._iterated = False
+        self._first_token: float | None = None
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -218,10 +219,11 @@ class HttpChatStream(ChatStream):
 
     def _finish(self, reason: str, usage: Json | None, chunks: int) -> None:
         seconds = time.monotonic() - self._started
+        first = self._first_token - self._started if self._first_token is not None else None
         if usage and "completion_tokens" in usage:
-            self.usage = Usage(usage.get("prompt_tokens"), int(usage["completion_tokens"]), False, seconds)
+            self.usage = Usage(usage.get("prompt_tokens"), int(usage["completion_tokens"]), False, seconds, first)
         else:
-            self.usage = Usage(None, chunks, True, seconds)
+            self.usage = Usage(None, chunks, True, seconds, first)
         self.finish_reason = reason
 
     def __iter__(self) -> Iterator[str]:
@@ -306,6 +308,8 @@ class HttpChatStream(ChatStream):
                     if choice.get("finish_reason"):
                         finish = choice["finish_reason"]
                     if delta:
+                        if self._first_token is None:
+                            self._first_token = time.monotonic()
                         chunks += 1
                         self.text += delta
                         yield delta

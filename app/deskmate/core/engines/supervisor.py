@@ -94,6 +94,7 @@ class Supervisor:
         self.auto_restart = auto_restart
         self._listeners: list[Listener] = [listener] if listener else []
         self._lock = threading.RLock()
+        self._start_lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._proc: subprocess.Popen[bytes] | None = None
         self._status = EngineStatus(Phase.STOPPED, model=str(config.model))
@@ -140,9 +141,16 @@ class Supervisor:
 
     # --- lifecycle ---------------------------------------------------------
     def start(self) -> None:
-        """Start the engine if it is not running. Returns at once."""
+        """Start the engine if it is not running. Returns at once (the model loads in the child)."""
+        # One start at a time: the crash handler and a waiting request may both ask.
+        with self._start_lock:
+            self._start_locked()
+
+    def _start_locked(self) -> None:
         with self._lock:
             if self._proc is not None and self._proc.poll() is None:
+                return
+            if self._status.phase in (Phase.STARTING, Phase.LOADING, Phase.RESTARTING) and self._proc is not None:
                 return
             restarting = self._status.phase in (Phase.CRASHED, Phase.RESTARTING)
             self._stopping = False
@@ -217,6 +225,11 @@ class Supervisor:
             try:
                 ev = json.loads(raw)
             except ValueError:
+                continue
+            with self._lock:
+                stale = generation != self._generation
+            if stale:  # a process we already replaced must not steer the state
+                proc.kill()
                 continue
             kind = ev.get("event")
             if kind == "loading":
@@ -320,7 +333,9 @@ class Supervisor:
             while True:
                 phase = self._status.phase
                 if phase is Phase.READY and self._status.port:
-                    return self.endpoint()
+                    # READY but dead: the exit is not processed yet; wait for the restart.
+                    if self._proc is not None and self._proc.poll() is None:
+                        return self.endpoint()
                 if phase is Phase.FAILED:
                     assert self._error is not None
                     raise type(self._error)(str(self._error))

@@ -1,0 +1,101 @@
+"""The JSON Schema that constrains table generation.
+
+Every array has ``maxItems`` and every string ``maxLength``. Without them the
+grammar lets a small model keep adding rows or one endless cell until it runs
+out of tokens, and the cut-off JSON then has to be repaired. Cells are strings
+only: numbers keep the formatting the model chose ("3.50", "$1,200") and the
+grammar stays small, which keeps constrained decoding close to free speed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MAX_ROWS_LIMIT = 100
+MAX_COLS_LIMIT = 20
+# Enough for a phrase per cell and a short header; longer text belongs in
+# prose. Tight limits also stop a small model from spending its whole token
+# budget on one long header (Chinese costs several tokens per character).
+CELL_CHARS = 48
+NAME_CHARS = 24
+TITLE_CHARS = 60
+
+
+def _bounded_string(max_chars: int, min_chars: int = 0) -> dict[str, Any]:
+    s: dict[str, Any] = {"type": "string", "maxLength": max_chars}
+    if min_chars:
+        s["minLength"] = min_chars
+    return s
+
+
+def table_schema(
+    max_rows: int = 20,
+    max_cols: int = 8,
+    *,
+    cell_chars: int = CELL_CHARS,
+    name_chars: int = NAME_CHARS,
+    title_chars: int = TITLE_CHARS,
+) -> dict[str, Any]:
+    """{"title": str, "columns": [str], "rows": [[str]]}, at least one column and one row, all bounded."""
+    check_bounds(max_rows, max_cols)
+    for label, n in (("cell_chars", cell_chars), ("name_chars", name_chars), ("title_chars", title_chars)):
+        if not isinstance(n, int) or n < 1:
+            raise ValueError(f"{label} must be a whole number of at least 1 (got {n!r}).")
+    return {
+        "type": "object",
+        "properties": {
+            "title": _bounded_string(title_chars),
+            "columns": {
+                "type": "array",
+                "items": _bounded_string(name_chars, 1),
+                "minItems": 1,
+                "maxItems": max_cols,
+            },
+            "rows": {
+                "type": "array",
+                "items": {
+                    "type": "array",
+                    "items": _bounded_string(cell_chars),
+                    "minItems": 1,
+                    "maxItems": max_cols,
+                },
+                "minItems": 1,
+                "maxItems": max_rows,
+            },
+        },
+        "required": ["title", "columns", "rows"],
+        "additionalProperties": False,
+    }
+
+
+def check_bounds(max_rows: int, max_cols: int) -> None:
+    for label, n, limit in (("max_rows", max_rows, MAX_ROWS_LIMIT), ("max_cols", max_cols, MAX_COLS_LIMIT)):
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= limit:
+            raise ValueError(f"{label} must be a whole number from 1 to {limit} (got {n!r}).")
+
+
+def unbounded_parts(schema: Any, path: str = "$") -> list[str]:
+    """Paths of arrays without maxItems and strings without maxLength (or a pattern/enum that bounds them).
+
+    Use it to check any schema handed to a small model; an empty list means bounded.
+    """
+    found: list[str] = []
+    if isinstance(schema, dict):
+        kind = schema.get("type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        fixed = "enum" in schema or "const" in schema
+        if "array" in kinds and "maxItems" not in schema and not isinstance(schema.get("items"), list):
+            found.append(path)
+        if "string" in kinds and "maxLength" not in schema and not fixed:
+            found.append(path)
+        if "object" in kinds and schema.get("additionalProperties", True) is not False:
+            found.append(path + " (open object)")
+        for key, sub in schema.items():
+            if key in ("properties", "$defs", "definitions") and isinstance(sub, dict):
+                for name, child in sub.items():
+                    found += unbounded_parts(child, f"{path}.{name}")
+            elif key in ("items", "anyOf", "oneOf", "allOf", "prefixItems"):
+                children = sub if isinstance(sub, list) else [sub]
+                for i, child in enumerate(children):
+                    found += unbounded_parts(child, f"{path}[{i}]" if isinstance(sub, list) else f"{path}[]")
+    return found

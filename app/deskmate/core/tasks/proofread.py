@@ -1,0 +1,389 @@
+"""Proofreading: the model corrects, we work out the changes.
+
+The model only returns corrected text. The list of changes comes from a diff
+of word tokens (CJK text per character), so every change has exact positions
+in the original and ``apply`` can accept or reject each one. Small models
+sometimes leave sentences out; a sentence of the original with no counterpart
+in the corrected text is put back from the original and reported, never lost.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+import re
+from collections.abc import Iterable, Sequence
+
+from deskmate.core.engines.base import ChatClient, Sampling, msg
+
+from .translate import split_paragraphs
+
+DEFAULT_SAMPLING = Sampling(temperature=0.1, top_p=0.9, top_k=40, repeat_penalty=1.0)
+
+# How many changes one reasons call explains; the rest keep an empty reason.
+MAX_EXPLAINED = 12
+REASON_CHARS = 60
+
+# A sentence is "kept" when at least this share of its words appears in its counterpart.
+KEPT_SHARE = 0.5
+
+SYSTEM = (
+    "You are a careful proofreader. Correct the spelling, grammar and punctuation of the user's text. "
+    "Keep its meaning, its language, its wording where it is correct, and every sentence. "
+    "Do not add anything. Reply with the corrected text only."
+)
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:['’][^\W{_CJK}]+)*|\s+|.", re.S)
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|[。！？]+[”’」』）]*|\n")
+
+
+# ------------------------------------------------------------------ data
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    id: int
+    start: int  # position in the original; start == end for an insertion
+    end: int
+    original: str
+    replacement: str
+    reason: str = ""
+
+    @property
+    def kind(self) -> str:
+        if not self.original:
+            return "insert"
+        return "delete" if not self.replacement else "replace"
+
+
+@dataclasses.dataclass(frozen=True)
+class RestoredSentence:
+    start: int  # position in the original
+    end: int
+    text: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ProofreadResult:
+    original: str
+    corrected: str  # all changes accepted (restored sentences included)
+    changes: tuple[Change, ...]
+    restored: tuple[RestoredSentence, ...]  # sentences the model dropped and we put back
+
+    def apply(self, accepted_ids: Iterable[int]) -> str:
+        return apply(self.original, self.changes, accepted_ids)
+
+    def unified_diff(self, accepted_ids: Iterable[int] | None = None) -> str:
+        final = self.corrected if accepted_ids is None else self.apply(accepted_ids)
+        return unified_diff(self.original, final)
+
+
+# ------------------------------------------------------------------ tokens and changes
+
+
+def tokenize(text: str) -> list[str]:
+    """Words, single CJK characters, whitespace runs and single marks; they join back to ``text``."""
+    return _TOKEN.findall(text)
+
+
+def _offsets(tokens: Sequence[str]) -> list[int]:
+    out = [0]
+    for t in tokens:
+        out.append(out[-1] + len(t))
+    return out
+
+
+def diff_changes(original: str, corrected: str) -> list[Change]:
+    """Token-level changes that turn ``original`` into ``corrected``, with reasons left empty."""
+    a, b = tokenize(original), tokenize(corrected)
+    pos_a, pos_b = _offsets(a), _offsets(b)
+    changes: list[Change] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        changes.append(
+            Change(
+                len(changes) + 1,
+                pos_a[i1],
+                pos_a[i2],
+                original[pos_a[i1] : pos_a[i2]],
+                corrected[pos_b[j1] : pos_b[j2]],
+            )
+        )
+    return changes
+
+
+def apply(original: str, changes: Sequence[Change], accepted_ids: Iterable[int]) -> str:
+    """The final text: ``original`` with the accepted changes made and the others left out."""
+    accepted = set(accepted_ids)
+    known = {c.id for c in changes}
+    unknown = accepted - known
+    if unknown:
+        raise ValueError(f"No change with id {', '.join(map(str, sorted(unknown)))}; the ids are 1 to {len(changes)}.")
+    out: list[str] = []
+    pos = 0
+    for c in sorted(changes, key=lambda c: (c.start, c.end)):
+        if c.start < pos or original[c.start : c.end] != c.original:
+            raise ValueError(f"Change {c.id} does not match the original text (it overlaps another or the text was edited).")
+        if c.id in accepted:
+            out.append(original[pos : c.start])
+            out.append(c.replacement)
+            pos = c.end
+    out.append(original[pos:])
+    return "".join(out)
+
+
+def unified_diff(original: str, corrected: str, fromfile: str = "original", tofile: str = "corrected") -> str:
+    """A line diff for the terminal (``deskmate proofread --diff``)."""
+    def lines(text: str) -> list[str]:
+        return [line if line.endswith("\n") else line + "\n" for line in text.splitlines(keepends=True)]
+
+    return "".join(difflib.unified_diff(lines(original), lines(corrected), fromfile, tofile))
+
+
+def render_inline(original: str, changes: Sequence[Change], accepted_ids: Iterable[int] | None = None) -> str:
+    """The original with each change marked ``[-old-]{+new+}`` (like ``git diff --word-diff``)."""
+    accepted = None if accepted_ids is None else set(accepted_ids)
+    out: list[str] = []
+    pos = 0
+    for c in sorted(changes, key=lambda c: c.start):
+        if accepted is not None and c.id not in accepted:
+            continue
+        out.append(original[pos : c.start])
+        out.append((f"[-{c.original}-]" if c.original else "") + (f"{{+{c.replacement}+}}" if c.replacement else ""))
+        pos = c.end
+    out.append(original[pos:])
+    return "".join(out)
+
+
+# ------------------------------------------------------------------ dropped sentences
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, without the space around it."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        _add_span(text, start, m.end(), spans)
+        start = m.end()
+    _add_span(text, start, len(text), spans)
+    return spans
+
+
+def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    chunk = text[start:end]
+    if chunk.strip():
+        left = len(chunk) - len(chunk.lstrip())
+        spans.append((start + left, start + len(chunk.rstrip())))
+
+
+def _words(tokens: Iterable[str]) -> list[str]:
+    return [t.casefold() for t in tokens if t[0].isalnum() or t[0] == "_"]
+
+
+def _kept_share(words: Sequence[str], counterpart: Sequence[str]) -> float:
+    """Share of ``words`` found in ``counterpart``, allowing for corrected spellings."""
+    if not words:
+        return 1.0
+    pool = set(counterpart)
+    found = 0
+    for w in words:
+        if w in pool or (len(w) >= 4 and any(difflib.SequenceMatcher(None, w, c).ratio() >= 0.75 for c in pool)):
+            found += 1
+    return found / len(words)
+
+
+def restore_dropped(original: str, corrected: str) -> tuple[str, list[RestoredSentence]]:
+    """Put back sentences of ``original`` that have no counterpart in ``corrected``.
+
+    Returns the repaired corrected text and the sentences restored (positions in the original)."""
+    a, b = tokenize(original), tokenize(corrected)
+    pos_a, pos_b = _offsets(a), _offsets(b)
+    # Tokens that are unchanged tie the two texts together: a_index -> b_index.
+    anchors: dict[int, int] = {}
+    for i, j, n in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+        for k in range(n):
+            anchors[i + k] = j + k
+    anchored = sorted(anchors)
+
+    def token_range(start: int, end: int) -> tuple[int, int]:
+        first = next(i for i in range(len(a)) if pos_a[i + 1] > start)
+        last = next(i for i in range(first, len(a)) if pos_a[i + 1] >= end)
+        return first, last + 1
+
+    dropped: list[tuple[int, int, int, int]] = []  # sentence span, its token range
+    for start, end in sentence_spans(original):
+        ta, tb = token_range(start, end)
+        before = [i for i in anchored if i < ta]
+        after = [i for i in anchored if i >= tb]
+        jb = anchors[before[-1]] + 1 if before else 0
+        je = anchors[after[0]] if after else len(b)
+        if _kept_share(_words(a[ta:tb]), _words(b[jb:je])) < KEPT_SHARE:
+            dropped.append((start, end, ta, tb))
+    if not dropped:
+        return corrected, []
+
+    # Consecutive dropped sentences go back as one run, after the last anchor before the run.
+    runs: list[list[tuple[int, int, int, int]]] = []
+    for d in dropped:
+        if runs and not any(runs[-1][-1][3] <= i < d[2] for i in anchored):
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    # Each run goes back at the first sentence boundary of the corrected text at or after
+    # where it used to be: tokens the run shares by chance (a final ".") must not split a sentence.
+    boundaries = sorted({0, *(x for span in sentence_spans(corrected) for x in span)})
+    insertions: list[tuple[int, int, str]] = []
+    for n, run in enumerate(runs):
+        before = [i for i in anchored if i < run[0][2]]
+        near = pos_b[anchors[before[-1]] + 1] if before else 0
+        at = next((x for x in boundaries if x >= near), len(corrected))
+        start, end = run[0][0], run[-1][1]
+        piece = original[start:end]
+        if at > 0 and not corrected[at - 1].isspace():
+            piece = _gap_before(original, start) + piece
+        elif at < len(corrected) and not corrected[at].isspace():
+            piece += _gap_after(original, end)
+        insertions.append((at, n, piece))
+    repaired = corrected
+    for at, _, piece in sorted(insertions, reverse=True):
+        repaired = repaired[:at] + piece + repaired[at:]
+    return repaired, [RestoredSentence(s, e, original[s:e]) for s, e, _, _ in dropped]
+
+
+def _gap_before(text: str, start: int) -> str:
+    i = start
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return text[i:start] if i < start else _default_gap(text)
+
+
+def _gap_after(text: str, end: int) -> str:
+    i = end
+    while i < len(text) and text[i].isspace():
+        i += 1
+    return text[end:i] if i > end else _default_gap(text)
+
+
+def _default_gap(text: str) -> str:
+    # CJK sentences follow each other with no space between them.
+    return "" if re.search(rf"[{_CJK}]", text) else " "
+
+
+# ------------------------------------------------------------------ the model
+
+
+def _budget(text: str) -> int:
+    cjk = sum(1 for ch in text if re.match(rf"[{_CJK}]", ch))
+    return min(2048, 32 + int((len(text) - cjk) * 0.5 + cjk * 2))
+
+
+def _clean_answer(answer: str) -> str:
+    """The corrected paragraph from the model's reply: no label line, no notes after a blank line."""
+    text = answer.replace("\r\n", "\n").strip()
+    first, _, rest = text.partition("\n")
+    if rest and first.rstrip().endswith(":") and len(first) < 60:  # "Here is the corrected text:"
+        text = rest.strip()
+    return re.split(r"\n\s*\n", text, maxsplit=1)[0].strip()
+
+
+def correct_paragraph(client: ChatClient, text: str, sampling: Sampling | None = None) -> str:
+    sampling = (sampling or DEFAULT_SAMPLING).replace(max_tokens=_budget(text))
+    answer = client.complete([msg("system", SYSTEM), msg("user", text)], sampling).text
+    return _clean_answer(answer)
+
+
+def proofread(
+    client: ChatClient,
+    text: str,
+    *,
+    explain: bool = True,
+    sampling: Sampling | None = None,
+) -> ProofreadResult:
+    """Correct ``text`` paragraph by paragraph; code and paragraphs without letters are left alone."""
+    doc = split_paragraphs(text)
+    corrected: list[str] = []
+    restored: list[RestoredSentence] = []
+    offset = 0
+    for para in doc.paragraphs:
+        offset += len(para.lead)
+        if para.kind == "prose":
+            # Dropped sentences are restored inside their own paragraph, so a put-back
+            # sentence can never land across a paragraph break.
+            fixed, back = restore_dropped(para.text, correct_paragraph(client, para.text, sampling))
+            restored += [RestoredSentence(r.start + offset, r.end + offset, r.text) for r in back]
+            corrected.append(fixed)
+        else:
+            corrected.append(para.text)
+        offset += len(para.text)
+    return _result(text, doc.join(corrected), restored, client if explain else None)
+
+
+def build_result(original: str, corrected: str, explainer: ChatClient | None = None) -> ProofreadResult:
+    """The result for a corrected text from anywhere: restore dropped sentences, list the changes,
+    and (given a client) ask for their reasons. For one paragraph, or texts whose paragraphs line up."""
+    repaired, restored = restore_dropped(original, corrected)
+    return _result(original, repaired, restored, explainer)
+
+
+def _result(
+    original: str, corrected: str, restored: Sequence[RestoredSentence], explainer: ChatClient | None
+) -> ProofreadResult:
+    changes = [dataclasses.replace(c, reason=_plain_reason(c)) for c in diff_changes(original, corrected)]
+    if explainer is not None:
+        changes = explain_changes(explainer, original, changes)
+    return ProofreadResult(original, corrected, tuple(changes), tuple(restored))
+
+
+def _plain_reason(c: Change) -> str:
+    """Reasons we can tell without the model."""
+    if not c.original.strip() and not c.replacement.strip():
+        return "spacing"
+    if c.original.strip().casefold() == c.replacement.strip().casefold():
+        return "capitalisation" if c.original.strip() != c.replacement.strip() else "spacing"
+    if not any(ch.isalnum() for ch in c.original + c.replacement):
+        return "punctuation"
+    return ""
+
+
+def explain_changes(client: ChatClient, original: str, changes: Sequence[Change]) -> list[Change]:
+    """Ask the model once, with a bounded JSON schema, for a short reason per word change."""
+    todo = [c for c in changes if not c.reason][:MAX_EXPLAINED]
+    if not todo:
+        return list(changes)
+    lines = []
+    for n, c in enumerate(todo, 1):
+        around = original[max(0, c.start - 30) : c.end + 30].replace("\n", " ")
+        lines.append(f'{n}. "{c.original}" → "{c.replacement}" (in: "…{around}…")')
+    schema = {
+        "type": "object",
+        "properties": {
+            "reasons": {
+                "type": "array",
+                "items": {"type": "string", "maxLength": REASON_CHARS},
+                "minItems": len(todo),
+                "maxItems": len(todo),
+            }
+        },
+        "required": ["reasons"],
+        "additionalProperties": False,
+    }
+    messages = [
+        msg("system", "You explain proofreading corrections. For each numbered change, give its reason "
+            "in a few words (for example: spelling)."),
+        msg("user", "\n".join(lines)),
+    ]
+    completion = client.complete(messages, DEFAULT_SAMPLING.replace(max_tokens=40 + 25 * len(todo)), schema=schema)
+    try:
+        reasons = json.loads(completion.text, strict=False).get("reasons", [])
+    except (ValueError, AttributeError):
+        reasons = []  # a cut-off answer: the changes stay valid, only unexplained
+    by_id = {}
+    for c, r in zip(todo, reasons):
+        r = " ".join(str(r).split()).strip(" .;,-")
+        # A "reason" that only repeats the words changed explains nothing.
+        if any(ch.isalpha() for ch in r) and r.casefold() not in (c.original.strip().casefold(), c.replacement.strip().casefold()):
+            by_id[c.id] = r[:REASON_CHARS]
+    return [dataclasses.replace(c, reason=by_id.get(c.id, c.reason)) for c in changes]
