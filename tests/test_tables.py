@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import html.parser
 import io
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -388,6 +389,11 @@ def test_markdown_export_parses_back_to_the_same_table(tmp_path: Path) -> None:
     assert back.header == t.header and back.rows == t.rows
 
 
+def test_markdown_keeps_backslashes_and_empty_cells() -> None:
+    t = Table.from_values(["path", "note"], [["C:\\temp\\", ""], ["a\\|b", "x"]])
+    assert parse_table(to_markdown(t)).rows == t.rows
+
+
 def test_html_export_reads_back_with_html_parser(tmp_path: Path) -> None:
     t = sample()
     t = set_cell(t, 0, "Notes", "<b>bold?</b> & more")
@@ -493,3 +499,40 @@ def test_office_files_open_in_libreoffice(tmp_path: Path) -> None:
     text = (tmp_path / "lo" / "t.txt").read_text(encoding="utf-8-sig")
     for cell in ["Fruit stock", *t.header, "梨子", "$1,200.50", "Pipe | fruit"]:
         assert cell in text
+
+
+# --- turning a model's answer into a bounded table (no model needed) -------
+
+
+def test_answer_is_held_to_the_bounds_and_empty_rows_are_dropped() -> None:
+    from deskmate.core.tables import table_from_answer
+
+    answer = json.dumps({"title": "t", "columns": ["a", "b", "c"], "rows": [["1", "2", "3"], ["", "", "x"], ["", ""], ["4"], ["5"]]})
+    t = table_from_answer(answer, max_rows=2, max_cols=2)
+    assert t.header == ["a", "b"]
+    assert t.rows == [["1", "2"], ["4", ""]]  # ["", "", "x"] is empty once clipped to two columns
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [("I cannot make tables.", "did not produce a table"), ('{"columns": ["a"], "rows": [[""]]}', "no rows")],
+)
+def test_unusable_answers_raise_a_generation_error_keeping_the_answer(answer: str, message: str) -> None:
+    from deskmate.core.tables import TableGenerationError, table_from_answer
+
+    with pytest.raises(TableGenerationError, match=message) as err:
+        table_from_answer(answer)
+    assert err.value.answer == answer
+
+
+def test_empty_requests_are_refused_before_asking_a_model() -> None:
+    from deskmate.core.tables.generate import describe_messages, extract_messages, table_messages
+
+    with pytest.raises(ValueError, match="Say what the table should contain"):
+        table_messages("   ")
+    with pytest.raises(ValueError, match="no text to extract"):
+        extract_messages("")
+    with pytest.raises(ValueError, match="must be a whole number from 1 to"):
+        table_messages("fruits", max_rows=0)
+    with pytest.raises(ValueError, match="nothing to describe"):
+        describe_messages(Table([], []))

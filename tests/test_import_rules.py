@@ -1,0 +1,72 @@
+"""Layer rules: the core never imports Qt; the GUI never loads llama_cpp or torch."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_import_linter_contracts_hold():
+    exe = Path(sys.executable).with_name("lint-imports")
+    proc = subprocess.run([str(exe)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "2 kept, 0 broken" in proc.stdout
+
+
+def test_every_core_module_imports_without_qt():
+    """Import all of deskmate.core in a fresh interpreter and look at what got loaded."""
+    code = textwrap.dedent(
+        """
+        import importlib, pkgutil, sys
+        import deskmate.core
+        for m in pkgutil.walk_packages(deskmate.core.__path__, "deskmate.core."):
+            if m.name.endswith(".host"):
+                continue  # the engine child: it is the one place llama_cpp belongs
+            importlib.import_module(m.name)
+        print(sorted(k for k in sys.modules if k.split(".")[0] in ("PySide6", "shiboken6")))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_running_gui_process_holds_no_engine_libraries():
+    """The real window with a real engine answering: llama_cpp and torch stay in the child."""
+    code = textwrap.dedent(
+        """
+        import sys, time
+        from PySide6.QtWidgets import QApplication
+        from PySide6.QtCore import QTimer
+        from deskmate.ui.app import run_gui
+        from deskmate.ui import main_window
+
+        result = {}
+        def probe():
+            win = [w for w in QApplication.topLevelWidgets() if isinstance(w, main_window.MainWindow)][0]
+            status = win.last_status
+            if status is None or status.phase.value != "ready":
+                QTimer.singleShot(100, probe); return
+            if "answer" not in result:
+                win.input.setPlainText("Say hello.")
+                win.run_request()
+                result["answer"] = True
+            if win.bridge.busy or not win.output.toPlainText():
+                QTimer.singleShot(100, probe); return
+            print("ANSWER", bool(win.output.toPlainText().strip()))
+            print("MODULES", sorted(m for m in ("llama_cpp", "torch", "diffusers", "transformers") if m in sys.modules))
+            win.close()
+        QTimer.singleShot(0, probe)
+        sys.exit(run_gui(None, ["deskmate"]))
+        """
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180, env=env)
+    assert out.returncode == 0, out.stderr
+    assert "ANSWER True" in out.stdout
+    assert "MODULES []" in out.stdout
