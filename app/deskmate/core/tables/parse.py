@@ -26,7 +26,10 @@ _COLUMN_KEYS = ("columns", "headers", "header", "fields", "cols", "keys")
 _ROW_KEYS = ("rows", "data", "records", "items", "body", "entries", "values")
 _NAME_KEYS = ("name", "title", "header", "label", "key", "field")
 _MAX_JSON_STARTS = 20
-_MAX_REPAIR_TRIES = 400
+# A cut-off answer parses after dropping its last value or two; the cap keeps
+# a long paste full of brackets from costing seconds.
+_MAX_REPAIR_TRIES = 40
+_JSON_START_RE = re.compile(r'\{\s*["}]|\[\s*(?:[\[{"\]\d-]|true|false|null)')
 
 
 class TableParseError(ValueError):
@@ -57,17 +60,15 @@ def _from_json_text(text: str) -> Table | None:
         try:
             value, _end = _DECODER.raw_decode(text, start)  # anything after the value is ignored
         except json.JSONDecodeError:
-            continue
+            # Perhaps cut off by the token limit. Repair here, before trying
+            # later starts: those would find a complete inner list (the
+            # column names) and mistake it for the whole table.
+            value = _repair_truncated(text, start) if _JSON_START_RE.match(text, start) else None
+            if value is None:
+                continue
         table = table_from_json(value)
         if table is not None:
             return table
-    # Nothing complete: the answer may have been cut off mid-way.
-    for start in starts[:3]:
-        value = _repair_truncated(text, start)
-        if value is not None:
-            table = table_from_json(value)
-            if table is not None:
-                return table
     return None
 
 
@@ -155,7 +156,6 @@ def _repair_truncated(text: str, start: int) -> Any | None:
     stack: list[str] = []
     cuts: list[tuple[int, str]] = []
     in_string = escaped = False
-    i = start
     for i in range(start, len(text)):
         ch = text[i]
         if in_string:

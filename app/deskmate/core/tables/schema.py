@@ -36,15 +36,16 @@ def table_schema(
     name_chars: int = NAME_CHARS,
     title_chars: int = TITLE_CHARS,
 ) -> dict[str, Any]:
-    """{"title": str, "columns": [str], "rows": [[str]]}, at least one column and one row, all bounded."""
+    """{"columns": [str], "rows": [[str]], "title": str}, at least one column and one row, all bounded."""
     check_bounds(max_rows, max_cols)
     for label, n in (("cell_chars", cell_chars), ("name_chars", name_chars), ("title_chars", title_chars)):
         if not isinstance(n, int) or n < 1:
             raise ValueError(f"{label} must be a whole number of at least 1 (got {n!r}).")
     return {
         "type": "object",
+        # The grammar emits properties in this order. Title last: when an answer
+        # is cut off by the token limit, the title is what gets lost, not the rows.
         "properties": {
-            "title": _bounded_string(title_chars),
             "columns": {
                 "type": "array",
                 "items": _bounded_string(name_chars, 1),
@@ -62,8 +63,9 @@ def table_schema(
                 "minItems": 1,
                 "maxItems": max_rows,
             },
+            "title": _bounded_string(title_chars),
         },
-        "required": ["title", "columns", "rows"],
+        "required": ["columns", "rows", "title"],
         "additionalProperties": False,
     }
 

@@ -24,11 +24,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from deskmate.core import paths
 
-from .schema import Catalog, Category, Localized, Task, _Model
+from .schema import CATEGORY_ID, Catalog, Category, Localized, Task, _Model
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,10 +52,11 @@ class ShippedCatalogError(RuntimeError):
 
 class _CategoryFile(_Model):
     # Tasks stay raw here so that each is validated on its own and one bad task spares the rest.
-    id: str
+    id: str = Field(pattern=CATEGORY_ID)
     name: Localized | None = None
     description: Localized | None = None
     system: Localized | None = None
+    order: int | None = None
     tasks: list[dict[str, Any]] = []
 
 
@@ -113,18 +114,17 @@ class _Builder:
         try:
             head = _CategoryFile.model_validate(raw)
         except ValidationError as e:
-            self.errors += _errors(file, "", raw, e)
-            return
-        try:
-            Category.model_validate({"id": head.id, "name": "x"})
-        except ValidationError as e:
-            self.errors += _errors(file, "", raw, e)
+            # Without a valid header the tasks have no category to join.
+            self.errors += [
+                dataclasses.replace(err, message=err.message + " (nothing from this file was loaded)")
+                for err in _errors(file, "", raw, e)
+            ]
             return
         if head.id not in self.headers and head.name is None:
             self.errors.append(TaskFileError(file, "name", f"'{head.id}' is a new category, so it needs a name"))
             return
         header = self.headers.setdefault(head.id, {"id": head.id})
-        for key in ("name", "description", "system"):
+        for key in ("name", "description", "system", "order"):
             if getattr(head, key) is not None:
                 header[key] = getattr(head, key)
         tasks = self.tasks.setdefault(head.id, {})
@@ -159,7 +159,7 @@ class _Builder:
             )
             if tasks:
                 categories.append(Category.model_validate({**header, "tasks": tasks}))
-        return Catalog(categories=tuple(categories))
+        return Catalog(categories=tuple(sorted(categories, key=lambda c: (c.order, c.id))))
 
 
 def load_catalog(user_dir: Path | None = None, *, include_user: bool = True) -> CatalogLoad:

@@ -43,7 +43,8 @@ _BANDS: tuple[tuple[float, str, str, str, str], ...] = (
         0.85,
         "Creative",
         "创意",
-        "Be creative: vivid wording, fresh angles and a little surprise are welcome, as long as the facts given stay true.",
+        "Be creative: vivid wording, fresh angles and a little surprise are welcome, as long as the facts given "
+        "stay true.",
         "发挥创意：欢迎生动的措辞、新颖的角度和一点惊喜，但给出的事实不能改变。",
     ),
     (

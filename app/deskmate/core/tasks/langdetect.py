@@ -145,5 +145,6 @@ def resolve_language(value: str) -> Language:
     if base in NAMES and base not in (UNDETERMINED, "zxx"):
         return Language(base, NAMES[base])
     raise ValueError(
-        f"'{value}' is not a language Deskmate knows. Use a code such as en, zh, fr, de, ja or an English name such as Spanish."
+        f"'{value}' is not a language Deskmate knows. "
+        "Use a code such as en, zh, fr, de, ja or an English name such as Spanish."
     )

@@ -126,7 +126,9 @@ def apply(original: str, changes: Sequence[Change], accepted_ids: Iterable[int])
     pos = 0
     for c in sorted(changes, key=lambda c: (c.start, c.end)):
         if c.start < pos or original[c.start : c.end] != c.original:
-            raise ValueError(f"Change {c.id} does not match the original text (it overlaps another or the text was edited).")
+            raise ValueError(
+                f"Change {c.id} does not match the original text (it overlaps another or the text was edited)."
+            )
         if c.id in accepted:
             out.append(original[pos : c.start])
             out.append(c.replacement)
@@ -384,6 +386,7 @@ def explain_changes(client: ChatClient, original: str, changes: Sequence[Change]
     for c, r in zip(todo, reasons):
         r = " ".join(str(r).split()).strip(" .;,-")
         # A "reason" that only repeats the words changed explains nothing.
-        if any(ch.isalpha() for ch in r) and r.casefold() not in (c.original.strip().casefold(), c.replacement.strip().casefold()):
+        echoes = (c.original.strip().casefold(), c.replacement.strip().casefold())
+        if any(ch.isalpha() for ch in r) and r.casefold() not in echoes:
             by_id[c.id] = r[:REASON_CHARS]
     return [dataclasses.replace(c, reason=by_id.get(c.id, c.reason)) for c in changes]

@@ -72,13 +72,14 @@ def parse_verdict(text: str) -> Verdict:
             "The review could not be read: the model's verdict was cut off or is not valid JSON. "
             "The answer itself is unchanged."
         ) from None
-    if not isinstance(data, dict) or not isinstance(data.get("ok"), bool) or not isinstance(data.get("issues", []), list):
+    well_formed = isinstance(data, dict) and isinstance(data.get("ok"), bool)
+    if not well_formed or not isinstance(data.get("issues", []), list):
         raise ReviewError("The review could not be read: the verdict has no yes/no 'ok' and list of 'issues'.")
     issues: list[str] = []
     for item in data.get("issues", []):
-        issue = " ".join(str(item).split())
+        issue = " ".join(str(item).split())[:ISSUE_CHARS]
         if issue and issue not in issues:
-            issues.append(issue[:ISSUE_CHARS])
+            issues.append(issue)
     issues = issues[:MAX_ISSUES]
     return Verdict(data["ok"] and not issues, tuple(issues))
 

@@ -126,7 +126,9 @@ def _confidence(scores: Sequence[tuple[str, float]]) -> float:
     return round(min(1.0, top) * (top - second) / top, 3)
 
 
-def _result(catalog: Catalog, task_id: str, method: Method, confidence: float, ranked: Sequence[str], note: str = "") -> RouteResult:
+def _result(
+    catalog: Catalog, task_id: str, method: Method, confidence: float, ranked: Sequence[str], note: str = ""
+) -> RouteResult:
     alternatives = tuple(t for t in ranked if t != task_id)[:MODEL_SHORTLIST]
     return RouteResult(task_id, catalog.task(task_id).category_id, method, confidence, alternatives, note)
 
@@ -136,12 +138,10 @@ def choice_schema(ids: Sequence[str]) -> dict[str, Any]:
 
 
 def _model_messages(request: str, catalog: Catalog, ids: Sequence[str]) -> list[dict[str, str]]:
-    lines = []
-    for tid in ids:
-        task = catalog.task(tid)
-        en, zh = task.name.get("en"), task.name.get("zh")
-        lines.append(f"- {tid}: {en}" + (f" / {zh}" if zh != en else ""))
-    # The list comes before the request so the long, shared prefix can be reused by the engine's cache.
+    # English names only: the ids are English anyway, and every line costs
+    # prompt time on a CPU (the full list is the bulk of the prompt).
+    lines = [f"- {tid}: {catalog.task(tid).name.get('en')}" for tid in ids]
+    # The list comes before the request so the engine can reuse the shared prefix from its cache.
     return [
         msg("system", "You sort office requests into tasks. Pick the one task id that best fits the request."),
         msg("user", "Tasks:\n" + "\n".join(lines) + f"\n\nRequest: {request.strip()}\n\nWhich task fits best?"),
@@ -150,7 +150,8 @@ def _model_messages(request: str, catalog: Catalog, ids: Sequence[str]) -> list[
 
 def ask_model(request: str, client: ChatClient, catalog: Catalog, ids: Sequence[str]) -> str:
     """The model's pick among ``ids``; raises on any failure so the caller can fall back."""
-    completion = client.complete(_model_messages(request, catalog, ids), sampling=_ROUTE_SAMPLING, schema=choice_schema(ids))
+    messages = _model_messages(request, catalog, ids)
+    completion = client.complete(messages, sampling=_ROUTE_SAMPLING, schema=choice_schema(ids))
     choice = json.loads(completion.text, strict=False)["task"]
     if choice not in ids:
         raise ValueError(f"the model chose {choice!r}, which is not among the choices")
@@ -182,7 +183,7 @@ def route(
     confidence = _confidence(scores)
     if scores and (confidence >= CONFIDENT or client is None):
         return _result(catalog, ranked[0], "keyword", confidence, ranked)
-    if client is None:
+    if client is None or not request.strip():
         return _result(catalog, default, "default", 0.0, ranked, "no keyword matched")
 
     # Keyword hits narrow the model's choice: picking among a few is far easier

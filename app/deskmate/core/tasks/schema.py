@@ -50,7 +50,11 @@ class Localized(_Model):
     @model_validator(mode="before")
     @classmethod
     def _plain_string(cls, value: Any) -> Any:
-        return {"en": value, "zh": value} if isinstance(value, str) else value
+        if isinstance(value, str):
+            return {"en": value, "zh": value}
+        if not isinstance(value, (dict, Localized)):
+            raise _error("localized_type", 'give a text, or a table such as { en = "...", zh = "..." }')
+        return value
 
     @model_validator(mode="after")
     def _not_empty(self) -> "Localized":
@@ -68,7 +72,12 @@ class Localized(_Model):
 
 
 class Keywords(_Model):
-    """Routing words. English ones match whole words (a trailing ``*`` matches any ending); Chinese ones match anywhere."""
+    """Routing words.
+
+    English ones match whole words, plurals included (a trailing ``*`` matches
+    any ending); ones with Chinese characters match anywhere, as Chinese has no
+    spaces between words.
+    """
 
     en: tuple[str, ...] = ()
     zh: tuple[str, ...] = ()
@@ -186,10 +195,12 @@ class Task(_Model):
         if "variables" not in info.data:
             return prompt  # the variables already failed; that error names them
         problems = []
-        for lang in LANGS:
+        same = prompt.en == prompt.zh  # a plain-string prompt: report its problems once
+        for lang in LANGS[:1] if same else LANGS:
             text = getattr(prompt, lang)
             if text and text.strip():
-                problems += [f"{lang}: {p}" for p in template_problems(text, info.data["variables"])]
+                found = template_problems(text, info.data["variables"])
+                problems += found if same else [f"{lang}: {p}" for p in found]
         if problems:
             raise _error("template", "; ".join(problems))
         return prompt
@@ -232,6 +243,8 @@ class Category(_Model):
     name: Localized
     description: Localized | None = None
     system: Localized | None = None
+    # Menus list categories by this, then by id; the user's new ones come after the shipped ones.
+    order: int = 1000
     tasks: tuple[Task, ...] = ()
 
     @model_validator(mode="after")
@@ -239,7 +252,9 @@ class Category(_Model):
         ids = [t.id for t in self.tasks]
         strays = [i for i in ids if not i.startswith(self.id + ".")]
         if strays:
-            raise _error("task_prefix", f"task ids in category '{self.id}' must start with '{self.id}.': {', '.join(strays)}")
+            raise _error(
+                "task_prefix", f"task ids in category '{self.id}' must start with '{self.id}.': {', '.join(strays)}"
+            )
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise _error("task_duplicate", f"task ids must be unique; repeated: {', '.join(dupes)}")

@@ -26,8 +26,8 @@ from deskmate.core.engines.base import ChatClient, ChatStream, Message, Sampling
 
 from .langdetect import Language, detect_language, resolve_language
 
-# Faithful, not inventive; a light repeat penalty because small models loop.
-DEFAULT_SAMPLING = Sampling(temperature=0.2, top_p=0.9, top_k=40, repeat_penalty=1.05)
+# Faithful, not inventive; no repeat penalty, so the source's own terms may recur.
+DEFAULT_SAMPLING = Sampling(temperature=0.2, top_p=0.9, top_k=40, repeat_penalty=1.0)
 
 # The previous paragraph is carried as context; cut it so long documents fit the window.
 CONTEXT_CHARS = 600
@@ -431,6 +431,8 @@ class Translation:
                     out: list[str] = []
                     fallback = False
                     for piece in segment(para.text):
+                        if self._cancel.is_set():
+                            break
                         if piece.translate:
                             got = yield from self._translate_piece(para.index, piece, context)
                             if got or self._cancel.is_set():
@@ -475,13 +477,21 @@ class Translation:
         self, index: int, piece: Piece, context: tuple[str, str] | None
     ) -> Generator[TranslationEvent, None, str]:
         """Stream one piece as deltas; return its cleaned translation ('' if none)."""
-        sampling = self.sampling.replace(max_tokens=_budget(piece.text, self.target))
+        single_line = "\n" not in piece.text
+        # The server stops at the end of the piece by itself. Cancelling instead would cost a
+        # dropped connection per piece, and the local engine's cancel watchdog can kill the
+        # process when the next request keeps it busy right after a cancel.
+        stop = "\n" if single_line else "\n\n"
+        sampling = self.sampling.replace(
+            max_tokens=_budget(piece.text, self.target),
+            stop=tuple(dict.fromkeys((*self.sampling.stop, stop))),
+        )
         stream = self.client.stream(self.messages(piece.text, context), sampling)
         with self._lock:
             self._stream = stream
         if self._cancel.is_set():
             stream.cancel()
-        flt = _OutputFilter(single_line="\n" not in piece.text)
+        flt = _OutputFilter(single_line)
         got: list[str] = []
         try:
             for delta in stream:
@@ -492,7 +502,7 @@ class Translation:
                     got.append(clean)
                     self._streamed.append(clean)
                     yield ParagraphDelta(index, clean)
-                if flt.done:
+                if flt.done:  # a server that ignored the stop sequence
                     stream.cancel()
                     break
         finally:
@@ -512,7 +522,8 @@ class Translation:
         )
         terms = {s: t for s, t in self.glossary.items() if _contains_term(text, s)}
         if terms:
-            rules += "\nAlways translate these terms like this:\n" + "\n".join(f"- {s} → {t}" for s, t in terms.items())
+            pairs = "\n".join(f"- {s} → {t}" for s, t in terms.items())
+            rules += "\nAlways translate these terms like this:\n" + pairs
         ask = f"Translate into {self.target.prompt_name}:\n\n"
         messages = [msg("system", rules)]
         if context is not None:
