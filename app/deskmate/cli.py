@@ -14,56 +14,17 @@ from pathlib import Path
 
 import click
 
-from deskmate.core.engines.errors import (
-    EngineError,
-    EngineStartError,
-    EngineStoppedError,
-    ModelInvalidError,
-    ModelNotFoundError,
+from deskmate.cli_common import (
+    EXIT_ENGINE_START,
+    EXIT_INTERRUPTED,
+    EXIT_MODEL,
+    Context,
+    exit_code_for,
+    fail,
 )
+from deskmate.cli_common import one_line as _one_line
+from deskmate.core.engines.errors import EngineError
 from deskmate.core.settings import SettingsError
-
-# Exit codes, so scripts bound to shortcuts can tell failures apart.
-EXIT_ERROR = 1
-EXIT_MODEL = 3
-EXIT_ENGINE_START = 4
-EXIT_ENGINE_STOPPED = 5
-EXIT_INTERRUPTED = 130
-
-
-def fail(message: str, code: int = EXIT_ERROR) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
-    click.echo(f"deskmate: {message}", err=True)
-    sys.exit(code)
-
-
-def exit_code_for(error: BaseException) -> int:
-    if isinstance(error, (ModelNotFoundError, ModelInvalidError)):
-        return EXIT_MODEL
-    if isinstance(error, EngineStartError):
-        return EXIT_ENGINE_START
-    if isinstance(error, EngineStoppedError):
-        return EXIT_ENGINE_STOPPED
-    return EXIT_ERROR
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-class Context:
-    def __init__(self, model: str | None) -> None:
-        self.model = model
-
-    def engine(self, **kw: object):  # -> LocalEngine, imported late to keep `--help` fast
-        from deskmate.core.engines.factory import local_engine
-
-        return local_engine(self.model, **kw)
-
-    def model_path(self) -> Path:
-        from deskmate.core.engines.factory import resolve_model
-
-        return resolve_model(self.model)
-
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--model", "model", metavar="PATH", help="GGUF model file to use instead of the configured one.")
@@ -245,6 +206,15 @@ def serve(obj: Context, port: int, token: str | None) -> None:
         eng.close()
         click.echo("stopped", err=True)
 
+
+def _register() -> None:
+    from deskmate.cli_tasks import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_register()
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,57 @@
+"""What every deskmate command shares: exit codes, one-line errors, the engine choice."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from deskmate.core.engines.errors import (
+    EngineStartError,
+    EngineStoppedError,
+    ModelInvalidError,
+    ModelNotFoundError,
+)
+
+# Exit codes, so scripts bound to shortcuts can tell failures apart.
+EXIT_ERROR = 1
+EXIT_MODEL = 3
+EXIT_ENGINE_START = 4
+EXIT_ENGINE_STOPPED = 5
+EXIT_INTERRUPTED = 130
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    click.echo(f"deskmate: {message}", err=True)
+    sys.exit(code)
+
+
+def exit_code_for(error: BaseException) -> int:
+    if isinstance(error, (ModelNotFoundError, ModelInvalidError)):
+        return EXIT_MODEL
+    if isinstance(error, EngineStartError):
+        return EXIT_ENGINE_START
+    if isinstance(error, EngineStoppedError):
+        return EXIT_ENGINE_STOPPED
+    return EXIT_ERROR
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class Context:
+    def __init__(self, model: str | None) -> None:
+        self.model = model
+
+    def engine(self, **kw: object):  # -> LocalEngine, imported late to keep `--help` fast
+        from deskmate.core.engines.factory import local_engine
+
+        return local_engine(self.model, **kw)
+
+    def model_path(self) -> Path:
+        from deskmate.core.engines.factory import resolve_model
+
+        return resolve_model(self.model)

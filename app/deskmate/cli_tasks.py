@@ -1,0 +1,257 @@
+"""Office-task commands: tasks, route, write, table, translate, proofread.
+
+Each reads stdin and writes stdout when asked, so they compose with pipes and
+with OS keyboard shortcuts.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from deskmate.cli_common import EXIT_INTERRUPTED, Context, exit_code_for, fail
+from deskmate.core.engines.errors import EngineError
+from deskmate.core.settings import SettingsError
+
+LANGS = click.Choice(["en", "zh"])
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def read_input(source: str | None, *, what: str = "text") -> str:
+    """FILE, '-' or nothing (stdin when piped) → the text; a clear error otherwise."""
+    if source and source != "-":
+        path = Path(source).expanduser()
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            fail(f"cannot read {path}: {e.strerror or e}", 2)
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            fail(f"{path} is not UTF-8 text", 2)
+    if source != "-" and sys.stdin.isatty():
+        fail(f"give the {what} as a FILE, or pipe it on stdin", 2)
+    text = sys.stdin.read()
+    if not text.strip():
+        fail(f"the {what} is empty", 2)
+    return text
+
+
+@contextmanager
+def engine_for(obj: Context) -> Iterator[object]:
+    try:
+        eng = obj.engine(role="cli")
+    except (EngineError, SettingsError) as e:
+        fail(_one_line(str(e)), exit_code_for(e))
+    try:
+        yield eng
+    except EngineError as e:
+        sys.stdout.flush()
+        fail(_one_line(str(e)), exit_code_for(e))
+    finally:
+        eng.close()
+
+
+@contextmanager
+def ctrl_c_cancels(cancel) -> Iterator[threading.Event]:  # type: ignore[no-untyped-def]
+    hit = threading.Event()
+
+    def handler(_s: int, _f: object) -> None:
+        hit.set()
+        cancel()
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield hit
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if hit.is_set():
+        click.echo("\ndeskmate: stopped", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+
+
+def _catalog():
+    from deskmate.core.tasks import catalog as tasks_catalog
+
+    load = tasks_catalog.current()
+    for err in load.errors:
+        click.echo(f"deskmate: warning: {err}", err=True)
+    return load.catalog
+
+
+# --- tasks ------------------------------------------------------------------
+@click.group("tasks")
+def tasks() -> None:
+    """Browse the task catalog."""
+
+
+@tasks.command("list")
+@click.option("--lang", type=LANGS, default="en", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def tasks_list(lang: str, as_json: bool) -> None:
+    """List categories and their tasks."""
+    catalog = _catalog()
+    if as_json:
+        out = [
+            {"category": c.id, "name": c.name.get(lang),
+             "tasks": [{"id": t.id, "name": t.name.get(lang), "output": t.output, "creativity": t.creativity}
+                       for t in c.tasks]}
+            for c in catalog.categories
+        ]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    for c in catalog.categories:
+        click.echo(f"{c.name.get(lang)}  [{c.id}]")
+        for t in c.tasks:
+            click.echo(f"  {t.id:<28} {t.name.get(lang)}  ({t.output}, creativity {t.creativity:.1f})")
+
+
+@tasks.command("show")
+@click.argument("task_id")
+@click.option("--lang", type=LANGS, default="en", show_default=True)
+def tasks_show(task_id: str, lang: str) -> None:
+    """Show one task: its variables, output kind and prompt."""
+    from deskmate.core.tasks import UnknownTaskError
+
+    try:
+        t = _catalog().task(task_id)
+    except UnknownTaskError as e:
+        fail(str(e), 2)
+    click.echo(f"{t.id}: {t.name.get(lang)}")
+    click.echo(f"output: {t.output}   creativity: {t.creativity:.2f}   heavy: {'yes' if t.heavy else 'no'}")
+    click.echo("variables:")
+    for v in t.variables:
+        need = "required" if v.required and v.default is None else "optional"
+        default = f", default {v.default.get(lang)!r}" if v.default is not None else ""
+        click.echo(f"  --var {v.name}=…   {v.label.get(lang)} ({need}{default})")
+    click.echo("prompt:")
+    click.echo(t.prompt.get(lang).strip())
+
+
+# --- route ------------------------------------------------------------------
+@click.command("route")
+@click.argument("request", nargs=-1)
+@click.option("--no-model", is_flag=True, help="Keyword pass only; never start the model.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def route_cmd(obj: Context, request: tuple[str, ...], no_model: bool, as_json: bool) -> None:
+    """Pick the task for a free-form REQUEST (keywords first, then the model)."""
+    from deskmate.core.tasks import route
+
+    text = " ".join(request) or read_input("-", what="request")
+    catalog = _catalog()
+    if no_model:
+        result = route(text, None, catalog)
+    else:
+        with engine_for(obj) as eng:
+            result = route(text, eng, catalog)
+    if as_json:
+        click.echo(json.dumps({"task": result.task_id, "category": result.category, "method": result.method,
+                               "confidence": round(result.confidence, 3),
+                               "alternatives": list(result.alternatives), "note": result.note}, ensure_ascii=False))
+        return
+    t = catalog.task(result.task_id)
+    click.echo(f"{result.task_id}  ({t.name.get('en')} / {t.name.get('zh')})")
+    click.echo(f"  chosen by {result.method}, confidence {result.confidence:.2f}")
+    if result.alternatives:
+        click.echo(f"  alternatives: {', '.join(result.alternatives)}")
+    if result.note:
+        click.echo(f"  note: {result.note}")
+    click.echo("  override: deskmate write OTHER_ID … (deskmate tasks list shows them)")
+
+
+# --- write ------------------------------------------------------------------
+def _parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            fail(f"--var needs NAME=VALUE (got {pair!r})", 2)
+        name, value = pair.split("=", 1)
+        if value.startswith("@"):
+            value = read_input(value[1:], what=f"value of {name}")
+        out[name.strip()] = value
+    return out
+
+
+@click.command("write")
+@click.argument("task_id")
+@click.option("--var", "pairs", multiple=True, metavar="NAME=VALUE",
+              help="Fill a task variable (repeatable). VALUE @FILE reads a file, @- reads stdin.")
+@click.option("--creativity", type=click.FloatRange(0, 1), default=None, help="0 = factual … 1 = creative.")
+@click.option("--review", is_flag=True, help="Check the answer against the instruction and rewrite it once if needed.")
+@click.option("--lang", type=LANGS, default=None, help="Prompt language (default: from the input text).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result (and review) as JSON.")
+@click.pass_obj
+def write_cmd(obj: Context, task_id: str, pairs: tuple[str, ...], creativity: float | None, review: bool,
+              lang: str | None, as_json: bool) -> None:
+    """Run catalog task TASK_ID (see `deskmate tasks list`).
+
+    A required variable that is not given with --var is read from stdin when
+    text is piped in.
+    """
+    from deskmate.core.tasks import TaskInputError, UnknownTaskError, render
+
+    catalog = _catalog()
+    try:
+        task = catalog.task(task_id)
+    except UnknownTaskError as e:
+        fail(str(e), 2)
+    values = _parse_vars(pairs)
+    missing = [v.name for v in task.variables if v.required and v.default is None and not values.get(v.name)]
+    if missing and not sys.stdin.isatty():
+        values[missing[0]] = read_input("-", what=missing[0])
+    if lang is None:
+        from deskmate.core.tasks.langdetect import detect_language
+
+        sample = " ".join(values.values())
+        lang = "zh" if sample.strip() and detect_language(sample).code.startswith("zh") else "en"
+    try:
+        messages, sampling = render(task, values, lang=lang, creativity=creativity, catalog=catalog)
+    except TaskInputError as e:
+        fail(f"{e} (see `deskmate tasks show {task.id}`)", 2)
+    schema = task.json_schema if task.output == "json" else None
+    with engine_for(obj) as eng:
+        stream = eng.stream(messages, sampling, schema)
+        with ctrl_c_cancels(stream.cancel):
+            for piece in stream:
+                if not as_json:
+                    sys.stdout.write(piece)
+                    sys.stdout.flush()
+        answer = stream.text
+        if not as_json and answer and not answer.endswith("\n"):
+            sys.stdout.write("\n")
+        result = None
+        if review and answer.strip():
+            from deskmate.core.tasks.review import review as review_pass
+
+            instruction = messages[-1]["content"]
+            click.echo("deskmate: reviewing the answer…", err=True)
+            result = review_pass(eng, instruction, answer, sampling=sampling)
+    if as_json:
+        out = {"task": task.id, "answer": answer}
+        if result is not None:
+            out.update(review={"ok": result.ok, "issues": list(result.issues), "revised": result.revised})
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    if result is not None:
+        if result.ok:
+            click.echo("deskmate: review: no problems found", err=True)
+        else:
+            for issue in result.issues:
+                click.echo(f"deskmate: review: {issue}", err=True)
+            if result.revised:
+                click.echo("\n--- revised after review ---")
+                click.echo(result.revised)
+
+
+COMMANDS = [tasks, route_cmd, write_cmd]
