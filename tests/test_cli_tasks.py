@@ -1,0 +1,79 @@
+"""The office-task commands as a user runs them, on the real tiny model."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from deskmate.core.tasks import default_catalog
+
+
+def deskmate(*args: str) -> list[str]:
+    exe = shutil.which("deskmate", path=os.path.dirname(sys.executable))
+    return ([exe] if exe else [sys.executable, "-m", "deskmate"]) + list(args)
+
+
+def run(*args: str, stdin: str | None = None, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(deskmate(*args), input=stdin, capture_output=True, text=True, timeout=timeout)
+
+
+def test_tasks_list_covers_the_catalog():
+    proc = run("tasks", "list", "--json")
+    assert proc.returncode == 0, proc.stderr
+    listed = [t["id"] for c in json.loads(proc.stdout) for t in c["tasks"]]
+    assert sorted(listed) == sorted(default_catalog().ids())
+    zh = run("tasks", "list", "--lang", "zh")
+    assert "写作" in zh.stdout
+
+
+def test_tasks_show_names_variables_and_unknown_id_suggests():
+    proc = run("tasks", "show", "writing.slogan")
+    assert proc.returncode == 0
+    assert "--var product=" in proc.stdout
+    bad = run("tasks", "show", "writing.slogn")
+    assert bad.returncode == 2
+    assert "writing.slogan" in bad.stderr
+
+
+def test_route_by_keywords_without_the_model():
+    proc = run("route", "--no-model", "--json", "请帮我把这段话翻译成英文")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["task"].startswith("translate.")
+    assert result["method"] == "keyword"
+
+
+def test_route_vague_request_uses_the_model_and_names_a_real_task():
+    proc = run("route", "--json", "hmm, something for my boss tomorrow")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["task"] in default_catalog()
+
+
+def test_write_streams_a_task_and_reads_stdin_for_the_missing_variable():
+    proc = run("write", "summarize.tldr", "--creativity", "0.1",
+               stdin="The quarterly results improved by 12 percent. Costs fell. Hiring resumes in May.")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip()
+
+
+def test_write_missing_variable_is_a_clear_error():
+    proc = run("write", "writing.slogan")
+    assert proc.returncode == 2
+    assert "product" in proc.stderr
+
+
+def test_write_with_review_returns_both_versions_as_json():
+    proc = run("write", "writing.email", "--var", "purpose=thank the team for the launch",
+               "--var", "recipient=the product team", "--review", "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["answer"].strip()
+    review = out["review"]
+    assert isinstance(review["ok"], bool)
+    assert isinstance(review["issues"], list)
+    if not review["ok"]:
+        assert review["revised"] is None or review["revised"].strip()
