@@ -78,8 +78,8 @@ def main(argv: list[str] | None = None) -> int:
                 u = c.usage
                 est = " (estimated)" if u.estimated else ""
                 print(
-                    f"run {run + 1} {name:>16}: {u.completion_tokens:4d} tokens{est}  "
-                    f"{u.tokens_per_second:6.1f} tok/s  first token {u.first_token_seconds or 0:.2f}s  [{c.finish_reason}]"
+                    f"run {run + 1} {name:>16}: {u.completion_tokens:4d} tokens{est} {u.tokens_per_second:6.1f} tok/s  "
+                    f"first token {u.first_token_seconds or 0:.2f}s  [{c.finish_reason}]"
                 )
 
     print()

@@ -109,7 +109,10 @@ def test_ragged_table_is_refused_with_a_clear_message() -> None:
 
 # --- parsing model output -------------------------------------------------
 
-CANONICAL = '{"title": "Fruit", "columns": ["Fruit", "Colour", "Price"], "rows": [["Apple", "red", "1.20"], ["Banana", "yellow", "0.50"]]}'
+CANONICAL = (
+    '{"title": "Fruit", "columns": ["Fruit", "Colour", "Price"], '
+    '"rows": [["Apple", "red", "1.20"], ["Banana", "yellow", "0.50"]]}'
+)
 
 
 def test_parse_plain_json() -> None:
@@ -159,10 +162,10 @@ def test_parse_repairs_json_cut_off_by_the_token_limit() -> None:
         ('{"a": [1, 2], "b": ["x"]}', ["a", "b"], [["1", "x"], ["2", ""]]),
         ('{"table": {"headers": [{"name": "Q"}], "data": [["why"]]}}', ["Q"], [["why"]]),
         ('{"fruits": [{"name": "kiwi"}]}', ["name"], [["kiwi"]]),
-        ('{"name": "Li Wei", "phone": "123", "city": "Shanghai"}', ["name", "phone", "city"], [["Li Wei", "123", "Shanghai"]]),
+        ('{"name": "Li Wei", "city": "Shanghai"}', ["name", "city"], [["Li Wei", "Shanghai"]]),
         ('{"columns": ["a", "b"], "rows": [{"b": 2, "a": 1}]}', ["a", "b"], [["1", "2"]]),
     ],
-    ids=["records", "list-of-lists", "column-lists", "wrapped-with-synonyms", "one-key-wrapper", "single-record", "row-objects"],
+    ids=["records", "list-of-lists", "column-lists", "wrapped", "one-key-wrapper", "single-record", "row-objects"],
 )
 def test_parse_common_json_shapes(text: str, header: list[str], rows: list[list[str]]) -> None:
     t = parse_table(text)
@@ -484,7 +487,8 @@ def test_office_files_open_in_libreoffice(tmp_path: Path) -> None:
     profile = (tmp_path / "lo-profile").as_uri()
     for src, target in (("t.xlsx", "csv:Text - txt - csv (StarCalc):44,34,76"), ("t.docx", "txt:Text (encoded):UTF8")):
         subprocess.run(
-            [_SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target, "--outdir", str(tmp_path / "lo"), str(tmp_path / src)],
+            [_SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target,
+             "--outdir", str(tmp_path / "lo"), str(tmp_path / src)],
             check=True,
             capture_output=True,
             timeout=180,
@@ -507,7 +511,8 @@ def test_office_files_open_in_libreoffice(tmp_path: Path) -> None:
 def test_answer_is_held_to_the_bounds_and_empty_rows_are_dropped() -> None:
     from deskmate.core.tables import table_from_answer
 
-    answer = json.dumps({"title": "t", "columns": ["a", "b", "c"], "rows": [["1", "2", "3"], ["", "", "x"], ["", ""], ["4"], ["5"]]})
+    rows = [["1", "2", "3"], ["", "", "x"], ["", ""], ["4"], ["5"]]
+    answer = json.dumps({"title": "t", "columns": ["a", "b", "c"], "rows": rows})
     t = table_from_answer(answer, max_rows=2, max_cols=2)
     assert t.header == ["a", "b"]
     assert t.rows == [["1", "2"], ["4", ""]]  # ["", "", "x"] is empty once clipped to two columns

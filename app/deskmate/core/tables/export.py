@@ -120,8 +120,12 @@ def _number_format(text: str) -> str:
 
 
 def _display_width(text: str) -> int:
-    longest = max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line) for line in text.split("\n")), default=0)
-    return longest
+    """Columns a text needs; Chinese characters are twice as wide as Latin ones."""
+
+    def width(line: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+    return max((width(line) for line in text.split("\n")), default=0)
 
 
 def write_xlsx(table: Table, path: str | os.PathLike[str]) -> None:

@@ -56,7 +56,8 @@ def extract_messages(text: str, max_rows: int = 20, max_cols: int = 8, instructi
     if not text.strip():
         raise ValueError("There is no text to extract a table from.")
     check_bounds(max_rows, max_cols)
-    system = _system(max_rows, max_cols) + " Use only facts stated in the text; leave a cell empty when the text does not say."
+    system = _system(max_rows, max_cols)
+    system += " Use only facts stated in the text; leave a cell empty when the text does not say."
     ask = "Extract a table from this text."
     if instruction.strip():
         ask += f" {instruction.strip()}"
@@ -75,11 +76,15 @@ def table_from_answer(answer: str, max_rows: int = 20, max_cols: int = 8) -> Tab
     table.rows = [row[:max_cols] for row in table.rows if any(cell.strip() for cell in row[:max_cols])][:max_rows]
     table.retype()
     if not table.rows:
-        raise TableGenerationError("The model produced column names but no rows. Try again or ask for fewer columns.", answer)
+        raise TableGenerationError(
+            "The model produced column names but no rows. Try again or ask for fewer columns.", answer
+        )
     return table
 
 
-def _run(client: ChatClient, messages: Sequence[Message], max_rows: int, max_cols: int, sampling: Sampling | None) -> Table:
+def _run(
+    client: ChatClient, messages: Sequence[Message], max_rows: int, max_cols: int, sampling: Sampling | None
+) -> Table:
     completion = client.complete(messages, sampling=sampling or TABLE_SAMPLING, schema=table_schema(max_rows, max_cols))
     if completion.finish_reason == "cancelled":
         raise TableGenerationError("Making the table was cancelled.", completion.text)

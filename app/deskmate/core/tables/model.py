@@ -139,7 +139,9 @@ class Column:
 
     def __post_init__(self) -> None:
         if self.type not in CELL_TYPES:
-            raise ValueError(f"Unknown cell type {self.type!r} for column {self.name!r}; use one of {', '.join(CELL_TYPES)}.")
+            raise ValueError(
+                f"Unknown cell type {self.type!r} for column {self.name!r}; use one of {', '.join(CELL_TYPES)}."
+            )
 
 
 @dataclasses.dataclass
