@@ -77,3 +77,31 @@ def test_write_with_review_returns_both_versions_as_json():
     assert isinstance(review["issues"], list)
     if not review["ok"]:
         assert review["revised"] is None or review["revised"].strip()
+
+
+def test_table_command_writes_xlsx_that_reads_back(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "planets.xlsx"
+    proc = run("table", "a table of four planets with diameter and number of moons", "--rows", "6", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet.max_row >= 2 and sheet.max_column >= 1
+    assert sheet.max_row <= 7  # header + at most 6 rows
+
+
+def test_table_extract_from_stdin_to_csv(tmp_path):
+    import csv
+
+    out = tmp_path / "people.csv"
+    proc = run("table", "--extract", "-", "--cols", "3", "-o", str(out),
+               stdin="Alice is 31 and lives in Paris. Bob is 45 and lives in Lyon.")
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.reader(out.open(encoding="utf-8-sig")))
+    assert len(rows) >= 2 and 1 <= len(rows[0]) <= 3
+
+
+def test_table_refuses_unknown_format_before_running_the_model(tmp_path):
+    proc = run("table", "anything", "-o", str(tmp_path / "x.pdf"), timeout=30)
+    assert proc.returncode == 2
+    assert ".xlsx" in proc.stderr

@@ -254,4 +254,56 @@ def write_cmd(obj: Context, task_id: str, pairs: tuple[str, ...], creativity: fl
                 click.echo(result.revised)
 
 
-COMMANDS = [tasks, route_cmd, write_cmd]
+# --- table ------------------------------------------------------------------
+@click.command("table")
+@click.argument("request", nargs=-1)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to FILE (.csv .xlsx .md .docx .html .tsv); default: Markdown on stdout.")
+@click.option("--extract", "extract_from", metavar="FILE|-", default=None,
+              help="Extract a table from the text in FILE (or stdin) instead of making one up.")
+@click.option("--rows", type=click.IntRange(1, 100), default=20, show_default=True, help="At most this many rows.")
+@click.option("--cols", type=click.IntRange(1, 20), default=8, show_default=True, help="At most this many columns.")
+@click.option("--describe", is_flag=True, help="Also describe the table in prose (on stdout).")
+@click.pass_obj
+def table_cmd(obj: Context, request: tuple[str, ...], output: str | None, extract_from: str | None, rows: int,
+              cols: int, describe: bool) -> None:
+    """Make a table from a REQUEST, or extract one from text, and save or print it."""
+    from deskmate.core.tables import describe_table, export, extract_table, generate_table, to_markdown
+    from deskmate.core.tables.export import ExportError
+    from deskmate.core.tables.parse import TableParseError
+
+    text = " ".join(request)
+    source = read_input(extract_from, what="text to extract from") if extract_from else None
+    if source is None and not text:
+        text = read_input("-", what="table request")
+    if output:
+        suffix = Path(output).suffix.lower()
+        if suffix not in (".csv", ".xlsx", ".md", ".docx", ".html", ".htm", ".tsv"):
+            fail(f"cannot write a table as '{suffix or output}': use .csv, .xlsx, .md, .docx, .html or .tsv", 2)
+    with engine_for(obj) as eng:
+        try:
+            if source is not None:
+                table = extract_table(eng, source, instruction=text, max_rows=rows, max_cols=cols)
+            else:
+                table = generate_table(eng, text, max_rows=rows, max_cols=cols)
+        except TableParseError as e:
+            fail(f"the model's answer did not form a table: {_one_line(str(e))}. Try rephrasing the request.")
+        if output:
+            try:
+                path = export(table, output)
+            except (ExportError, OSError) as e:
+                fail(f"could not write {output}: {_one_line(str(e))}")
+            n_rows, n_cols = table.shape
+            click.echo(f"deskmate: wrote {n_rows} rows × {n_cols} columns to {path}", err=True)
+        else:
+            click.echo(to_markdown(table))
+        if describe:
+            stream = describe_table(eng, table)
+            with ctrl_c_cancels(stream.cancel):
+                for piece in stream:
+                    sys.stdout.write(piece)
+                    sys.stdout.flush()
+            click.echo()
+
+
+COMMANDS = [tasks, route_cmd, write_cmd, table_cmd]

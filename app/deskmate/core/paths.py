@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import platformdirs
@@ -35,6 +36,9 @@ def runtime_dir() -> Path:
     if home:
         return home / "run"
     try:
-        return Path(platformdirs.user_runtime_dir(APP, appauthor=False))
+        with warnings.catch_warnings():
+            # Without XDG_RUNTIME_DIR platformdirs warns and picks a fallback: that fallback is fine.
+            warnings.simplefilter("ignore")
+            return Path(platformdirs.user_runtime_dir(APP, appauthor=False))
     except Exception:  # some platforms have no runtime dir
         return data_dir() / "run"
