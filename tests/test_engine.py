@@ -53,6 +53,22 @@ def test_cancel_mid_stream_keeps_partial_text_and_engine(engine):
     assert again.text.strip()
 
 
+def test_new_request_right_after_cancel_is_not_mistaken_for_a_stuck_engine(engine):
+    sup = engine.supervisor
+    pid, hard = sup.pid, sup.status.hard_cancels
+    first = engine.stream(ASK, Sampling(max_tokens=300, seed=2))
+    for i, _ in enumerate(first):
+        if i == 3:
+            first.cancel()
+    # A schema with 40 required items forces a long answer from any model.
+    forty = {"type": "array", "items": {"type": "string", "minLength": 8, "maxLength": 16},
+             "minItems": 40, "maxItems": 40}
+    long = engine.complete([msg("user", "List forty animals.")], Sampling(max_tokens=800, seed=2), schema=forty)
+    assert long.usage.seconds > 2.5, "the follow-up must outlast the 2 s cancel grace for this test to mean anything"
+    assert sup.pid == pid
+    assert sup.status.hard_cancels == hard
+
+
 def test_cancel_during_long_prompt_kills_and_restarts(engine):
     """Prompt processing cannot be interrupted in llama.cpp: after 2 s the engine is killed."""
     sup = engine.supervisor

@@ -59,6 +59,7 @@ class LocalChatStream(ChatStream):
             inner.cancel()
         pid = sup.pid
         deltas = iter(inner)
+        self._engine._in_flight(+1)
         try:
             for delta in deltas:
                 self.text = inner.text
@@ -82,7 +83,10 @@ class LocalChatStream(ChatStream):
             self.text = inner.text
             self.usage = inner.usage
             self.finish_reason = inner.finish_reason
-            if self.finish_reason == "cancelled":
+            self._engine._in_flight(-1)
+            # With another answer running, the probe would queue behind it and
+            # misread a busy engine as a stuck one: the next token stops this one anyway.
+            if self.finish_reason == "cancelled" and self._engine._in_flight(0) == 0:
                 sup.watch_cancel()
 
     def _done_cancelled(self) -> None:
@@ -101,6 +105,13 @@ class LocalEngine:
         self.supervisor = Supervisor(config, listener, auto_restart=auto_restart)
         self._active: set[LocalChatStream] = set()
         self._active_lock = threading.Lock()
+        self._running = 0
+
+    def _in_flight(self, change: int) -> int:
+        """Count answers currently streaming from the engine process."""
+        with self._active_lock:
+            self._running += change
+            return self._running
 
     def start(self) -> None:
         self.supervisor.start()

@@ -95,6 +95,9 @@ class Supervisor:
         self._listeners: list[Listener] = [listener] if listener else []
         self._lock = threading.RLock()
         self._start_lock = threading.Lock()
+        # Cleared while a cancelled request is being checked (see watch_cancel).
+        self._settled = threading.Event()
+        self._settled.set()
         self._changed = threading.Condition(self._lock)
         self._proc: subprocess.Popen[bytes] | None = None
         self._status = EngineStatus(Phase.STOPPED, model=str(config.model))
@@ -324,11 +327,12 @@ class Supervisor:
 
     def wait_ready(self, timeout: float | None = None, cancel: threading.Event | None = None) -> Endpoint:
         """Start if needed and block until the engine answers; raise a typed error otherwise."""
+        deadline = time.monotonic() + (timeout if timeout is not None else self.config.start_timeout)
+        self._settled.wait(self.config.cancel_grace + 10)
         with self._lock:
             phase = self._status.phase
         if phase in (Phase.STOPPED, Phase.CRASHED):
             self.start()
-        deadline = time.monotonic() + (timeout if timeout is not None else self.config.start_timeout)
         with self._lock:
             while True:
                 phase = self._status.phase
@@ -377,23 +381,46 @@ class Supervisor:
             return None
 
     def watch_cancel(self) -> None:
-        """After a soft cancel: if the engine is not idle within the grace time, kill it."""
+        """After a soft cancel: if the engine is not idle within the grace time, kill it.
+
+        The probe (a model listing) queues behind any running answer on the server,
+        so requests wait in ``wait_ready`` until the verdict is in: otherwise a new
+        answer started right after the cancel would look like a stuck engine.
+        """
         with self._lock:
             generation = self._generation
             if self._status.phase is not Phase.READY:
                 return
+            self._settled.clear()
 
         def watch() -> None:
             try:
-                self.client().list_models(timeout=self.config.cancel_grace)
-                return
-            except EngineError:
-                pass
-            with self._lock:
-                if generation != self._generation or self._status.phase is not Phase.READY:
+                try:
+                    self.client().list_models(timeout=self.config.cancel_grace)
                     return
-                self._status = dataclasses.replace(self._status, hard_cancels=self._status.hard_cancels + 1)
-            self.kill()
+                except EngineError:
+                    pass
+                with self._lock:
+                    if generation != self._generation or self._status.phase is not Phase.READY:
+                        return
+                    self._status = dataclasses.replace(self._status, hard_cancels=self._status.hard_cancels + 1)
+                self.kill()
+                # Let the exit be seen before requests resume, so they wait for the restart.
+                with self._lock:
+                    proc = self._proc
+                if proc is not None:
+                    try:
+                        proc.wait(timeout=5)
+                    except subprocess.TimeoutExpired:
+                        pass
+                deadline = time.monotonic() + 5
+                while time.monotonic() < deadline:
+                    with self._lock:
+                        if self._generation != generation or self._status.phase is not Phase.READY:
+                            break
+                    time.sleep(0.01)
+            finally:
+                self._settled.set()
 
         threading.Thread(target=watch, name="cancel-watch", daemon=True).start()
 
