@@ -105,3 +105,34 @@ def test_table_refuses_unknown_format_before_running_the_model(tmp_path):
     proc = run("table", "anything", "-o", str(tmp_path / "x.pdf"), timeout=30)
     assert proc.returncode == 2
     assert ".xlsx" in proc.stderr
+
+
+def test_translate_streams_and_keeps_paragraphs_and_code(tmp_path):
+    src = tmp_path / "doc.md"
+    src.write_text("# Weekly news\n\nSales grew by 12 percent in March.\n\n```\nrun(42)\n```\n\nThanks to everyone.\n",
+                   encoding="utf-8")
+    proc = run("translate", "--to", "zh", str(src))
+    assert proc.returncode == 0, proc.stderr
+    assert "4 paragraphs" in proc.stderr and "translated from English" in proc.stderr
+    assert proc.stdout.count("\n\n") == 3, "paragraph breaks are kept"
+    assert "```\nrun(42)\n```" in proc.stdout, "code is never translated"
+
+
+def test_translate_unknown_language_is_a_clear_error():
+    proc = run("translate", "--to", "klingonish", "-", stdin="hello", timeout=30)
+    assert proc.returncode == 2
+    assert "klingonish" in proc.stderr
+
+
+def test_proofread_json_changes_apply_to_the_corrected_text():
+    from deskmate.core.tasks.proofread import Change, apply
+
+    text = "Their going to the markt tomorow. The shop open at nine."
+    proc = run("proofread", "--json", "--no-reasons", "-", stdin=text)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["original"] == text
+    changes = [Change(c["id"], c["start"], c["end"], c["original"], c["replacement"], c["reason"])
+               for c in out["changes"]]
+    assert apply(text, changes, [c.id for c in changes]) == out["corrected"]
+    assert apply(text, changes, []) == text

@@ -306,4 +306,111 @@ def table_cmd(obj: Context, request: tuple[str, ...], output: str | None, extrac
             click.echo()
 
 
-COMMANDS = [tasks, route_cmd, write_cmd, table_cmd]
+# --- translate --------------------------------------------------------------
+@click.command("translate")
+@click.argument("source", required=False, metavar="[FILE|-]")
+@click.option("--to", "target", required=True, help="Target language: a code or name (zh, en, French, 日本語 …).")
+@click.option("--from", "source_lang", default=None, help="Source language (default: detected).")
+@click.option("--glossary", "glossary_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="File of term pairs, one per line: source = target.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write the translation to FILE.")
+@click.pass_obj
+def translate_cmd(obj: Context, source: str | None, target: str, source_lang: str | None,
+                  glossary_file: str | None, output: str | None) -> None:
+    """Translate FILE (or stdin), paragraph by paragraph, streaming as it goes.
+
+    Paragraphs, lists, Markdown, code blocks, numbers and names are kept.
+    Progress and glossary checks go to stderr.
+    """
+    from deskmate.core.tasks.langdetect import resolve_language
+    from deskmate.core.tasks.translate import Finished, ParagraphDelta, ParagraphStart, Translation, parse_glossary
+
+    text = read_input(source, what="text to translate")
+    try:
+        to = resolve_language(target)
+        frm = resolve_language(source_lang) if source_lang else None
+    except ValueError as e:
+        fail(str(e), 2)
+    glossary = None
+    if glossary_file:
+        try:
+            glossary = parse_glossary(Path(glossary_file).read_text(encoding="utf-8-sig"))
+        except ValueError as e:
+            fail(f"{glossary_file}: {e}", 2)
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        with engine_for(obj) as eng:
+            job = Translation(eng, text, to, source=frm, glossary=glossary)
+            result = None
+            with ctrl_c_cancels(job.cancel):
+                for ev in job:
+                    if isinstance(ev, ParagraphStart):
+                        if ev.index == 0:
+                            click.echo(f"deskmate: {job.total} paragraphs → {to.name}", err=True)
+                        out.write(ev.lead)
+                    elif isinstance(ev, ParagraphDelta):
+                        out.write(ev.text)
+                        out.flush()
+                    elif isinstance(ev, Finished):
+                        out.write(ev.trailing)
+                        result = ev.result
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if result is not None:
+        click.echo(f"deskmate: translated from {result.source_language.name}", err=True)
+        for index, src, tgt in result.glossary_misses:
+            click.echo(f"deskmate: glossary: paragraph {index + 1} lacks '{tgt}' for '{src}'", err=True)
+        for p in result.paragraphs:
+            if p.missing_numbers:
+                click.echo(f"deskmate: check paragraph {p.index + 1}: numbers {', '.join(p.missing_numbers)} "
+                           "are not in the translation", err=True)
+            if p.fallback:
+                click.echo(f"deskmate: paragraph {p.index + 1} came back empty; the original was kept", err=True)
+
+
+# --- proofread --------------------------------------------------------------
+@click.command("proofread")
+@click.argument("source", required=False, metavar="[FILE|-]")
+@click.option("--diff", "as_diff", is_flag=True, help="Print a unified diff instead of the corrected text.")
+@click.option("--changes", "list_changes", is_flag=True, help="List each change with its reason on stderr.")
+@click.option("--json", "as_json", is_flag=True, help="Print the corrected text and every change as JSON.")
+@click.option("--no-reasons", is_flag=True, help="Skip asking the model why (faster).")
+@click.pass_obj
+def proofread_cmd(obj: Context, source: str | None, as_diff: bool, list_changes: bool, as_json: bool,
+                  no_reasons: bool) -> None:
+    """Fix spelling, grammar and punctuation in FILE (or stdin).
+
+    Prints the corrected text; sentences the model dropped are restored and reported.
+    """
+    from deskmate.core.tasks.proofread import proofread
+
+    text = read_input(source, what="text to proofread")
+    with engine_for(obj) as eng:
+        result = proofread(eng, text, explain=not no_reasons)
+    for r in result.restored:
+        click.echo(f"deskmate: the model dropped a sentence; restored: {_one_line(r.text)[:80]!r}", err=True)
+    if as_json:
+        click.echo(json.dumps({
+            "original": result.original,
+            "corrected": result.corrected,
+            "changes": [{"id": c.id, "start": c.start, "end": c.end, "original": c.original,
+                         "replacement": c.replacement, "reason": c.reason, "kind": c.kind} for c in result.changes],
+            "restored": [r.text for r in result.restored],
+        }, ensure_ascii=False, indent=2))
+        return
+    if list_changes or as_diff:
+        for c in result.changes:
+            why = f" — {c.reason}" if c.reason else ""
+            click.echo(f"deskmate: change {c.id}: {c.original!r} → {c.replacement!r}{why}", err=True)
+    if as_diff:
+        click.echo(result.unified_diff(), nl=False)
+    else:
+        sys.stdout.write(result.corrected)
+        if not result.corrected.endswith("\n"):
+            sys.stdout.write("\n")
+    if not result.changes:
+        click.echo("deskmate: no changes", err=True)
+
+
+COMMANDS = [tasks, route_cmd, write_cmd, table_cmd, translate_cmd, proofread_cmd]
