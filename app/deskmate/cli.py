@@ -208,9 +208,10 @@ def serve(obj: Context, port: int, token: str | None) -> None:
 
 
 def _register() -> None:
+    from deskmate.cli_models import models
     from deskmate.cli_tasks import COMMANDS
 
-    for command in COMMANDS:
+    for command in [*COMMANDS, models]:
         main.add_command(command)
 
 

@@ -1,0 +1,344 @@
+"""`deskmate models`: list, download, check, import and remove local models."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+EXIT_ERROR = 1
+EXIT_MODEL = 3
+EXIT_INTERRUPTED = 130
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> NoReturn:  # type: ignore[name-defined]  # noqa: F821
+    click.echo(f"deskmate: {' '.join(message.split())}", err=True)
+    sys.exit(code)
+
+
+def _errors() -> tuple[type[BaseException], ...]:
+    from deskmate.core.engines.errors import EngineError
+    from deskmate.core.models.catalog import CatalogError
+    from deskmate.core.models.download import DownloadError
+    from deskmate.core.models.registry import RegistryError
+    from deskmate.core.settings import SettingsError
+
+    return (EngineError, CatalogError, DownloadError, RegistryError, SettingsError)
+
+
+def _code(error: BaseException) -> int:
+    from deskmate.core.engines.errors import ModelInvalidError, ModelNotFoundError
+
+    return EXIT_MODEL if isinstance(error, (ModelInvalidError, ModelNotFoundError)) else EXIT_ERROR
+
+
+class _Bar:
+    """One progress line on stderr: redrawn in place on a terminal, a line every few seconds otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last_line = 0.0
+        self.last: object = None
+        self.width = 0
+
+    def __call__(self, p: object) -> None:
+        from deskmate.core.models.download import human_size
+
+        self.last = p
+        state = p.state  # type: ignore[attr-defined]
+        now = time.monotonic()
+        if state == "downloading" and not self.tty and now - self.last_line < 5:
+            return
+        self.last_line = now
+        name = p.filename.rsplit("/", 1)[-1]  # type: ignore[attr-defined]
+        if len(name) > 36:
+            name = "…" + name[-35:]
+        done, total = p.done, p.total  # type: ignore[attr-defined]
+        pct = p.fraction * 100  # type: ignore[attr-defined]
+        filled = int(pct / 5)
+        line = f"{name}  {human_size(done)} / {human_size(total)}  {pct:3.0f}% [{'#' * filled}{'.' * (20 - filled)}]"
+        if state == "downloading" and p.speed > 0:  # type: ignore[attr-defined]
+            line += f"  {human_size(p.speed)}/s"  # type: ignore[attr-defined]
+            if p.eta is not None:  # type: ignore[attr-defined]
+                line += f"  {_duration(p.eta)} left"  # type: ignore[attr-defined]
+        elif state != "downloading":
+            line += f"  {state}"
+        if self.tty:
+            pad = max(self.width - len(line), 0)
+            self.width = len(line)
+            sys.stderr.write("\r" + line + " " * pad)
+            if state == "done":
+                sys.stderr.write("\n")
+        else:
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+    def end(self) -> None:
+        if self.tty and self.width:
+            sys.stderr.write("\n")
+            self.width = 0
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+@click.group("models")
+def models() -> None:
+    """Manage local models: list, download, verify, import and remove.
+
+    Downloads come from Hugging Face, or from the mirror named by HF_ENDPOINT or by
+    `hf_endpoint` under [models] in settings.toml; `offline = true` there (or
+    HF_HUB_OFFLINE=1) stops every network call.
+    """
+
+
+@models.command("list")
+@click.option("--ctx", type=int, default=None, help="Context size for the fit estimate (default: the configured one).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def list_models(ctx: int | None, as_json: bool) -> None:
+    """Installed models and recommended ones, with how well each fits this computer."""
+    from deskmate.core.engines.errors import EngineError
+    from deskmate.core.models import fit
+    from deskmate.core.models.catalog import load_catalog
+    from deskmate.core.models.download import human_size
+    from deskmate.core.models.registry import Registry
+    from deskmate.core.settings import load_settings
+
+    try:
+        settings = load_settings()
+        catalog = load_catalog()
+        registry = Registry()
+        installed = registry.list()
+    except _errors() as e:
+        _fail(str(e), _code(e))
+    n_ctx = ctx or settings.engine.n_ctx
+    memory = fit.system_memory()
+    default = registry.default_path()
+    rows_installed = []
+    builtin = _builtin()
+    for m in ([builtin] if builtin else []) + installed:
+        verdict = badge = ""
+        if m.kind == "text" and m.present:
+            try:
+                shape = fit.shape_from_gguf(m.path)
+                if m.files:  # a split GGUF: the first part's header counts only its own tensors
+                    shape = dataclasses.replace(shape, weights_bytes=max(shape.weights_bytes, m.size))
+                f = fit.assess(shape, n_ctx, memory)
+                verdict, badge = f.verdict, f.badge
+            except EngineError:
+                verdict, badge = "broken", "broken file"
+        elif m.kind == "image" and m.catalog_id and catalog.get(m.catalog_id):
+            entry = catalog.get(m.catalog_id)
+            f = fit.assess_bytes(m.name, entry.memory_bytes or 0, memory)  # type: ignore[union-attr]
+            verdict, badge = f.verdict, f.badge
+        is_default = (default is None and m is builtin) or (default is not None and m.kind == "text" and registry.is_default(m))
+        rows_installed.append((m, verdict, badge, is_default))
+    installed_catalog_ids = {m.catalog_id for m in installed if m.catalog_id}
+    rows_catalog = []
+    for e in catalog.models:
+        if e.kind == "text":
+            f = fit.assess(fit.shape_from_catalog(e), n_ctx, memory)
+        else:
+            f = fit.assess_bytes(e.name, e.memory_bytes or 0, memory)
+        rows_catalog.append((e, f))
+    if as_json:
+        click.echo(json.dumps({
+            "memory": {"total": memory.total, "available": memory.available, "source": memory.source},
+            "n_ctx": n_ctx,
+            "installed": [
+                {"id": m.id, "name": m.name, "kind": m.kind, "path": m.path, "size": m.size, "source": m.source,
+                 "present": m.present, "default": d, "fit": v}
+                for m, v, _, d in rows_installed
+            ],
+            "recommended": [
+                {"id": e.id, "name": e.name, "kind": e.kind, "repo": e.repo, "size": e.size_bytes,
+                 "license": e.license, "fit": f.verdict, "recommended_ctx": f.recommended_ctx,
+                 "installed": e.id in installed_catalog_ids}
+                for e, f in rows_catalog
+            ],
+        }, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"Installed (* = default; fit at context {n_ctx}):")
+    for m, _, badge, is_default in rows_installed:
+        where = "built-in" if m is builtin else m.repo or (m.original and f"from {m.original}") or m.source
+        missing = "" if m.present else "  MISSING"
+        click.echo(f"{'*' if is_default else ' '} {m.id:<28} {human_size(m.size):>8}  {badge:<11} {where}{missing}")
+    click.echo(
+        f"\nRecommended (this computer: {fit.human_gb(memory.available)} free of {fit.human_gb(memory.total)}):"
+    )
+    for e, f in rows_catalog:
+        size = ("~" if not e.size_exact else "") + human_size(e.size_bytes)
+        detail = f"up to context {f.recommended_ctx}" if f.recommended_ctx else ""
+        mark = "installed" if e.id in installed_catalog_ids else ""
+        click.echo(f"  {e.id:<28} {size:>8}  {f.badge:<11} {detail:<22} {e.license.split(' (')[0]:<28} {mark}")
+    if registry.problem:
+        click.echo(f"\nNote: {registry.problem}", err=True)
+
+
+def _builtin():  # -> InstalledModel | None, for the listing only
+    from deskmate.core.engines.errors import EngineError
+    from deskmate.core.models.embedded import embedded_model_path
+    from deskmate.core.models.registry import InstalledModel
+
+    try:
+        p = embedded_model_path()
+    except EngineError:
+        return None
+    return InstalledModel("builtin", "Built-in small model", "text", str(p), p.stat().st_size, "folder",
+                          filename=p.name)
+
+
+@models.command()
+@click.argument("spec", metavar="ID_OR_REPO/FILE")
+@click.option("--revision", default=None, help="Branch, tag or commit (default: main).")
+@click.option("--endpoint", default=None, help="Hub address or mirror, e.g. https://hf-mirror.com.")
+@click.option("--set-default", is_flag=True, help="Make it the default chat model afterwards.")
+def pull(spec: str, revision: str | None, endpoint: str | None, set_default: bool) -> None:
+    """Download a model, verify its SHA-256 and install it.
+
+    ID_OR_REPO/FILE is a catalog id (see `deskmate models list`), owner/repo/file.gguf,
+    or owner/repo when it holds one GGUF file. An interrupted download (Ctrl+C, a
+    crash, a lost network) resumes where it stopped when you run the same command again.
+    """
+    from deskmate.core.models.download import Downloader, hub_config, human_size
+    from deskmate.core.models.download import pull as do_pull
+    from deskmate.core.models.registry import Registry
+
+    bar = _Bar()
+    try:
+        registry = Registry()
+        downloader = Downloader(registry.root, hub_config(endpoint=endpoint))
+        model = do_pull(spec, downloader=downloader, registry=registry, revision=revision, on_progress=bar)
+        if set_default:
+            registry.set_default(model.id)
+    except KeyboardInterrupt:
+        bar.end()
+        last = bar.last
+        kept = f"{human_size(last.done)} of {human_size(last.total)} kept. " if last is not None else ""  # type: ignore[attr-defined]
+        click.echo(f"deskmate: download interrupted; {kept}Run the same command to resume.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except _errors() as e:
+        bar.end()
+        _fail(str(e), _code(e))
+    bar.end()
+    click.echo(f"Installed {model.id}: {model.path}" + (" (now the default)" if set_default else ""))
+
+
+@models.command()
+@click.argument("model", required=False)
+@click.option("--quick", is_flag=True, help="Check sizes and headers only; skip hashing.")
+@click.option("--load", is_flag=True, help="Also load each text model and generate one token (in a child process).")
+def verify(model: str | None, quick: bool, load: bool) -> None:
+    """Check that installed models are intact (all of them, or MODEL)."""
+    from deskmate.core.models import importer
+    from deskmate.core.models.registry import Registry
+    from deskmate.core.models.registry import verify as check
+
+    try:
+        registry = Registry()
+        targets = [registry.get(model)] if model else registry.list()
+    except _errors() as e:
+        _fail(str(e), _code(e))
+    if not targets:
+        click.echo("No models are installed.")
+        return
+    failed = 0
+    for m in targets:
+        result = check(m, quick=quick)
+        problems = list(result.problems)
+        if load and not problems and m.kind == "text":
+            try:
+                importer.check_loads(m.path)
+            except _errors() as e:
+                problems.append(str(e))
+        if problems:
+            failed += 1
+            click.echo(f"FAILED  {m.id}: " + "; ".join(problems))
+        else:
+            click.echo(f"ok      {m.id}")
+    if failed:
+        sys.exit(EXIT_MODEL)
+
+
+@models.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--copy", "mode", flag_value="copy", help="Always copy the file.")
+@click.option("--link", "mode", flag_value="symlink", help="Leave the file where it is and link to it.")
+@click.option("--name", default=None, help="Name to list it under.")
+@click.option("--set-default", is_flag=True, help="Make it the default chat model afterwards.")
+@click.option("--no-check", is_flag=True, help="Skip the load test (not recommended).")
+def import_model(path: Path, mode: str | None, name: str | None, set_default: bool, no_check: bool) -> None:
+    """Check a GGUF file you already have and add it to your models.
+
+    The file is loaded once in a separate process and must generate a token, so a file
+    that would crash the engine is refused here. By default it is hard-linked into the
+    models folder when on the same disk (no extra space), and copied otherwise.
+    """
+    from deskmate.core.models.importer import import_model as do_import
+    from deskmate.core.models.registry import Registry
+
+    click.echo(f"Checking {path.name}…", err=True)
+    try:
+        registry = Registry()
+        model = do_import(path, registry=registry, mode=mode or "auto", name=name, check=not no_check)  # type: ignore[arg-type]
+        if set_default:
+            registry.set_default(model.id)
+    except _errors() as e:
+        _fail(str(e), _code(e))
+    click.echo(f"Imported {model.id}: {model.path}" + (" (now the default)" if set_default else ""))
+
+
+@models.command()
+@click.argument("model")
+@click.option("--keep-file", is_flag=True, help="Only forget the model; leave its file on disk.")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
+def rm(model: str, keep_file: bool, yes: bool) -> None:
+    """Remove an installed model and delete its file."""
+    from deskmate.core.models.download import human_size
+    from deskmate.core.models.registry import Registry
+
+    try:
+        registry = Registry()
+        m = registry.get(model)
+        if not yes and not keep_file:
+            click.confirm(f"Delete {m.name} ({human_size(m.size)}) at {m.path}?", abort=True, err=True)
+        removed, was_default = registry.remove(model, delete_files=not keep_file)
+    except _errors() as e:
+        _fail(str(e), _code(e))
+    click.echo(f"Removed {removed.id}." + (" The built-in model is the default again." if was_default else ""))
+
+
+@models.command()
+@click.argument("model", required=False)
+@click.option("--builtin", is_flag=True, help="Go back to the built-in model.")
+def default(model: str | None, builtin: bool) -> None:
+    """Show or set the default chat model."""
+    from deskmate.core.models.registry import Registry
+    from deskmate.core.settings_write import set_engine_model
+
+    try:
+        registry = Registry()
+        if builtin:
+            set_engine_model(None)
+            click.echo("The built-in model is the default.")
+        elif model:
+            m = registry.set_default(model)
+            click.echo(f"{m.id} is the default: {m.path}")
+        else:
+            current = registry.default_path()
+            click.echo(str(current) if current else "built-in")
+    except _errors() as e:
+        _fail(str(e), _code(e))
+
+
+if __name__ == "__main__":
+    models(prog_name="deskmate models")
