@@ -53,10 +53,11 @@ def test_running_gui_process_holds_no_engine_libraries():
             if status is None or status.phase.value != "ready":
                 QTimer.singleShot(100, probe); return
             if "answer" not in result:
-                win.input.setPlainText("Say hello.")
-                win.run_request()
+                win.sidebar.select("qa.open")
+                win.form.set_value("question", "Say hello.")
+                win.run_task()
                 result["answer"] = True
-            if win.bridge.busy or not win.output.toPlainText():
+            if win.runner.busy or not win.output.toPlainText():
                 QTimer.singleShot(100, probe); return
             print("ANSWER", bool(win.output.toPlainText().strip()))
             print("MODULES", sorted(m for m in ("llama_cpp", "torch", "diffusers", "transformers") if m in sys.modules))

@@ -208,10 +208,11 @@ def serve(obj: Context, port: int, token: str | None) -> None:
 
 
 def _register() -> None:
+    from deskmate.cli_images import image
     from deskmate.cli_models import models
     from deskmate.cli_tasks import COMMANDS
 
-    for command in [*COMMANDS, models]:
+    for command in [*COMMANDS, models, image]:
         main.add_command(command)
 
 

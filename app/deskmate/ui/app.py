@@ -1,48 +1,150 @@
-"""Start the GUI: the window first, then the engine in its own process."""
+"""Start the GUI: the window first, then the engine in its own process.
+
+This module assembles services (settings, catalog, drafts, engine) and hands
+them to the views; it never imports llama_cpp or torch.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from deskmate.core import paths
 from deskmate.core.engines.errors import EngineError
-from deskmate.core.settings import SettingsError
+from deskmate.core.settings import Settings, SettingsError, load_settings
 
 from .engine_bridge import EngineBridge
-from .main_window import MainWindow
+from .i18n import Translations
+
+
+class DeskmateApp:
+    """Owns the services for one GUI session and swaps the engine when settings change."""
+
+    def __init__(self, model: str | None = None) -> None:
+        from deskmate.core.store import DraftStore, recover
+        from deskmate.core.tasks import catalog as task_catalog
+
+        self.cli_model = model
+        self.problems: list[str] = []
+        try:
+            self.settings = load_settings()
+        except SettingsError as e:
+            self.problems.append(str(e))
+            self.settings = Settings()
+        self.translations = Translations()
+        self.translations.apply(self.settings.ui.language)
+        loaded = task_catalog.current()
+        self.problems += [str(err) for err in loaded.errors]
+        self.store = DraftStore.open(paths.data_dir() / "deskmate.sqlite3")
+        self.problems += list(self.store.notices)
+        # Text journaled before a crash or kill becomes the newest version of its draft.
+        self.recovered = recover(self.store)
+        try:
+            self.store.maintenance()  # empty the bin after its undo window, prune old versions
+        except Exception as e:  # housekeeping must never stop the app from opening
+            self.problems.append(f"Draft housekeeping failed: {e}")
+        self.bridge = EngineBridge()
+        self.engine = None
+        self.engine_error = ""
+        self._make_engine()
+
+        from .main_window import MainWindow
+
+        name = Path(self.engine.config.model).name if self.engine else self.tr_none()
+        self.window = MainWindow(self.bridge, loaded.catalog, self.store, name, self.settings.ui.language)
+        self.window.languageRequested.connect(self.set_language)
+        self.window.settingsRequested.connect(self.open_settings)
+        if self.recovered:
+            self.window.draft_editor.open_draft(self.recovered[0].draft_id)
+            note = QCoreApplication.translate("DeskmateApp", "Drafts recovered from before Deskmate last stopped: {n}")
+            note = note.format(n=len(self.recovered))
+            self.window.statusBar().showMessage(note, 15000)
+        if self.engine is None:
+            self.window.engine_label.setText(self.engine_error)
+            self.window.progress.setVisible(False)
+
+    @staticmethod
+    def tr_none() -> str:
+        return "no model"
+
+    def _make_engine(self) -> None:
+        from deskmate.core.engines.factory import local_engine
+
+        try:
+            self.engine = local_engine(self.cli_model, listener=self.bridge.on_status, settings=self.settings)
+            self.engine_error = ""
+        except (EngineError, SettingsError) as e:
+            self.engine = None
+            self.engine_error = str(e)
+        self.bridge.client = self.engine
+
+    def start(self) -> None:
+        self.window.show()
+        for problem in self.problems:
+            self.window.statusBar().showMessage(problem, 20000)
+        if self.engine is not None:
+            # After the first paint: the window never waits for the model.
+            QTimer.singleShot(0, self.engine.start)
+
+    def set_language(self, lang: str) -> None:
+        from deskmate.core.settings_write import set_value
+
+        if not self.translations.apply(lang):
+            self.window.statusBar().showMessage("The Chinese translation file is missing; showing English.", 10000)
+        self.window.set_language(lang)
+        try:
+            set_value("ui", "language", lang)
+        except (SettingsError, OSError) as e:
+            self.window.statusBar().showMessage(str(e), 10000)
+
+    def open_settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self.window)
+        if dialog.exec() != SettingsDialog.DialogCode.Accepted or dialog.saved is None:
+            return
+        old, self.settings = self.settings, dialog.saved
+        if old.ui.language != self.settings.ui.language:
+            self.set_language(self.settings.ui.language)
+        if old.engine != self.settings.engine and self.cli_model is None:
+            self.replace_engine()
+
+    def replace_engine(self) -> None:
+        """A new model or engine setting: stop the old engine, start the new one."""
+        self.window.runner.stop()
+        if self.engine is not None:
+            self.engine.close()
+        self._make_engine()
+        self.window.runner.client = self.engine
+        self.window.translation_view.set_client(self.engine)
+        if self.engine is None:
+            QMessageBox.warning(self.window, "Deskmate", self.engine_error)
+            return
+        self.window.model_name = Path(self.engine.config.model).name
+        self.window.retranslate()
+        self.engine.start()
+
+    def shutdown(self) -> None:
+        self.window.draft_editor.close_store()
+        if self.engine is not None:
+            self.engine.close()
+        self.store.close()
 
 
 def run_gui(model: str | None = None, argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName("Deskmate")
     app.setDesktopFileName("deskmate")
-    bridge = EngineBridge()
-    engine = None
-    error = ""
     try:
-        from deskmate.core.engines.factory import local_engine
-
-        engine = local_engine(model, listener=bridge.on_status)
-        bridge.client = engine
-        name = Path(engine.config.model).name
-    except (EngineError, SettingsError) as e:
-        error = str(e)
-        name = "no model"
-    window = MainWindow(bridge, name)
-    window.show()
-    if engine is not None:
-        # Start after the first paint so the window never waits for the model.
-        QTimer.singleShot(0, engine.start)
-    else:
-        window.engine_label.setText(f"No model: {error}")
-        window.progress.setVisible(False)
-        window.run_button.setEnabled(False)
-        window.output.setPlainText(error)
+        session = DeskmateApp(model)
+    except Exception as e:  # a broken data folder must still explain itself
+        QMessageBox.critical(None, "Deskmate", f"Deskmate could not start: {e}")
+        return 1
+    session.start()
     try:
         return app.exec()
     finally:
-        if engine is not None:
-            engine.close()
+        session.shutdown()

@@ -1,124 +1,419 @@
-"""A first window: ask the local model and watch the answer stream in.
+"""The main window: tasks on the left, the task and its answer in the middle, the draft on the right.
 
-The desktop-app issue replaces this with the full editor; this one proves the
-wiring: engine status in the status bar, streaming off the GUI thread, Stop.
+It wires widgets to core services through signals (TaskRunner, EngineBridge,
+the drafts controller) and holds no business logic itself.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
+    QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from deskmate.core.engines.base import Completion, Sampling, msg
+from deskmate.core.engines.base import Completion
 from deskmate.core.engines.supervisor import EngineStatus, Phase
+from deskmate.core.tasks import Catalog, TaskInputError
 
+from .drafts import DraftEditor, DraftsPanel
 from .engine_bridge import EngineBridge
+from .proofread_view import ProofreadView
+from .table_view import TableEditor
+from .task_form import TaskForm
+from .task_runner import TaskRunner
+from .task_sidebar import TaskSidebar
+from .translation_view import TranslationView
 
-PHASE_TEXT = {
-    Phase.STOPPED: "Engine stopped",
-    Phase.STARTING: "Starting engine…",
-    Phase.LOADING: "Loading model…",
-    Phase.READY: "Ready",
-    Phase.CRASHED: "Engine crashed — restarting",
-    Phase.RESTARTING: "Restarting engine…",
-    Phase.FAILED: "Engine failed",
-}
+DEFAULT_TASK = "qa.open"
+
+
+def phase_text(status: EngineStatus) -> str:
+    # Spelled out in full: lupdate only extracts literal QCoreApplication.translate calls.
+    texts = {
+        Phase.STOPPED: QCoreApplication.translate("MainWindow", "Engine stopped"),
+        Phase.STARTING: QCoreApplication.translate("MainWindow", "Starting the engine…"),
+        Phase.LOADING: QCoreApplication.translate("MainWindow", "Loading the model…"),
+        Phase.READY: QCoreApplication.translate("MainWindow", "Ready"),
+        Phase.CRASHED: QCoreApplication.translate("MainWindow", "The engine stopped unexpectedly — restarting"),
+        Phase.RESTARTING: QCoreApplication.translate("MainWindow", "Restarting the engine…"),
+        Phase.FAILED: QCoreApplication.translate("MainWindow", "The engine cannot start"),
+    }
+    text = texts[status.phase]
+    if status.phase is Phase.FAILED and status.message:
+        text += f": {status.message}"
+    return text
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, bridge: EngineBridge, model_name: str) -> None:
+    languageRequested = Signal(str)
+    settingsRequested = Signal()
+
+    def __init__(self, bridge: EngineBridge, catalog: Catalog, drafts: object, model_name: str,
+                 lang: str = "en") -> None:
         super().__init__()
         self.bridge = bridge
-        self.setWindowTitle(f"Deskmate — {model_name}")
-        self.resize(900, 640)
+        self.catalog = catalog
+        self.lang = lang
+        self.model_name = model_name
+        self.last_status: EngineStatus | None = None
+        self.runner = TaskRunner(bridge.client, self)
+        self.resize(1280, 820)
 
-        self.input = QPlainTextEdit()
-        self.input.setPlaceholderText("Ask something, or paste text to work on. Ctrl+Enter runs it.")
-        self.input.setAccessibleName("Request")
+        # --- left: tasks and drafts ---
+        self.sidebar = TaskSidebar(catalog, lang)
+        self.drafts_panel = DraftsPanel(drafts)
+        self.left_tabs = QTabWidget()
+        self.left_tabs.addTab(self.sidebar, "")
+        self.left_tabs.addTab(self.drafts_panel, "")
+
+        # --- middle: the task form, run controls and the answer ---
+        self.form = TaskForm()
+        self.run_button = QPushButton()
+        self.stop_button = QPushButton()
+        self.regenerate_button = QPushButton()
+        self.copy_button = QPushButton()
+        self.insert_button = QPushButton()
+        self.stop_button.setEnabled(False)
+        controls = QHBoxLayout()
+        for b in (self.run_button, self.stop_button, self.regenerate_button):
+            controls.addWidget(b)
+        controls.addStretch(1)
+        controls.addWidget(self.copy_button)
+        controls.addWidget(self.insert_button)
+
         self.output = QPlainTextEdit()
         self.output.setReadOnly(True)
-        self.output.setPlaceholderText("The answer appears here as it is written.")
         self.output.setAccessibleName("Answer")
-        for w in (self.input, self.output):
-            w.setFont(QFont("Sans Serif", 11))
+        self.table_editor = TableEditor()
+        self.proofread_view = ProofreadView()
+        self.results = QStackedWidget()
+        for w in (self.output, self.table_editor, self.proofread_view):
+            self.results.addWidget(w)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(False)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.run_button = QPushButton("Run")
-        self.run_button.setToolTip("Run (Ctrl+Enter)")
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setToolTip("Stop (Esc)")
-        self.copy_button = QPushButton("Copy answer")
-        self.copy_button.setToolTip("Copy answer (Ctrl+Shift+C)")
-        self.stop_button.setEnabled(False)
-        self.copy_button.setEnabled(False)
-
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.run_button)
-        buttons.addWidget(self.stop_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.copy_button)
-
+        task_page = QWidget()
+        task_layout = QVBoxLayout(task_page)
+        form_scroll = QScrollArea()
+        form_scroll.setWidgetResizable(True)
+        form_scroll.setWidget(self.form)
+        form_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.input)
-        split.addWidget(self.output)
-        split.setSizes([220, 380])
-        layout = QVBoxLayout()
-        layout.addWidget(split, 1)
-        layout.addLayout(buttons)
-        central = QWidget()
-        central.setLayout(layout)
-        self.setCentralWidget(central)
+        split.addWidget(form_scroll)
+        answer = QWidget()
+        answer_layout = QVBoxLayout(answer)
+        answer_layout.setContentsMargins(0, 0, 0, 0)
+        answer_layout.addLayout(controls)
+        answer_layout.addWidget(self.notice)
+        answer_layout.addWidget(self.results, 1)
+        split.addWidget(answer)
+        split.setSizes([300, 420])
+        task_layout.addWidget(split)
+        self.task_page = task_page
 
-        self.engine_label = QLabel(PHASE_TEXT[Phase.STARTING])
+        self.translation_view = TranslationView(bridge.client)
+        self.work = QStackedWidget()
+        self.work.addWidget(task_page)
+        self.work.addWidget(self.translation_view)
+
+        # --- right: the draft ---
+        self.draft_editor = DraftEditor(drafts)
+
+        center = QSplitter(Qt.Orientation.Horizontal)
+        center.addWidget(self.left_tabs)
+        center.addWidget(self.work)
+        center.addWidget(self.draft_editor)
+        center.setSizes([250, 620, 410])
+        center.setStretchFactor(1, 1)
+        self.setCentralWidget(center)
+
+        # --- status bar ---
+        self.engine_label = QLabel()
         self.engine_label.setAccessibleName("Engine state")
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(180)
         self.progress.setRange(0, 0)
-        self.speed_label = QLabel("")
+        self.speed_label = QLabel()
         self.statusBar().addWidget(self.engine_label, 1)
         self.statusBar().addPermanentWidget(self.speed_label)
         self.statusBar().addPermanentWidget(self.progress)
 
-        self._add_action("Run", "Ctrl+Return", self.run_request)
-        self._add_action("Stop", "Esc", self.stop_request)
-        self._add_action("Copy answer", "Ctrl+Shift+C", self.copy_answer)
-        self._add_action("Quit", "Ctrl+Q", self.close)
-        self.run_button.clicked.connect(self.run_request)
-        self.stop_button.clicked.connect(self.stop_request)
-        self.copy_button.clicked.connect(self.copy_answer)
+        self._build_actions()
+        self._wire()
+        self.retranslate()
+        if not self.sidebar.select(DEFAULT_TASK) and catalog.ids():
+            self.sidebar.select(catalog.ids()[0])
 
-        bridge.status.connect(self.show_status)
-        bridge.delta.connect(self.append_delta)
-        bridge.finished.connect(self.on_finished)
-        bridge.failed.connect(self.on_failed)
-        self.last_status: EngineStatus | None = None
+    # --- construction --------------------------------------------------------
+    def _action(self, shortcut: str | QKeySequence.StandardKey | None, slot: Callable[[], object],
+                scope: QWidget | None = None) -> QAction:
+        action = QAction(self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        if scope is not None:
+            # Only while focus is in the task page: the translation view binds the same keys.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            scope.addAction(action)
+        else:
+            self.addAction(action)
+        return action
 
-    def _add_action(self, text: str, shortcut: str, slot: object) -> None:
-        action = QAction(text, self)
-        action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        self.addAction(action)
+    def _build_actions(self) -> None:
+        page = self.task_page
+        self.act_run = self._action("Ctrl+Return", self.run_task, page)
+        self.act_stop = self._action("Esc", self.stop_task, page)
+        self.act_regenerate = self._action("Ctrl+R", self.run_task, page)
+        self.act_copy = self._action("Ctrl+Shift+C", self.copy_result, page)
+        self.act_insert = self._action("Ctrl+I", self.insert_result, page)
+        # The page's Copy already copies a table as a table; two bindings would cancel out.
+        self.table_editor.actions_by_name["copy_table"].setShortcut(QKeySequence())
+        self.act_new_draft = self._action(QKeySequence.StandardKey.New, self.draft_editor.new_draft)
+        self.act_save = self._action(QKeySequence.StandardKey.Save, self.draft_editor.save_version)
+        self.act_search = self._action("Ctrl+F", self.focus_draft_search)
+        self.act_find_task = self._action("Ctrl+K", self.focus_task_search)
+        self.act_history = self._action("Ctrl+H", self.draft_editor.show_history)
+        self.act_import = self._action("Ctrl+O", self.draft_editor.import_file)
+        self.act_export = self._action("Ctrl+E", self.draft_editor.export_file)
+        self.act_settings = self._action("Ctrl+,", self.settingsRequested.emit)
+        self.act_quit = self._action(QKeySequence.StandardKey.Quit, self.close)
+        self.act_lang = QActionGroup(self)
+        self.act_english = QAction("English", self, checkable=True)
+        self.act_chinese = QAction("中文（简体）", self, checkable=True)
+        for action, code in ((self.act_english, "en"), (self.act_chinese, "zh")):
+            self.act_lang.addAction(action)
+            action.setChecked(code == self.lang)
+            action.triggered.connect(lambda _=False, c=code: self.languageRequested.emit(c))
 
-    # --- engine status -----------------------------------------------------
+        bar = self.menuBar()
+        self.menu_file = bar.addMenu("")
+        for a in (self.act_new_draft, self.act_save, self.act_import, self.act_export, self.act_history):
+            self.menu_file.addAction(a)
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_settings)
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_quit)
+        self.menu_task = bar.addMenu("")
+        for a in (self.act_run, self.act_stop, self.act_regenerate, self.act_copy, self.act_insert,
+                  self.act_find_task, self.act_search):
+            self.menu_task.addAction(a)
+        self.menu_view = bar.addMenu("")
+        self.menu_lang = self.menu_view.addMenu("")
+        self.menu_lang.addAction(self.act_english)
+        self.menu_lang.addAction(self.act_chinese)
+
+    def _wire(self) -> None:
+        self.sidebar.taskChosen.connect(self.show_task)
+        self.run_button.clicked.connect(self.run_task)
+        self.regenerate_button.clicked.connect(self.run_task)
+        self.stop_button.clicked.connect(self.stop_task)
+        self.copy_button.clicked.connect(self.copy_result)
+        self.insert_button.clicked.connect(self.insert_result)
+        self.bridge.status.connect(self.show_status)
+        r = self.runner
+        r.started.connect(self._on_started)
+        r.delta.connect(self.append_delta)
+        r.textDone.connect(self._on_text_done)
+        r.tableDone.connect(self._on_table_done)
+        r.proofreadDone.connect(self._on_proofread_done)
+        r.reviewDone.connect(self._on_review_done)
+        r.failed.connect(self._on_failed)
+        r.busyChanged.connect(self._on_busy)
+        self.drafts_panel.draftOpened.connect(self.draft_editor.open_draft)
+        self.drafts_panel.new_button.clicked.connect(self.draft_editor.new_draft)
+        self.draft_editor.draftSaved.connect(self.drafts_panel.refresh)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Deskmate — {model}").format(model=self.model_name))
+        self.left_tabs.setTabText(0, self.tr("Tasks"))
+        self.left_tabs.setTabText(1, self.tr("Drafts"))
+        self.run_button.setText(self.tr("Run"))
+        self.run_button.setToolTip(self.tr("Run the task (Ctrl+Enter)"))
+        self.stop_button.setText(self.tr("Stop"))
+        self.stop_button.setToolTip(self.tr("Stop (Esc)"))
+        self.regenerate_button.setText(self.tr("Regenerate"))
+        self.regenerate_button.setToolTip(self.tr("Run again (Ctrl+R)"))
+        self.copy_button.setText(self.tr("Copy"))
+        self.copy_button.setToolTip(self.tr("Copy the result (Ctrl+Shift+C)"))
+        self.insert_button.setText(self.tr("Insert into draft"))
+        self.insert_button.setToolTip(self.tr("Insert the result into the draft (Ctrl+I)"))
+        self.output.setPlaceholderText(self.tr("The answer appears here as it is written."))
+        names = {
+            self.act_run: self.tr("Run"), self.act_stop: self.tr("Stop"), self.act_regenerate: self.tr("Regenerate"),
+            self.act_copy: self.tr("Copy result"), self.act_insert: self.tr("Insert into draft"),
+            self.act_new_draft: self.tr("New draft"), self.act_save: self.tr("Save a version"),
+            self.act_search: self.tr("Search drafts"),
+            self.act_find_task: self.tr("Find a task"), self.act_history: self.tr("Draft history…"),
+            self.act_import: self.tr("Import…"), self.act_export: self.tr("Export draft…"),
+            self.act_settings: self.tr("Settings…"), self.act_quit: self.tr("Quit"),
+        }
+        for action, text in names.items():
+            action.setText(text)
+        self.menu_file.setTitle(self.tr("&File"))
+        self.menu_task.setTitle(self.tr("&Task"))
+        self.menu_view.setTitle(self.tr("&View"))
+        self.menu_lang.setTitle(self.tr("Language"))
+        if self.last_status is not None:
+            self.show_status(self.last_status)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def set_language(self, lang: str) -> None:
+        """Catalog names follow the UI language; Qt strings follow the installed translator."""
+        self.lang = lang
+        (self.act_chinese if lang == "zh" else self.act_english).setChecked(True)
+        self.sidebar.set_language(lang)
+        if self.form.task is not None:
+            self.form.set_task(self.form.task, lang)
+
+    # --- tasks ------------------------------------------------------------------
+    def show_task(self, task_id: str) -> None:
+        task = self.catalog.task(task_id)
+        if task_id.startswith("translate.") and task.output == "text":
+            self.work.setCurrentWidget(self.translation_view)
+            return
+        self.work.setCurrentIndex(0)
+        self.form.set_task(task, self.lang)
+        self.notice.setVisible(False)
+
+    def focus_task_search(self) -> None:
+        self.left_tabs.setCurrentWidget(self.sidebar)
+        self.sidebar.search.setFocus()
+        self.sidebar.search.selectAll()
+
+    def focus_draft_search(self) -> None:
+        self.left_tabs.setCurrentWidget(self.drafts_panel)
+        self.drafts_panel.search.setFocus()
+        self.drafts_panel.search.selectAll()
+
+    def run_task(self) -> None:
+        if self.work.currentWidget() is self.translation_view:
+            self.translation_view.translate()
+            return
+        task = self.form.task
+        if task is None or self.runner.busy:
+            return
+        try:
+            self.runner.run(task, self.form.values(), lang=self.lang, creativity=self.form.creativity_value(),
+                            review=self.form.review.isChecked())
+        except TaskInputError as e:
+            self._show_notice(str(e), error=True)
+
+    def stop_task(self) -> None:
+        if self.work.currentWidget() is self.translation_view:
+            self.translation_view.stop()
+        self.runner.stop()
+
+    def _on_started(self, kind: str) -> None:
+        self.output.clear()
+        self.results.setCurrentWidget(self.output)
+        self.notice.setVisible(False)
+        self.speed_label.setText("")
+        self._review_original: str | None = None
+
+    def _on_busy(self, busy: bool) -> None:
+        self.run_button.setEnabled(not busy)
+        self.regenerate_button.setEnabled(not busy)
+        self.stop_button.setEnabled(busy)
+        self.copy_button.setEnabled(not busy)
+        self.insert_button.setEnabled(not busy)
+
+    def append_delta(self, piece: str) -> None:
+        cursor = self.output.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        cursor.insertText(piece)
+        self.output.setTextCursor(cursor)
+
+    def _on_text_done(self, result: Completion) -> None:
+        if result.finish_reason == "cancelled":
+            self.speed_label.setText(self.tr("stopped — the text so far is kept"))
+        else:
+            self.speed_label.setText(self.tr("{n} tokens, {rate:.1f} tokens/s").format(
+                n=result.usage.completion_tokens, rate=result.usage.tokens_per_second))
+
+    def _on_table_done(self, table: object) -> None:
+        self.table_editor.set_table(table)
+        self.results.setCurrentWidget(self.table_editor)
+        self.speed_label.setText(self.tr("{rows} rows × {cols} columns").format(
+            rows=table.shape[0], cols=table.shape[1]))  # type: ignore[attr-defined]
+
+    def _on_proofread_done(self, result: object) -> None:
+        self.proofread_view.set_result(result)
+        self.results.setCurrentWidget(self.proofread_view)
+        n = len(result.changes)  # type: ignore[attr-defined]
+        self.speed_label.setText(self.tr("%n change(s) to review", "", n))
+
+    def _on_review_done(self, review: object) -> None:
+        if review.ok:  # type: ignore[attr-defined]
+            self._show_notice(self.tr("Review: no problems found."))
+            return
+        issues = "; ".join(review.issues)  # type: ignore[attr-defined]
+        if review.revised:  # type: ignore[attr-defined]
+            self._review_original = self.output.toPlainText()
+            self.output.setPlainText(review.revised)  # type: ignore[attr-defined]
+            self._show_notice(self.tr("Review found: {issues}. The answer was rewritten once to fix this; "
+                                      "the first answer is kept below.").format(issues=issues)
+                              + "\n\n" + self._review_original)
+        else:
+            self._show_notice(self.tr("Review found: {issues}").format(issues=issues))
+
+    def _on_failed(self, message: str, partial: str) -> None:
+        if partial and self.results.currentWidget() is self.output and self.output.toPlainText() != partial:
+            self.output.setPlainText(partial)
+        self._show_notice(message, error=True)
+
+    def _show_notice(self, text: str, error: bool = False) -> None:
+        self.notice.setText(text)
+        self.notice.setStyleSheet("color: #a40000;" if error else "color: #333;")
+        self.notice.setVisible(True)
+
+    def result_text(self) -> str:
+        current = self.results.currentWidget()
+        if current is self.table_editor:
+            from deskmate.core.tables import to_markdown
+
+            return to_markdown(self.table_editor.table())
+        if current is self.proofread_view:
+            return self.proofread_view.final_text()
+        return self.output.toPlainText()
+
+    def copy_result(self) -> None:
+        if self.results.currentWidget() is self.table_editor:
+            self.table_editor.copy_as_table()
+        else:
+            QApplication.clipboard().setText(self.result_text())
+        self.statusBar().showMessage(self.tr("Copied"), 3000)
+
+    def insert_result(self) -> None:
+        text = self.result_text()
+        if text.strip():
+            self.draft_editor.insert_text(text)
+
+    # --- engine status ------------------------------------------------------
     def show_status(self, status: EngineStatus) -> None:
         self.last_status = status
-        text = PHASE_TEXT[status.phase]
-        if status.phase is Phase.FAILED:
-            text = f"Engine failed: {status.message}"
-        elif status.phase is Phase.CRASHED:
-            text = f"Engine crashed ({status.message}) — restarting"
-        self.engine_label.setText(text)
+        self.engine_label.setText(phase_text(status))
         loading = status.phase in (Phase.STARTING, Phase.LOADING, Phase.RESTARTING)
         self.progress.setVisible(loading)
         if status.phase is Phase.LOADING and status.progress is not None:
@@ -127,49 +422,12 @@ class MainWindow(QMainWindow):
         else:
             self.progress.setRange(0, 0)
 
-    # --- requests ----------------------------------------------------------
-    def run_request(self) -> None:
-        text = self.input.toPlainText().strip()
-        if not text or self.bridge.busy:
-            return
-        self.output.clear()
-        self.speed_label.setText("")
-        self.run_button.setEnabled(False)
-        self.stop_button.setEnabled(True)
-        self.copy_button.setEnabled(False)
-        self.bridge.run([msg("user", text)], Sampling(max_tokens=1024))
-
-    def stop_request(self) -> None:
-        self.bridge.stop()
-
-    def append_delta(self, piece: str) -> None:
-        cursor = self.output.textCursor()
-        cursor.movePosition(cursor.MoveOperation.End)
-        cursor.insertText(piece)
-        self.output.setTextCursor(cursor)
-
-    def _request_done(self) -> None:
-        self.run_button.setEnabled(True)
-        self.stop_button.setEnabled(False)
-        self.copy_button.setEnabled(bool(self.output.toPlainText()))
-
-    def on_finished(self, result: Completion) -> None:
-        self._request_done()
-        note = "stopped" if result.finish_reason == "cancelled" else f"{result.usage.tokens_per_second:.1f} tokens/s"
-        self.speed_label.setText(f"{result.usage.completion_tokens} tokens, {note}")
-
-    def on_failed(self, message: str, partial: str) -> None:
-        self._request_done()
-        if partial and self.output.toPlainText() != partial:
-            self.output.setPlainText(partial)
-        self.statusBar().showMessage(message, 15000)
-        self.output.appendPlainText(f"\n[{message}]")
-
-    def copy_answer(self) -> None:
-        QApplication.clipboard().setText(self.output.toPlainText())
-        self.statusBar().showMessage("Answer copied", 3000)
-
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.bridge.stop()
-        self.bridge.wait(3.0)
+        self.runner.stop()
+        self.translation_view.stop()
+        self.runner.wait(3.0)
+        self.draft_editor.flush()
         super().closeEvent(event)
+
+    def show_error(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)

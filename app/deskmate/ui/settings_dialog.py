@@ -1,0 +1,112 @@
+"""Settings: model file, threads, context size, offline mode, UI language. Saved to settings.toml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deskmate.core.engines.errors import EngineError
+from deskmate.core.settings import Settings, SettingsError, load_settings
+
+from .i18n import LANGUAGES
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, parent: QWidget | None = None, settings_file: Path | None = None) -> None:
+        super().__init__(parent)
+        self.settings_file = settings_file
+        self.setWindowTitle(self.tr("Settings"))
+        self.model = QLineEdit(settings.engine.model or "")
+        self.model.setPlaceholderText(self.tr("Built-in model (SmolLM2-135M)"))
+        self.model.setAccessibleName(self.tr("Model file"))
+        browse = QPushButton(self.tr("Browse…"))
+        browse.clicked.connect(self._browse)
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.model, 1)
+        model_row.addWidget(browse)
+        self.threads = QSpinBox()
+        self.threads.setRange(0, 512)
+        self.threads.setSpecialValueText(self.tr("Automatic (one per core)"))
+        self.threads.setValue(settings.engine.threads)
+        self.n_ctx = QSpinBox()
+        self.n_ctx.setRange(256, 1 << 20)
+        self.n_ctx.setSingleStep(1024)
+        self.n_ctx.setSuffix(self.tr(" tokens"))
+        self.n_ctx.setValue(settings.engine.n_ctx)
+        self.offline = QCheckBox(self.tr("Offline mode: never send anything over the network"))
+        self.offline.setChecked(settings.app.offline)
+        self.language = QComboBox()
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.ui.language)))
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #a40000;")
+        self.error.setVisible(False)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Model file"), model_row)
+        form.addRow(self.tr("Threads"), self.threads)
+        form.addRow(self.tr("Context size"), self.n_ctx)
+        form.addRow("", self.offline)
+        form.addRow(self.tr("Interface language"), self.language)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.saved: Settings | None = None
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a GGUF model"), str(Path.home()),
+                                              self.tr("GGUF models (*.gguf)"))
+        if path:
+            self.model.setText(path)
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(True)
+
+    def accept(self) -> None:
+        """Validate, then save; on a problem say what is wrong and keep the dialog open."""
+        from deskmate.core.engines.gguf_check import check_gguf
+        from deskmate.core.settings_write import set_value
+
+        model = self.model.text().strip()
+        if model:
+            try:
+                check_gguf(model)
+            except EngineError as e:
+                self.show_error(str(e))
+                return
+        try:
+            for table, key, value in (
+                ("engine", "model", model or None),
+                ("engine", "threads", self.threads.value()),
+                ("engine", "n_ctx", self.n_ctx.value()),
+                ("app", "offline", self.offline.isChecked()),
+                ("ui", "language", self.language.currentData()),
+            ):
+                set_value(table, key, value, self.settings_file)
+            self.saved = load_settings(self.settings_file)
+        except (SettingsError, OSError) as e:
+            self.show_error(self.tr("The settings could not be saved: {error}").format(error=e))
+            return
+        super().accept()
