@@ -196,3 +196,57 @@ def test_missing_required_field_is_explained_not_run(qtbot, window):
     win.run_button.click()
     assert not win.runner.busy
     assert win.notice.isVisible() and "product" in win.notice.text().lower()
+
+
+def test_settings_dialog_validates_and_saves(qtbot, tmp_path):
+    from deskmate.core.settings import Settings, load_settings
+    from deskmate.ui.settings_dialog import SettingsDialog
+
+    path = tmp_path / "settings.toml"
+    dialog = SettingsDialog(Settings(), settings_file=path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.model.setText(str(tmp_path / "missing.gguf"))
+    dialog.accept()
+    assert dialog.error.isVisible() and "not found" in dialog.error.text()
+    assert dialog.result() != SettingsDialog.DialogCode.Accepted
+    assert not path.exists(), "nothing is written while a value is wrong"
+    dialog.model.setText("")
+    dialog.threads.setValue(3)
+    dialog.n_ctx.setValue(8192)
+    dialog.offline.setChecked(True)
+    dialog.language.setCurrentIndex(dialog.language.findData("zh"))
+    dialog.accept()
+    saved = load_settings(path)
+    assert (saved.engine.threads, saved.engine.n_ctx, saved.app.offline, saved.ui.language) == (3, 8192, True, "zh")
+    assert dialog.saved == saved
+
+
+def test_model_picker_switches_the_engine_and_remembers(qtbot, tiny_model, tmp_path, monkeypatch):
+    import shutil
+
+    from deskmate.core.settings import load_settings
+    from deskmate.ui.app import DeskmateApp
+
+    monkeypatch.setenv("DESKMATE_HOME", str(tmp_path / "home"))
+    copy = tmp_path / "my-model.gguf"
+    shutil.copy(tiny_model, copy)
+    session = DeskmateApp(None)
+    try:
+        session.start()
+        win = session.window
+        qtbot.waitUntil(lambda: win.last_status is not None and win.last_status.phase is Phase.READY, timeout=60000)
+        session.choose_model(str(copy))
+        assert load_settings().engine.model == str(copy)
+        assert str(session.engine.config.model) == str(copy)
+        qtbot.waitUntil(lambda: win.last_status.phase is Phase.READY, timeout=60000)
+        assert win.model_picker.combo.currentData() == str(copy)
+        assert "my-model.gguf" in win.windowTitle()
+        win.sidebar.select("qa.open")
+        win.form.set_value("question", "Say hi.")
+        with qtbot.waitSignal(win.runner.textDone, timeout=120000):
+            win.run_button.click()
+        assert win.output.toPlainText().strip()
+    finally:
+        session.window.close()
+        session.shutdown()

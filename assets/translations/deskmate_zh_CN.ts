@@ -4,7 +4,7 @@
 <context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="62" />
+        <location filename="../../app/deskmate/ui/app.py" line="64" />
         <source>Drafts recovered from before Deskmate last stopped: {n}</source>
         <translation>已恢复 Deskmate 上次停止前的草稿：{n} 份</translation>
     </message>
@@ -136,225 +136,238 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="245" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="250" />
         <source>Deskmate — {model}</source>
         <translation>Deskmate — {model}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="246" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="251" />
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="247" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="252" />
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="248" />
-        <location filename="../../app/deskmate/ui/main_window.py" line="260" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="253" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="265" />
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="249" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="254" />
         <source>Run the task (Ctrl+Enter)</source>
         <translation>运行任务 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="250" />
-        <location filename="../../app/deskmate/ui/main_window.py" line="260" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="255" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="265" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="251" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="256" />
         <source>Stop (Esc)</source>
         <translation>停止 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="252" />
-        <location filename="../../app/deskmate/ui/main_window.py" line="260" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="257" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="265" />
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="253" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="258" />
         <source>Run again (Ctrl+R)</source>
         <translation>再次运行 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="254" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="259" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="255" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="260" />
         <source>Copy the result (Ctrl+Shift+C)</source>
         <translation>复制结果 (Ctrl+Shift+C)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="256" />
         <location filename="../../app/deskmate/ui/main_window.py" line="261" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="266" />
         <source>Insert into draft</source>
         <translation>插入草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="257" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="262" />
         <source>Insert the result into the draft (Ctrl+I)</source>
         <translation>将结果插入草稿 (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="258" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="263" />
         <source>The answer appears here as it is written.</source>
         <translation>回答会在生成过程中实时显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="261" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="266" />
         <source>Copy result</source>
         <translation>复制结果</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="262" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="267" />
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="262" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="267" />
         <source>Save a version</source>
         <translation>保存版本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="263" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="268" />
         <source>Search drafts</source>
         <translation>搜索草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="264" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="269" />
         <source>Find a task</source>
         <translation>查找任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="264" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="269" />
         <source>Draft history…</source>
         <translation>草稿历史记录…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="265" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="270" />
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="265" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="270" />
         <source>Export draft…</source>
         <translation>导出草稿…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="266" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="271" />
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="266" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="271" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="270" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="275" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="271" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="276" />
         <source>&amp;Task</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="272" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="277" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="273" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="278" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="350" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="355" />
         <source>stopped — the text so far is kept</source>
         <translation>已停止，已保留目前生成的文本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="352" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="357" />
         <source>{n} tokens, {rate:.1f} tokens/s</source>
         <translation>{n} 个词元，{rate:.1f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="358" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="363" />
         <source>{rows} rows × {cols} columns</source>
         <translation>{rows} 行 × {cols} 列</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/deskmate/ui/main_window.py" line="365" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="370" />
         <source>%n change(s) to review</source>
         <translation>
             <numerusform>%n 处修改待审阅</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="375" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="380" />
         <source>Review found: {issues}. The answer was rewritten once to fix this; the first answer is kept below.</source>
         <translation>复核发现：{issues}。已据此将回答改写一次；最初的回答保留在下方。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="369" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="374" />
         <source>Review: no problems found.</source>
         <translation>复核：未发现问题。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="49" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="50" />
         <source>Engine stopped</source>
         <translation>引擎已停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="50" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="51" />
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="51" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="52" />
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="52" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="53" />
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="53" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="54" />
         <source>The engine stopped unexpectedly — restarting</source>
         <translation>引擎意外停止，正在重启</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="54" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="55" />
         <source>Restarting the engine…</source>
         <translation>正在重启引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="55" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="56" />
         <source>The engine cannot start</source>
         <translation>引擎无法启动</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="379" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="384" />
         <source>Review found: {issues}</source>
         <translation>复核发现：{issues}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="406" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="411" />
         <source>Copied</source>
         <translation>已复制</translation>
+    </message>
+</context>
+<context>
+    <name>ModelPicker</name>
+    <message>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="29" />
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="45" />
+        <source>Built-in: SmolLM2-135M (small, for trying things out)</source>
+        <translation>内置：SmolLM2-135M（小模型，适合试用）</translation>
     </message>
 </context>
 <context>

@@ -57,6 +57,8 @@ class DeskmateApp:
         self.window = MainWindow(self.bridge, loaded.catalog, self.store, name, self.settings.ui.language)
         self.window.languageRequested.connect(self.set_language)
         self.window.settingsRequested.connect(self.open_settings)
+        self.window.modelRequested.connect(self.choose_model)
+        self.window.model_picker.refresh(str(self.engine.config.model) if self.engine else "")
         if self.recovered:
             self.window.draft_editor.open_draft(self.recovered[0].draft_id)
             note = QCoreApplication.translate("DeskmateApp", "Drafts recovered from before Deskmate last stopped: {n}")
@@ -111,6 +113,20 @@ class DeskmateApp:
             self.set_language(self.settings.ui.language)
         if old.engine != self.settings.engine and self.cli_model is None:
             self.replace_engine()
+
+    def choose_model(self, path: str) -> None:
+        """The model picker: remember the choice in settings and switch the engine to it."""
+        from deskmate.core.settings_write import set_value
+
+        try:
+            set_value("engine", "model", path or None)
+            self.settings = load_settings()
+        except (SettingsError, OSError) as e:
+            QMessageBox.warning(self.window, "Deskmate", str(e))
+            return
+        self.cli_model = None
+        self.replace_engine()
+        self.window.model_picker.refresh(str(self.engine.config.model) if self.engine else "")
 
     def replace_engine(self) -> None:
         """A new model or engine setting: stop the old engine, start the new one."""

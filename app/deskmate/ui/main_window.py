@@ -33,6 +33,7 @@ from deskmate.core.tasks import Catalog, TaskInputError
 
 from .drafts import DraftEditor, DraftsPanel
 from .engine_bridge import EngineBridge
+from .model_picker import ModelPicker
 from .proofread_view import ProofreadView
 from .table_view import TableEditor
 from .task_form import TaskForm
@@ -63,6 +64,7 @@ def phase_text(status: EngineStatus) -> str:
 class MainWindow(QMainWindow):
     languageRequested = Signal(str)
     settingsRequested = Signal()
+    modelRequested = Signal(str)  # a .gguf path; "" for the built-in model
 
     def __init__(self, bridge: EngineBridge, catalog: Catalog, drafts: object, model_name: str,
                  lang: str = "en") -> None:
@@ -90,6 +92,8 @@ class MainWindow(QMainWindow):
         self.copy_button = QPushButton()
         self.insert_button = QPushButton()
         self.stop_button.setEnabled(False)
+        self.model_picker = ModelPicker()
+        self.model_picker.modelChosen.connect(self.modelRequested)
         controls = QHBoxLayout()
         for b in (self.run_button, self.stop_button, self.regenerate_button):
             controls.addWidget(b)
@@ -121,6 +125,7 @@ class MainWindow(QMainWindow):
         answer = QWidget()
         answer_layout = QVBoxLayout(answer)
         answer_layout.setContentsMargins(0, 0, 0, 0)
+        answer_layout.addWidget(self.model_picker)
         answer_layout.addLayout(controls)
         answer_layout.addWidget(self.notice)
         answer_layout.addWidget(self.results, 1)

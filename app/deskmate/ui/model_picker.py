@@ -1,0 +1,70 @@
+"""The model picker: the built-in model plus every installed GGUF; choosing one switches the engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+
+
+class ModelPicker(QWidget):
+    modelChosen = Signal(str)  # path of a .gguf; "" = the built-in model
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.combo = QComboBox()
+        self.combo.setAccessibleName("Model")
+        self.combo.setMinimumContentsLength(24)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.combo, 1)
+        self._current = ""
+        self.combo.activated.connect(self._activated)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.label.setText(self.tr("Model:"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            self.refresh(self._current)
+        super().changeEvent(event)
+
+    def refresh(self, current: str | None = None) -> None:
+        """List the models; ``current`` is the running model's path ('' for the built-in one)."""
+        from deskmate.core.models.embedded import embedded_model_path
+        from deskmate.core.models.registry import Registry
+
+        self._current = current or ""
+        self.combo.blockSignals(True)
+        self.combo.clear()
+        self.combo.addItem(self.tr("Built-in: SmolLM2-135M (small, for trying things out)"), "")
+        seen = {""}
+        try:
+            builtin = str(embedded_model_path())
+        except Exception:
+            builtin = ""
+        try:
+            installed = [m for m in Registry().list() if m.kind == "text"]
+        except Exception:  # a broken registry must not hide the built-in model
+            installed = []
+        for m in installed:
+            if m.path in seen or m.path == builtin:
+                continue
+            seen.add(m.path)
+            self.combo.addItem(f"{m.name}  ({m.size / 1e9:.1f} GB)", m.path)
+        if self._current and self._current != builtin and self._current not in seen:
+            self.combo.addItem(Path(self._current).name, self._current)
+        index = self.combo.findData("" if self._current == builtin else self._current)
+        self.combo.setCurrentIndex(max(0, index))
+        self.combo.blockSignals(False)
+
+    def _activated(self, index: int) -> None:
+        path = self.combo.itemData(index) or ""
+        if path != self._current:
+            self._current = path
+            self.modelChosen.emit(path)
