@@ -21,6 +21,7 @@ from deskmate.cli_common import (
     Context,
     exit_code_for,
     fail,
+    remote_option,
 )
 from deskmate.cli_common import one_line as _one_line
 from deskmate.core.engines.errors import EngineError
@@ -43,6 +44,7 @@ def main(ctx: click.Context, model: str | None) -> None:
 
 
 @main.command()
+@remote_option
 @click.argument("prompt", nargs=-1)
 @click.option("--system", default=None, help="System instruction for the model.")
 @click.option("--max-tokens", default=512, show_default=True, help="Longest answer, in tokens.")
@@ -210,9 +212,10 @@ def serve(obj: Context, port: int, token: str | None) -> None:
 def _register() -> None:
     from deskmate.cli_images import image
     from deskmate.cli_models import models
+    from deskmate.cli_remote import remote
     from deskmate.cli_tasks import COMMANDS
 
-    for command in [*COMMANDS, models, image]:
+    for command in [*COMMANDS, models, image, remote]:
         main.add_command(command)
 
 

@@ -45,11 +45,29 @@ def one_line(text: str) -> str:
 class Context:
     def __init__(self, model: str | None) -> None:
         self.model = model
+        self.remote: str | None = None  # set by a command's --remote NAME
 
-    def engine(self, **kw: object):  # -> LocalEngine, imported late to keep `--help` fast
+    def engine(self, **kw: object):  # -> a ChatClient; imported late to keep `--help` fast
+        if self.remote:
+            from deskmate.core.engines.remote import client_for
+
+            return client_for(self.remote)
         from deskmate.core.engines.factory import local_engine
 
         return local_engine(self.model, **kw)
+
+
+def remote_option(command):  # type: ignore[no-untyped-def]
+    """Add ``--remote NAME``: run this command on a remote server set up with `deskmate remote add`."""
+
+    def remember(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        if value:
+            ctx.ensure_object(Context).remote = value
+        return value
+
+    return click.option("--remote", "remote", metavar="NAME", default=None, expose_value=False,
+                        callback=remember, is_eager=False,
+                        help="Send the work to remote server NAME (see `deskmate remote list`).")(command)
 
     def model_path(self) -> Path:
         from deskmate.core.engines.factory import resolve_model

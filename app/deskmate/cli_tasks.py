@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from deskmate.cli_common import EXIT_INTERRUPTED, Context, exit_code_for, fail
+from deskmate.cli_common import EXIT_INTERRUPTED, Context, exit_code_for, fail, remote_option
 from deskmate.core.engines.errors import EngineError
 from deskmate.core.settings import SettingsError
 
@@ -140,6 +140,7 @@ def tasks_show(task_id: str, lang: str) -> None:
 
 # --- route ------------------------------------------------------------------
 @click.command("route")
+@remote_option
 @click.argument("request", nargs=-1)
 @click.option("--no-model", is_flag=True, help="Keyword pass only; never start the model.")
 @click.option("--json", "as_json", is_flag=True)
@@ -184,6 +185,7 @@ def _parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 @click.command("write")
+@remote_option
 @click.argument("task_id")
 @click.option("--var", "pairs", multiple=True, metavar="NAME=VALUE",
               help="Fill a task variable (repeatable). VALUE @FILE reads a file, @- reads stdin.")
@@ -256,6 +258,7 @@ def write_cmd(obj: Context, task_id: str, pairs: tuple[str, ...], creativity: fl
 
 # --- table ------------------------------------------------------------------
 @click.command("table")
+@remote_option
 @click.argument("request", nargs=-1)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write to FILE (.csv .xlsx .md .docx .html .tsv); default: Markdown on stdout.")
@@ -308,6 +311,7 @@ def table_cmd(obj: Context, request: tuple[str, ...], output: str | None, extrac
 
 # --- translate --------------------------------------------------------------
 @click.command("translate")
+@remote_option
 @click.argument("source", required=False, metavar="[FILE|-]")
 @click.option("--to", "target", required=True, help="Target language: a code or name (zh, en, French, 日本語 …).")
 @click.option("--from", "source_lang", default=None, help="Source language (default: detected).")
@@ -371,6 +375,7 @@ def translate_cmd(obj: Context, source: str | None, target: str, source_lang: st
 
 # --- proofread --------------------------------------------------------------
 @click.command("proofread")
+@remote_option
 @click.argument("source", required=False, metavar="[FILE|-]")
 @click.option("--diff", "as_diff", is_flag=True, help="Print a unified diff instead of the corrected text.")
 @click.option("--changes", "list_changes", is_flag=True, help="List each change with its reason on stderr.")
