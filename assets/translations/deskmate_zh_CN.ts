@@ -4,9 +4,127 @@
 <context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="64" />
+        <location filename="../../app/deskmate/ui/app.py" line="69" />
         <source>Drafts recovered from before Deskmate last stopped: {n}</source>
         <translation>已恢复 Deskmate 上次停止前的草稿：{n} 份</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/app.py" line="149" />
+        <source>remote server {name}</source>
+        <translation>远程服务器 {name}</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadRow</name>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="400" />
+        <source>Download progress of {0}</source>
+        <translation>{0} 的下载进度</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="401" />
+        <source>Download status of {0}</source>
+        <translation>{0} 的下载状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="423" />
+        <source>Asking the hub about the file…</source>
+        <translation>正在向模型仓库查询文件信息…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="425" />
+        <source>{0} of {1}</source>
+        <translation>{0} / {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="427" />
+        <source>{0}/s</source>
+        <translation>{0}/秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="429" />
+        <source>{0} left</source>
+        <translation>剩余 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="431" />
+        <source>Checking the {0} already downloaded…</source>
+        <translation>正在检查已下载的 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="433" />
+        <source>The connection dropped; trying again. {0} of {1} kept.</source>
+        <translation>连接中断，正在重试。已保留 {0} / {1}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="435" />
+        <source>Checking the SHA-256 of the whole file…</source>
+        <translation>正在校验整个文件的 SHA-256…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="437" />
+        <source>Paused at {0} of {1}.</source>
+        <translation>已暂停，进度 {0} / {1}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="439" />
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="441" />
+        <source>Stopped at {0} of {1}. Resume continues from there.</source>
+        <translation>已停止，进度 {0} / {1}。点击“继续”将从此处接着下载。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="446" />
+        <source>Installed as {0}.</source>
+        <translation>已安装为 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="457" />
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="457" />
+        <source>Pause the download of {0}</source>
+        <translation>暂停下载 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="459" />
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="459" />
+        <source>Retry the download of {0}</source>
+        <translation>重新下载 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="461" />
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="461" />
+        <source>Resume the download of {0}</source>
+        <translation>继续下载 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="464" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="465" />
+        <source>Cancel the download of {0} and delete what was downloaded</source>
+        <translation>取消下载 {0} 并删除已下载的部分</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="467" />
+        <source>Stop and delete what was downloaded</source>
+        <translation>停止并删除已下载的部分</translation>
     </message>
 </context>
 <context>
@@ -116,6 +234,145 @@
     </message>
 </context>
 <context>
+    <name>EndpointDialog</name>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="74" />
+        <source>Remote server</source>
+        <translation>远程服务器</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="74" />
+        <source>Remote server: {0}</source>
+        <translation>远程服务器：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="77" />
+        <source>e.g. tigerbot</source>
+        <translation>例如 tigerbot</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="83" />
+        <source>model id; Test connection lists the server's models</source>
+        <translation>模型 ID；“测试连接”会列出服务器上的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="87" />
+        <source> tokens</source>
+        <translation> 个词元</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="90" />
+        <source>Detect automatically</source>
+        <translation>自动检测</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="91" />
+        <source>OpenAI / vLLM (json_schema)</source>
+        <translation>OpenAI / vLLM（json_schema）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="92" />
+        <source>llama-cpp-python (json_object + schema)</source>
+        <translation>llama-cpp-python（json_object + schema）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="95" />
+        <source>Extra request fields, one NAME=VALUE per line, e.g. internet=true</source>
+        <translation>额外的请求字段，每行一个 NAME=VALUE，例如 internet=true</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="102" />
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="104" />
+        <source>Allow sending the key over plain http (trusted networks only)</source>
+        <translation>允许通过明文 http 发送密钥（仅限可信网络）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="108" />
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="131" />
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="111" />
+        <source>saved in the system keyring; type to replace</source>
+        <translation>已保存在系统钥匙串中；输入新值可替换</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="111" />
+        <source>API key (if the server needs one)</source>
+        <translation>API 密钥（如服务器需要）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="114" />
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="119" />
+        <source>Keep the key for this session only</source>
+        <translation>仅在本次会话中保留密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="124" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="125" />
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="126" />
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="127" />
+        <source>Context length</source>
+        <translation>上下文长度</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="128" />
+        <source>Structured output</source>
+        <translation>结构化输出</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="129" />
+        <source>Extra fields</source>
+        <translation>额外字段</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="130" />
+        <source>Idle timeout</source>
+        <translation>空闲超时</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="211" />
+        <source>Testing the connection…</source>
+        <translation>正在测试连接…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="248" />
+        <source>This address is plain http to another computer, so the key could be read on the way. Use https://, or tick “Allow sending the key over plain http” if you trust this network.</source>
+        <translation>该地址是连接到另一台计算机的明文 http，密钥在传输途中可能被读取。请使用 https://；如果信任此网络，也可以勾选“允许通过明文 http 发送密钥”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="284" />
+        <source>saved; type to replace</source>
+        <translation>已保存；输入新值可替换</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="286" />
+        <source>Saved. The key is kept in memory for this session only.</source>
+        <translation>已保存。密钥仅在本次会话的内存中保留。</translation>
+    </message>
+</context>
+<context>
     <name>HistoryDialog</name>
     <message>
         <location filename="../../app/deskmate/ui/drafts.py" line="222" />
@@ -134,225 +391,636 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>ImageGallery</name>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="250" />
-        <source>Deskmate — {model}</source>
-        <translation>Deskmate — {model}</translation>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="253" />
+        <source>&amp;Gallery</source>
+        <translation>图库(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="251" />
-        <source>Tasks</source>
-        <translation>任务</translation>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="254" />
+        <source>Gallery of pictures, newest first</source>
+        <translation>图片库，最新的在前</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="252" />
-        <source>Drafts</source>
-        <translation>草稿</translation>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="256" />
+        <source>Open</source>
+        <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="253" />
-        <location filename="../../app/deskmate/ui/main_window.py" line="265" />
-        <source>Run</source>
-        <translation>运行</translation>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="256" />
+        <source>Open the picture in the system viewer (Enter)</source>
+        <translation>用系统看图程序打开图片（Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="254" />
-        <source>Run the task (Ctrl+Enter)</source>
-        <translation>运行任务 (Ctrl+Enter)</translation>
-    </message>
-    <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="255" />
-        <location filename="../../app/deskmate/ui/main_window.py" line="265" />
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="256" />
-        <source>Stop (Esc)</source>
-        <translation>停止 (Esc)</translation>
-    </message>
-    <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="257" />
-        <location filename="../../app/deskmate/ui/main_window.py" line="265" />
-        <source>Regenerate</source>
-        <translation>重新生成</translation>
-    </message>
-    <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="258" />
-        <source>Run again (Ctrl+R)</source>
-        <translation>再次运行 (Ctrl+R)</translation>
-    </message>
-    <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="259" />
+        <location filename="../../app/deskmate/ui/images_panel.py" line="257" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="260" />
+        <location filename="../../app/deskmate/ui/images_panel.py" line="257" />
+        <source>Copy the picture to the clipboard (Ctrl+C)</source>
+        <translation>把图片复制到剪贴板（Ctrl+C）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="258" />
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="258" />
+        <source>Save a copy of the picture somewhere else</source>
+        <translation>把图片另存一份到别处</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="259" />
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="259" />
+        <source>Delete the picture file and its history entry (Del)</source>
+        <translation>删除图片文件及其历史记录（Del）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="260" />
+        <source>Use same settings</source>
+        <translation>使用相同设置</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="260" />
+        <source>Fill the form with this picture's prompt, size, steps and seed</source>
+        <translation>用这张图片的提示词、尺寸、步数和种子填写表单</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="313" />
+        <source>The gallery could not be listed: {0}</source>
+        <translation>无法列出图库：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="342" />
+        <source>{0}
+Seed {1} · {2} steps · {3}×{4}</source>
+        <translation>{0}
+种子 {1} · {2} 步 · {3}×{4}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="345" />
+        <source>The file is missing: {0}</source>
+        <translation>文件不见了：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="421" />
+        <source>No program is set up to open {0}.</source>
+        <translation>没有可以打开 {0} 的程序。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="431" />
+        <source>{0} could not be read, so nothing was copied.</source>
+        <translation>无法读取 {0}，因此没有复制任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="434" />
+        <source>Picture copied to the clipboard.</source>
+        <translation>图片已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="442" />
+        <source>Save the picture as</source>
+        <translation>图片另存为</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="443" />
+        <source>PNG picture, keeps its settings (*.png);;JPEG picture (*.jpg *.jpeg)</source>
+        <translation>PNG 图片，保留生成设置 (*.png);;JPEG 图片 (*.jpg *.jpeg)</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="455" />
+        <source>this kind of file cannot be written</source>
+        <translation>无法写入这种类型的文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="461" />
+        <source>Saved a copy as {0}.</source>
+        <translation>已另存为 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="469" />
+        <source>Delete the picture “{0}”? The file is removed from the disk.</source>
+        <translation>删除图片“{0}”？文件将从磁盘上删除。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="471" />
+        <source>Delete picture</source>
+        <translation>删除图片</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="486" />
+        <source>Picture deleted.</source>
+        <translation>图片已删除。</translation>
+    </message>
+</context>
+<context>
+    <name>ImagesPanel</name>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="654" />
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="654" />
+        <source>&amp;Prompt:</source>
+        <translation>提示词(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="654" />
+        <source>&amp;Leave out:</source>
+        <translation>排除(&amp;L)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="655" />
+        <source>Si&amp;ze:</source>
+        <translation>尺寸(&amp;Z)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="655" />
+        <source>S&amp;teps:</source>
+        <translation>步数(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="655" />
+        <source>G&amp;uidance:</source>
+        <translation>引导强度(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="656" />
+        <source>S&amp;eed:</source>
+        <translation>种子(&amp;E)：</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="660" />
+        <source>Describe the picture, e.g. “a red cat on the sea at night”.</source>
+        <translation>描述图片内容，例如“夜晚海上的一只红猫”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="661" />
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="662" />
+        <source>Things to keep out of the picture (needs guidance above 1)</source>
+        <translation>不希望出现在图片中的内容（引导强度需大于 1）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="663" />
+        <source>Negative prompt</source>
+        <translation>反向提示词</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="664" />
+        <source>Picture size</source>
+        <translation>图片尺寸</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="665" />
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="666" />
+        <source>More steps: more detail, more time. Turbo models need 1 to 4.</source>
+        <translation>步数越多，细节越多，耗时越长。Turbo 模型只需 1 到 4 步。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="667" />
+        <source>Guidance</source>
+        <translation>引导强度</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="668" />
+        <source>How closely to follow the prompt. Turbo models use 0.</source>
+        <translation>图片贴合提示词的程度。Turbo 模型使用 0。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="669" />
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="670" />
+        <source>The same seed and settings draw the same picture again.</source>
+        <translation>相同的种子和设置会画出同一张图片。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="671" />
+        <source>&amp;Random</source>
+        <translation>随机(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="672" />
+        <source>Random seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="673" />
+        <location filename="../../app/deskmate/ui/images_panel.py" line="675" />
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="674" />
+        <source>Draw the picture (Ctrl+Enter)</source>
+        <translation>生成图片（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="676" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="677" />
+        <source>Stop drawing (Esc). Press again to stop at once.</source>
+        <translation>停止生成（Esc）。再按一次立即停止。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="678" />
+        <source>Cancel drawing</source>
+        <translation>取消生成</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="679" />
+        <source>Drawing progress</source>
+        <translation>生成进度</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="680" />
+        <source>Image notes</source>
+        <translation>图片提示</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="715" />
+        <source>The gallery cannot be opened: {0}</source>
+        <translation>无法打开图库：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="733" />
+        <location filename="../../app/deskmate/ui/images_panel.py" line="948" />
+        <source>The image model cannot be used: {0}</source>
+        <translation>无法使用该图像模型：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="747" />
+        <source>No image model chosen</source>
+        <translation>未选择图像模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="753" />
+        <source>Model default ({0}×{1})</source>
+        <translation>模型默认（{0}×{1}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="754" />
+        <source>Model default</source>
+        <translation>模型默认</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="795" />
+        <source>This picture was drawn with {0}; the current model is {1}, so the result will differ.</source>
+        <translation>这张图片是用 {0} 生成的；当前模型是 {1}，结果会有所不同。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="797" />
+        <source>Settings filled in. Press Generate to draw the picture again.</source>
+        <translation>设置已填好。点击“生成”即可重新生成这张图片。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="827" />
+        <source>No image model is chosen. Download SD-Turbo or choose a diffusers model folder first.</source>
+        <translation>尚未选择图像模型。请先下载 SD-Turbo，或选择一个 diffusers 模型文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="844" />
+        <source>The negative prompt has no effect at guidance {0:g}; raise guidance above 1 to use it.</source>
+        <translation>引导强度为 {0:g} 时反向提示词不起作用；要使用它，请把引导强度调到 1 以上。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="855" />
+        <source>Preparing…</source>
+        <translation>正在准备…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="867" />
+        <source>Stopping now…</source>
+        <translation>正在立即停止…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="869" />
+        <source>Stopping after this step…</source>
+        <translation>将在这一步结束后停止…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="893" />
+        <source>Starting the image worker…</source>
+        <translation>正在启动图像进程…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="894" />
+        <source>Loading the image model…</source>
+        <translation>正在加载图像模型…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="909" />
+        <source>Cancelled. No picture was saved.</source>
+        <translation>已取消，未保存图片。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="921" />
+        <source>Drawn in {0:.1f} s with seed {1}.</source>
+        <translation>用时 {0:.1f} 秒，种子 {1}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="928" />
+        <source>The picture was saved as {0} but could not be listed: {1}</source>
+        <translation>图片已保存为 {0}，但无法加入图库：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="950" />
+        <source>The computer ran out of memory while drawing, so no picture was saved. Close other programs or choose a smaller size, then try again.</source>
+        <translation>生成时电脑内存不足，未保存图片。请关闭其他程序或选择更小的尺寸，然后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="953" />
+        <source>The image worker stopped unexpectedly, so no picture was saved. Try again: the next picture starts a fresh worker.</source>
+        <translation>图像进程意外停止，未保存图片。请重试：下一张图片会启动新的进程。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="956" />
+        <source>The image worker could not start: {0}</source>
+        <translation>图像进程无法启动：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="960" />
+        <source>The picture could not be drawn: {0}</source>
+        <translation>无法生成图片：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="1020" />
+        <source>Step {0} of {1}</source>
+        <translation>第 {0} 步，共 {1} 步</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="298" />
+        <source>Deskmate — {model}</source>
+        <translation>Deskmate — {model}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="299" />
+        <source>Write</source>
+        <translation>写作</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="300" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="372" />
+        <source>Images</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="301" />
+        <source>Tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="302" />
+        <source>Drafts</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="303" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="315" />
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="304" />
+        <source>Run the task (Ctrl+Enter)</source>
+        <translation>运行任务 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="305" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="315" />
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="306" />
+        <source>Stop (Esc)</source>
+        <translation>停止 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="307" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="315" />
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="308" />
+        <source>Run again (Ctrl+R)</source>
+        <translation>再次运行 (Ctrl+R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="309" />
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="310" />
         <source>Copy the result (Ctrl+Shift+C)</source>
         <translation>复制结果 (Ctrl+Shift+C)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="261" />
-        <location filename="../../app/deskmate/ui/main_window.py" line="266" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="311" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="316" />
         <source>Insert into draft</source>
         <translation>插入草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="262" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="312" />
         <source>Insert the result into the draft (Ctrl+I)</source>
         <translation>将结果插入草稿 (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="263" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="313" />
         <source>The answer appears here as it is written.</source>
         <translation>回答会在生成过程中实时显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="266" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="316" />
         <source>Copy result</source>
         <translation>复制结果</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="267" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="317" />
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="267" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="317" />
         <source>Save a version</source>
         <translation>保存版本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="268" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="318" />
         <source>Search drafts</source>
         <translation>搜索草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="269" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="319" />
         <source>Find a task</source>
         <translation>查找任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="269" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="319" />
         <source>Draft history…</source>
         <translation>草稿历史记录…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="270" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="320" />
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="270" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="320" />
         <source>Export draft…</source>
         <translation>导出草稿…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="271" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="321" />
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="271" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="321" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="275" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="322" />
+        <source>Remote servers…</source>
+        <translation>远程服务器…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="322" />
+        <source>Models…</source>
+        <translation>模型…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="323" />
+        <source>Choose image model folder…</source>
+        <translation>选择图片模型文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="327" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="276" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="328" />
         <source>&amp;Task</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="277" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="329" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="278" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="330" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="355" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="354" />
+        <source>Choose an image model folder</source>
+        <translation>选择图片模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="437" />
         <source>stopped — the text so far is kept</source>
         <translation>已停止，已保留目前生成的文本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="357" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="439" />
         <source>{n} tokens, {rate:.1f} tokens/s</source>
         <translation>{n} 个词元，{rate:.1f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="363" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="445" />
         <source>{rows} rows × {cols} columns</source>
         <translation>{rows} 行 × {cols} 列</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/deskmate/ui/main_window.py" line="370" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="452" />
         <source>%n change(s) to review</source>
         <translation>
             <numerusform>%n 处修改待审阅</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="380" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="462" />
         <source>Review found: {issues}. The answer was rewritten once to fix this; the first answer is kept below.</source>
         <translation>复核发现：{issues}。已据此将回答改写一次；最初的回答保留在下方。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="374" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="456" />
         <source>Review: no problems found.</source>
         <translation>复核：未发现问题。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="50" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="81" />
         <source>Engine stopped</source>
         <translation>引擎已停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="51" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="82" />
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="52" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="83" />
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="53" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="84" />
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="54" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="85" />
         <source>The engine stopped unexpectedly — restarting</source>
         <translation>引擎意外停止，正在重启</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="55" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="86" />
         <source>Restarting the engine…</source>
         <translation>正在重启引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="56" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="87" />
         <source>The engine cannot start</source>
         <translation>引擎无法启动</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="384" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="466" />
         <source>Review found: {issues}</source>
         <translation>复核发现：{issues}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="411" />
+        <location filename="../../app/deskmate/ui/main_window.py" line="493" />
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
@@ -360,14 +1028,407 @@
 <context>
     <name>ModelPicker</name>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="29" />
+        <location filename="../../app/deskmate/ui/model_picker.py" line="33" />
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="45" />
+        <location filename="../../app/deskmate/ui/model_picker.py" line="49" />
         <source>Built-in: SmolLM2-135M (small, for trying things out)</source>
         <translation>内置：SmolLM2-135M（小模型，适合试用）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="74" />
+        <source>Remote: {name} ({model})</source>
+        <translation>远程：{name}（{model}）</translation>
+    </message>
+</context>
+<context>
+    <name>ModelsDialog</name>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="85" />
+        <source>{0} s</source>
+        <translation>{0} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="87" />
+        <source>{0} min</source>
+        <translation>{0} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="88" />
+        <source>{0} h</source>
+        <translation>{0} 小时</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="93" />
+        <source>fits</source>
+        <translation>合适</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="94" />
+        <source>tight</source>
+        <translation>偏紧</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="95" />
+        <source>won't fit</source>
+        <translation>内存不足</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="96" />
+        <source>broken file</source>
+        <translation>文件损坏</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="97" />
+        <source>file missing</source>
+        <translation>文件丢失</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="104" />
+        <source>Offline mode is on, so nothing was downloaded and nothing was sent over the network. Turn offline mode off in Settings (and unset HF_HUB_OFFLINE if you set it), or import a GGUF file you already have.</source>
+        <translation>已开启离线模式，因此没有下载任何内容，也没有向网络发送任何数据。请在“设置”中关闭离线模式（如果设置了 HF_HUB_OFFLINE，也请取消），或导入您已有的 GGUF 文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="110" />
+        <source>Not enough disk space: this download needs {0} but only {1} is free. Free some space, or choose a smaller model.</source>
+        <translation>磁盘空间不足：此下载需要 {0}，但只有 {1} 可用。请腾出空间，或选择更小的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="115" />
+        <source>The file arrived damaged (its SHA-256 does not match the one the hub publishes), so it was not installed and the damaged copy was deleted. Download it again.</source>
+        <translation>下载的文件已损坏（其 SHA-256 与模型仓库公布的不一致），因此没有安装，损坏的副本已删除。请重新下载。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="120" />
+        <source>Network problem: {0}</source>
+        <translation>网络问题：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="180" />
+        <source>Built-in small model</source>
+        <translation>内置小模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="600" />
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="601" />
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="795" />
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="805" />
+        <source>Installed</source>
+        <translation>已安装</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="602" />
+        <source>Recommended</source>
+        <translation>推荐</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="605" />
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="607" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="605" />
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="607" />
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="605" />
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="607" />
+        <source>Fit</source>
+        <translation>适配</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="605" />
+        <source>Default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="605" />
+        <source>From</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="607" />
+        <source>License</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="607" />
+        <source>Memory need</source>
+        <translation>所需内存</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="608" />
+        <source>Recommended context</source>
+        <translation>推荐上下文</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="609" />
+        <source>Installed models</source>
+        <translation>已安装的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="610" />
+        <source>Recommended models</source>
+        <translation>推荐的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="611" />
+        <source>Set &amp;default</source>
+        <translation>设为默认(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="612" />
+        <source>Make the selected model the default</source>
+        <translation>将所选模型设为默认</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="613" />
+        <source>Use the selected model for chat; the engine restarts with it</source>
+        <translation>使用所选模型对话；引擎将以它重新启动</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="614" />
+        <source>&amp;Verify</source>
+        <translation>校验(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="615" />
+        <source>Verify the selected model</source>
+        <translation>校验所选模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="616" />
+        <source>Check the file against its SHA-256</source>
+        <translation>按 SHA-256 校验文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="617" />
+        <source>De&amp;lete…</source>
+        <translation>删除(&amp;L)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="618" />
+        <source>Delete the selected model</source>
+        <translation>删除所选模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="619" />
+        <source>&amp;Import GGUF…</source>
+        <translation>导入 GGUF(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="620" />
+        <source>Import a GGUF model file</source>
+        <translation>导入 GGUF 模型文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="621" />
+        <source>Add a GGUF file you already have; it is test-loaded first</source>
+        <translation>添加您已有的 GGUF 文件；会先试加载一次</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="622" />
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="623" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="625" />
+        <source>Offline mode is on: Deskmate does not download anything. Turn it off in Settings to download models, or import a GGUF file you already have.</source>
+        <translation>已开启离线模式：Deskmate 不会下载任何内容。要下载模型，请在“设置”中关闭离线模式，或导入您已有的 GGUF 文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="627" />
+        <source>Offline mode</source>
+        <translation>离线模式</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="628" />
+        <source>No downloads. Pick a model under Recommended.</source>
+        <translation>没有下载任务。请在“推荐”中选择模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="712" />
+        <source>Could not list the models: {0}</source>
+        <translation>无法列出模型：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="720" />
+        <source>This computer has {0} of memory free (of {1}). Fit is shown for a context of {2} tokens.</source>
+        <translation>本机可用内存 {0}（共 {1}）。适配情况按 {2} 个词元的上下文估算。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="726" />
+        <source>Downloads come from {0}.</source>
+        <translation>下载来源：{0}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="741" />
+        <source>built-in</source>
+        <translation>内置</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="742" />
+        <source>imported from {0}</source>
+        <translation>导入自 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="742" />
+        <source>models folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="743" />
+        <source>★ default</source>
+        <translation>★ 默认</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="797" />
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="797" />
+        <source>Downloading…</source>
+        <translation>正在下载…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="799" />
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="799" />
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="801" />
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="804" />
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="805" />
+        <source>Offline mode is on</source>
+        <translation>已开启离线模式</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="849" />
+        <source>Could not set the default: {0}</source>
+        <translation>无法设为默认：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="851" />
+        <source>{0} is now the default model.</source>
+        <translation>{0} 现在是默认模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="874" />
+        <source>{0} is intact: its checksum matches.</source>
+        <translation>{0} 完好：校验和一致。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="875" />
+        <source>{0} looks intact (it has no recorded checksum, so only its header was checked).</source>
+        <translation>{0} 看起来完好（它没有记录的校验和，因此只检查了文件头）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="879" />
+        <source>{0} is damaged: {1}. Delete it and download it again.</source>
+        <translation>{0} 已损坏：{1}。请删除后重新下载。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="883" />
+        <source>Verifying {0}…</source>
+        <translation>正在校验 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="894" />
+        <source>Your original file stays where it is: {0}</source>
+        <translation>您的原始文件保留在原处：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="896" />
+        <source>Its file will be deleted from this computer: {0}</source>
+        <translation>它的文件将从本机删除：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="897" />
+        <source>Delete model</source>
+        <translation>删除模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="898" />
+        <source>Delete {0} ({1})?</source>
+        <translation>删除 {0}（{1}）？</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="920" />
+        <source>{0} was deleted.</source>
+        <translation>{0} 已删除。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="927" />
+        <source>Deleting {0}…</source>
+        <translation>正在删除 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="948" />
+        <source>Imported {0}. Select it and press Set default to use it.</source>
+        <translation>已导入 {0}。选中它并点击“设为默认”即可使用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="954" />
+        <source>Checking {0}: it is loaded once in a separate process to be sure it works…</source>
+        <translation>正在检查 {0}：在单独的进程中加载一次，确认它能正常工作…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="960" />
+        <source>{0} was not imported. {1}</source>
+        <translation>{0} 未导入。{1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="961" />
+        <source>{0} could not be imported: {1}</source>
+        <translation>无法导入 {0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="1076" />
+        <source>Downloads ({0})</source>
+        <translation>下载（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="1076" />
+        <source>Downloads</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="1135" />
+        <source>Import a GGUF model</source>
+        <translation>导入 GGUF 模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="1136" />
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF 模型 (*.gguf)</translation>
     </message>
 </context>
 <context>

@@ -47,6 +47,7 @@ class DeskmateApp:
         except Exception as e:  # housekeeping must never stop the app from opening
             self.problems.append(f"Draft housekeeping failed: {e}")
         self.bridge = EngineBridge()
+        self.remote_name: str | None = None
         self.engine = None
         self.engine_error = ""
         self._make_engine()
@@ -58,6 +59,10 @@ class DeskmateApp:
         self.window.languageRequested.connect(self.set_language)
         self.window.settingsRequested.connect(self.open_settings)
         self.window.modelRequested.connect(self.choose_model)
+        self.window.remoteRequested.connect(self.use_remote)
+        self.window.endpointsRequested.connect(self.edit_endpoints)
+        self.window.modelsRequested.connect(self.open_models)
+        self.window.runner.route = self.client_for_task
         self.window.model_picker.refresh(str(self.engine.config.model) if self.engine else "")
         if self.recovered:
             self.window.draft_editor.open_draft(self.recovered[0].draft_id)
@@ -114,6 +119,54 @@ class DeskmateApp:
         if old.engine != self.settings.engine and self.cli_model is None:
             self.replace_engine()
 
+    def client_for_task(self, task):  # type: ignore[no-untyped-def]  # -> ChatClient
+        """The task's route from settings: local (default), remote or auto with a local fallback."""
+        if self.remote_name is not None or self.engine is None:
+            return self.window.runner.client
+        try:
+            from deskmate.core.engines.routing import router_for_task
+
+            notices = self.window.runner.notice
+            return router_for_task(self.engine, task_id=task.id, heavy=task.heavy,
+                                   local_context=self.engine.config.n_ctx, on_notice=notices.emit)
+        except Exception as e:  # a broken [remote] section must not stop local work
+            self.window.statusBar().showMessage(str(e), 10000)
+            return self.engine
+
+    def use_remote(self, name: str) -> None:
+        """The model picker chose a remote server: tasks and translation go there."""
+        from deskmate.core.engines.remote import client_for
+
+        try:
+            client = client_for(name)
+        except Exception as e:
+            QMessageBox.warning(self.window, "Deskmate", str(e))
+            self.window.model_picker.refresh(str(self.engine.config.model) if self.engine else "")
+            return
+        self.remote_name = name
+        self.window.runner.client = client
+        self.window.translation_view.set_client(client)
+        self.window.model_name = QCoreApplication.translate("DeskmateApp", "remote server {name}").format(name=name)
+        self.window.retranslate()
+
+    def edit_endpoints(self) -> None:
+        from .endpoint_dialog import EndpointDialog
+
+        dialog = EndpointDialog(None, self.window)
+        dialog.saved.connect(lambda _ep: self.window.model_picker.refresh(
+            str(self.engine.config.model) if self.engine else ""))
+        dialog.exec()
+
+    def open_models(self) -> None:
+        from .models_dialog import ModelsDialog
+
+        dialog = ModelsDialog(parent=self.window)
+        dialog.defaultModelChanged.connect(self.choose_model)
+        dialog.modelsChanged.connect(lambda: self.window.model_picker.refresh(
+            str(self.engine.config.model) if self.engine else ""))
+        dialog.exec()
+        dialog.shutdown()
+
     def choose_model(self, path: str) -> None:
         """The model picker: remember the choice in settings and switch the engine to it."""
         from deskmate.core.settings_write import set_value
@@ -125,6 +178,7 @@ class DeskmateApp:
             QMessageBox.warning(self.window, "Deskmate", str(e))
             return
         self.cli_model = None
+        self.remote_name = None
         self.replace_engine()
         self.window.model_picker.refresh(str(self.engine.config.model) if self.engine else "")
 

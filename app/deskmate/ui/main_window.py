@@ -44,6 +44,37 @@ from .translation_view import TranslationView
 DEFAULT_TASK = "qa.open"
 
 
+def image_model_setting() -> str | None:
+    """[images] model in settings.toml (written by File → Choose image model…)."""
+    import tomllib
+
+    from deskmate.core.settings import settings_path
+
+    try:
+        value = tomllib.loads(settings_path().read_text(encoding="utf-8")).get("images", {}).get("model")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def make_images_panel() -> QWidget:
+    """The Images panel on the first installed image model (or $DESKMATE_IMAGE_MODEL)."""
+    import os
+
+    from .images_panel import ImagesPanel
+
+    model = os.environ.get("DESKMATE_IMAGE_MODEL") or image_model_setting()
+    if not model:
+        try:
+            from deskmate.core.models.registry import Registry
+
+            images = [m for m in Registry().list() if m.kind == "image"]
+            model = images[0].path if images else None
+        except Exception:
+            model = None
+    return ImagesPanel(model_path=model)
+
+
 def phase_text(status: EngineStatus) -> str:
     # Spelled out in full: lupdate only extracts literal QCoreApplication.translate calls.
     texts = {
@@ -65,6 +96,9 @@ class MainWindow(QMainWindow):
     languageRequested = Signal(str)
     settingsRequested = Signal()
     modelRequested = Signal(str)  # a .gguf path; "" for the built-in model
+    remoteRequested = Signal(str)  # a remote endpoint's name
+    endpointsRequested = Signal()
+    modelsRequested = Signal()
 
     def __init__(self, bridge: EngineBridge, catalog: Catalog, drafts: object, model_name: str,
                  lang: str = "en") -> None:
@@ -94,6 +128,7 @@ class MainWindow(QMainWindow):
         self.stop_button.setEnabled(False)
         self.model_picker = ModelPicker()
         self.model_picker.modelChosen.connect(self.modelRequested)
+        self.model_picker.remoteChosen.connect(self.remoteRequested)
         controls = QHBoxLayout()
         for b in (self.run_button, self.stop_button, self.regenerate_button):
             controls.addWidget(b)
@@ -148,7 +183,13 @@ class MainWindow(QMainWindow):
         center.addWidget(self.draft_editor)
         center.setSizes([250, 620, 410])
         center.setStretchFactor(1, 1)
-        self.setCentralWidget(center)
+        # The Images tab is built on first view: it costs nothing until then.
+        self.images_panel = None
+        self.top_tabs = QTabWidget()
+        self.top_tabs.addTab(center, "")
+        self.top_tabs.addTab(QWidget(), "")
+        self.top_tabs.currentChanged.connect(self._tab_changed)
+        self.setCentralWidget(self.top_tabs)
 
         # --- status bar ---
         self.engine_label = QLabel()
@@ -199,6 +240,9 @@ class MainWindow(QMainWindow):
         self.act_import = self._action("Ctrl+O", self.draft_editor.import_file)
         self.act_export = self._action("Ctrl+E", self.draft_editor.export_file)
         self.act_settings = self._action("Ctrl+,", self.settingsRequested.emit)
+        self.act_endpoints = self._action(None, self.endpointsRequested.emit)
+        self.act_models = self._action(None, self.modelsRequested.emit)
+        self.act_image_model = self._action(None, self.choose_image_model)
         self.act_quit = self._action(QKeySequence.StandardKey.Quit, self.close)
         self.act_lang = QActionGroup(self)
         self.act_english = QAction("English", self, checkable=True)
@@ -214,6 +258,9 @@ class MainWindow(QMainWindow):
             self.menu_file.addAction(a)
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_settings)
+        self.menu_file.addAction(self.act_models)
+        self.menu_file.addAction(self.act_image_model)
+        self.menu_file.addAction(self.act_endpoints)
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_quit)
         self.menu_task = bar.addMenu("")
@@ -242,12 +289,15 @@ class MainWindow(QMainWindow):
         r.reviewDone.connect(self._on_review_done)
         r.failed.connect(self._on_failed)
         r.busyChanged.connect(self._on_busy)
+        r.notice.connect(lambda text: self._show_notice(text))
         self.drafts_panel.draftOpened.connect(self.draft_editor.open_draft)
         self.drafts_panel.new_button.clicked.connect(self.draft_editor.new_draft)
         self.draft_editor.draftSaved.connect(self.drafts_panel.refresh)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Deskmate — {model}").format(model=self.model_name))
+        self.top_tabs.setTabText(0, self.tr("Write"))
+        self.top_tabs.setTabText(1, self.tr("Images"))
         self.left_tabs.setTabText(0, self.tr("Tasks"))
         self.left_tabs.setTabText(1, self.tr("Drafts"))
         self.run_button.setText(self.tr("Run"))
@@ -269,6 +319,8 @@ class MainWindow(QMainWindow):
             self.act_find_task: self.tr("Find a task"), self.act_history: self.tr("Draft history…"),
             self.act_import: self.tr("Import…"), self.act_export: self.tr("Export draft…"),
             self.act_settings: self.tr("Settings…"), self.act_quit: self.tr("Quit"),
+            self.act_endpoints: self.tr("Remote servers…"), self.act_models: self.tr("Models…"),
+            self.act_image_model: self.tr("Choose image model folder…"),
         }
         for action, text in names.items():
             action.setText(text)
@@ -291,6 +343,36 @@ class MainWindow(QMainWindow):
         self.sidebar.set_language(lang)
         if self.form.task is not None:
             self.form.set_task(self.form.task, lang)
+
+    def choose_image_model(self, folder: str | None = None) -> bool:
+        """A diffusers folder for the Images tab; remembered in settings.toml [images] model."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from deskmate.core.settings_write import set_value
+
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self, self.tr("Choose an image model folder"))
+        if not folder:
+            return False
+        self.top_tabs.setCurrentIndex(1)
+        if not self.images_panel.set_model(folder):  # the panel says what is wrong with it
+            return False
+        try:
+            set_value("images", "model", folder)
+        except Exception as e:
+            self.statusBar().showMessage(str(e), 10000)
+        return True
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 1 and self.images_panel is None:
+            self.images_panel = make_images_panel()
+            old = self.top_tabs.widget(1)
+            self.top_tabs.blockSignals(True)
+            self.top_tabs.removeTab(1)
+            self.top_tabs.insertTab(1, self.images_panel, self.tr("Images"))
+            self.top_tabs.setCurrentIndex(1)
+            self.top_tabs.blockSignals(False)
+            old.deleteLater()
 
     # --- tasks ------------------------------------------------------------------
     def show_task(self, task_id: str) -> None:
@@ -428,6 +510,8 @@ class MainWindow(QMainWindow):
             self.progress.setRange(0, 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.images_panel is not None:
+            self.images_panel.shutdown()
         self.runner.stop()
         self.translation_view.stop()
         self.runner.wait(3.0)

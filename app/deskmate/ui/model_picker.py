@@ -8,8 +8,12 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 
+REMOTE = "remote:"
+
+
 class ModelPicker(QWidget):
     modelChosen = Signal(str)  # path of a .gguf; "" = the built-in model
+    remoteChosen = Signal(str)  # name of a remote endpoint
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,14 +61,28 @@ class ModelPicker(QWidget):
                 continue
             seen.add(m.path)
             self.combo.addItem(f"{m.name}  ({m.size / 1e9:.1f} GB)", m.path)
-        if self._current and self._current != builtin and self._current not in seen:
+        if self._current and self._current != builtin and self._current not in seen \
+                and not self._current.startswith(REMOTE):
             self.combo.addItem(Path(self._current).name, self._current)
+        try:
+            from deskmate.core.engines.remote import load_endpoints
+
+            endpoints = load_endpoints()
+        except Exception:  # a bad [remote] section is reported by the endpoint editor, not here
+            endpoints = []
+        for ep in endpoints:
+            self.combo.addItem(self.tr("Remote: {name} ({model})").format(name=ep.name, model=ep.model),
+                               REMOTE + ep.name)
         index = self.combo.findData("" if self._current == builtin else self._current)
         self.combo.setCurrentIndex(max(0, index))
         self.combo.blockSignals(False)
 
     def _activated(self, index: int) -> None:
         path = self.combo.itemData(index) or ""
-        if path != self._current:
-            self._current = path
+        if path == self._current:
+            return
+        self._current = path
+        if path.startswith(REMOTE):
+            self.remoteChosen.emit(path[len(REMOTE):])
+        else:
             self.modelChosen.emit(path)

@@ -25,6 +25,7 @@ class TaskRunner(QObject):
     reviewDone = Signal(object)  # ReviewResult
     failed = Signal(str, str)  # message, partial text
     busyChanged = Signal(bool)
+    notice = Signal(str)  # e.g. "the remote server could not be reached; answered locally"
 
     def __init__(self, client: ChatClient | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -33,6 +34,9 @@ class TaskRunner(QObject):
         self._thread: threading.Thread | None = None
         self._cancel = threading.Event()
         self.last_tokens_per_second = 0.0
+        # Optional: task → the ChatClient to use (local, remote or auto with fallback).
+        self.route = None
+        self.active: ChatClient | None = client
 
     @property
     def busy(self) -> bool:
@@ -43,6 +47,7 @@ class TaskRunner(QObject):
         if self.client is None or self.busy:
             return
         messages, sampling = render(task, values, lang=lang, creativity=creativity)
+        self.active = self.route(task) if self.route is not None else self.client
         self._cancel.clear()
         self.started.emit(task.output)
         self.busyChanged.emit(True)
@@ -68,7 +73,7 @@ class TaskRunner(QObject):
             self.busyChanged.emit(False)
 
     def _stream_text(self, messages, sampling: Sampling, schema=None):  # type: ignore[no-untyped-def]
-        stream = self.client.stream(messages, sampling, schema)  # type: ignore[union-attr]
+        stream = self.active.stream(messages, sampling, schema)  # type: ignore[union-attr]
         self._stream = stream
         if self._cancel.is_set():
             stream.cancel()
@@ -84,7 +89,7 @@ class TaskRunner(QObject):
         if review and result.finish_reason != "cancelled" and result.text.strip() and not self._cancel.is_set():
             from deskmate.core.tasks.review import review as review_pass
 
-            self.reviewDone.emit(review_pass(self.client, messages[-1]["content"], result.text, sampling=sampling))
+            self.reviewDone.emit(review_pass(self.active, messages[-1]["content"], result.text, sampling=sampling))
 
     def _table(self, messages, sampling: Sampling) -> None:  # type: ignore[no-untyped-def]
         from deskmate.core.tables.generate import table_from_answer
@@ -100,14 +105,14 @@ class TaskRunner(QObject):
     def _proofread(self, text: str, sampling: Sampling) -> None:
         from deskmate.core.tasks.proofread import proofread
 
-        self.proofreadDone.emit(proofread(self.client, text, sampling=sampling))  # type: ignore[arg-type]
+        self.proofreadDone.emit(proofread(self.active, text, sampling=sampling))  # type: ignore[arg-type]
 
     def stop(self) -> None:
         self._cancel.set()
         if self._stream is not None:
             self._stream.cancel()
-        if self.client is not None:
-            self.client.cancel()
+        for client in {self.client, self.active} - {None}:
+            client.cancel()
 
     def wait(self, timeout: float = 5.0) -> None:
         if self._thread is not None:

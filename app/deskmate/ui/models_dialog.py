@@ -1,0 +1,1140 @@
+"""The Models dialog: installed models, recommended ones with fit badges, and the download queue.
+
+Nothing slow runs on the GUI thread. Listing the installed models (it reads GGUF headers) and
+sizing up the catalog happen in one background scan; each download runs the core's
+``download.pull`` on its own thread; verify, import and delete share one more. Everything comes
+back through queued signals, so the slots here may touch widgets.
+
+Closing the dialog stops running downloads but keeps their partial files (the core keeps them on
+cancel). The next time the dialog opens it finds them in the models folder's ``.partial`` folder
+and lists them with a Resume button, which continues from the last byte on disk.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deskmate.core.engines.errors import EngineError, ModelInvalidError
+from deskmate.core.models import fit as fitmod
+from deskmate.core.models.catalog import Catalog, CatalogEntry, CatalogError, load_catalog
+from deskmate.core.models.download import (
+    ChecksumMismatchError,
+    DownloadCancelled,
+    DownloadControl,
+    Downloader,
+    DownloadError,
+    HubConfig,
+    NetworkError,
+    NotEnoughDiskError,
+    OfflineError,
+    Progress,
+    ProgressFn,
+    hub_config,
+    human_size,
+    partial_name,
+    pull,
+)
+from deskmate.core.models.registry import InstalledModel, Registry, RegistryError
+from deskmate.core.settings import SettingsError, load_settings
+
+from .worker import Worker, describe_error
+
+BUILTIN = "builtin"
+ID_ROLE = Qt.ItemDataRole.UserRole
+_BAR_STEPS = 1000  # QProgressBar holds a C int: 5 GB in bytes would overflow it
+_BADGE_COLORS = {  # text, background
+    "fits": ("#1b6e34", "#e1f3e6"),
+    "tight": ("#7a5200", "#fff1cc"),
+    "wont_fit": ("#a40000", "#fde4e4"),
+    "broken": ("#a40000", "#fde4e4"),
+}
+Message = Callable[[], str]
+Run = Callable[[ProgressFn, DownloadControl], InstalledModel]
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return QCoreApplication.translate("ModelsDialog", "{0} s").format(round(seconds))
+    if seconds < 5400:
+        return QCoreApplication.translate("ModelsDialog", "{0} min").format(round(seconds / 60))
+    return QCoreApplication.translate("ModelsDialog", "{0} h").format(f"{seconds / 3600:.1f}")
+
+
+def _badge(verdict: str) -> str:
+    return {
+        "fits": QCoreApplication.translate("ModelsDialog", "fits"),
+        "tight": QCoreApplication.translate("ModelsDialog", "tight"),
+        "wont_fit": QCoreApplication.translate("ModelsDialog", "won't fit"),
+        "broken": QCoreApplication.translate("ModelsDialog", "broken file"),
+        "missing": QCoreApplication.translate("ModelsDialog", "file missing"),
+    }.get(verdict, "")
+
+
+def describe_download_error(error: BaseException) -> str:
+    """The sentence a person reads in the download row; the core's own words where they are plain."""
+    if isinstance(error, OfflineError):
+        return QCoreApplication.translate("ModelsDialog", 
+            "Offline mode is on, so nothing was downloaded and nothing was sent over the network. "
+            "Turn offline mode off in Settings (and unset HF_HUB_OFFLINE if you set it), "
+            "or import a GGUF file you already have."
+        )
+    if isinstance(error, NotEnoughDiskError):
+        return QCoreApplication.translate("ModelsDialog", 
+            "Not enough disk space: this download needs {0} but only {1} is free. "
+            "Free some space, or choose a smaller model."
+        ).format(human_size(error.needed), human_size(error.free))
+    if isinstance(error, ChecksumMismatchError):
+        return QCoreApplication.translate("ModelsDialog", 
+            "The file arrived damaged (its SHA-256 does not match the one the hub publishes), so it was "
+            "not installed and the damaged copy was deleted. Download it again."
+        )
+    if isinstance(error, NetworkError):
+        return QCoreApplication.translate("ModelsDialog", "Network problem: {0}").format(str(error))
+    if isinstance(error, (DownloadError, RegistryError, EngineError, SettingsError, CatalogError)):
+        return str(error)
+    return describe_error(error)
+
+
+# --- what the background scan finds -------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class InstalledRow:
+    model: InstalledModel
+    builtin: bool
+    default: bool
+    verdict: str  # fits | tight | wont_fit | broken | missing | "" (unknown)
+    note: str  # the fit estimate in words, for the tooltip
+
+
+@dataclasses.dataclass(frozen=True)
+class RecommendedRow:
+    entry: CatalogEntry
+    fit: fitmod.Fit
+
+
+@dataclasses.dataclass(frozen=True)
+class PendingDownload:
+    """A partial file left by an earlier download, resumable."""
+
+    spec: str
+    repo: str
+    filename: str
+    name: str
+    done: int
+    total: int
+    entry: CatalogEntry | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Scan:
+    n_ctx: int
+    memory: fitmod.MemoryInfo
+    catalog: Catalog | None
+    installed: tuple[InstalledRow, ...]
+    recommended: tuple[RecommendedRow, ...]
+    pending: tuple[PendingDownload, ...]
+    hub: HubConfig | None
+    problems: tuple[str, ...]
+
+
+def spec_for(entry: CatalogEntry) -> str:
+    """What ``pull`` is asked for. repo/file for text models, so a catalog other than the shipped
+    one (a test's, a future user list) downloads too; image models only exist by catalog id."""
+    return f"{entry.repo}/{entry.file}" if entry.kind == "text" else entry.id
+
+
+def _builtin_model() -> InstalledModel | None:
+    from deskmate.core.models.embedded import embedded_model_path
+
+    try:
+        p = embedded_model_path()
+    except EngineError:
+        return None
+    return InstalledModel(BUILTIN, QCoreApplication.translate("ModelsDialog", "Built-in small model"), "text", str(p), p.stat().st_size, "folder",
+                          filename=p.name)
+
+
+def _installed_fit(m: InstalledModel, catalog: Catalog | None, n_ctx: int,
+                   memory: fitmod.MemoryInfo) -> tuple[str, str]:
+    if not m.present:
+        return "missing", m.path
+    if m.kind == "text":
+        try:
+            shape = fitmod.shape_from_gguf(m.path)
+        except EngineError as e:
+            return "broken", str(e)
+        if m.files:  # a split GGUF: the first part's header counts only its own tensors
+            shape = dataclasses.replace(shape, weights_bytes=max(shape.weights_bytes, m.size))
+        f = fitmod.assess(shape, n_ctx, memory)
+        return f.verdict, f.message
+    entry = catalog.get(m.catalog_id) if catalog is not None and m.catalog_id else None
+    if entry is None or entry.memory_bytes is None:
+        return "", ""
+    f = fitmod.assess_bytes(m.name, entry.memory_bytes, memory)
+    return f.verdict, f.message
+
+
+def find_pending(models_dir: Path, catalog: Catalog | None) -> list[PendingDownload]:
+    """Partial files the core kept (``.partial/<name>.part`` with a ``.json`` naming repo, file, size)."""
+    out: dict[str, PendingDownload] = {}
+    folder = models_dir / ".partial"
+    for side in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            info = json.loads(side.read_text(encoding="utf-8"))
+            repo, filename, total = str(info["repo"]), str(info["file"]), int(info["size"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        try:
+            done = (folder / (partial_name(repo, filename) + ".part")).stat().st_size
+        except OSError:
+            continue
+        if done <= 0:
+            continue
+        entry = catalog.find_file(repo, filename) if catalog is not None else None
+        if entry is None and catalog is not None:
+            entry = next((e for e in catalog.images if e.repo == repo), None)
+        if entry is not None:
+            spec = spec_for(entry)
+        elif filename.lower().endswith(".gguf"):
+            spec = f"{repo}/{filename}"
+        else:
+            continue  # a file of a model we cannot name: nothing to resume it with
+        out.setdefault(spec, PendingDownload(spec, repo, filename, entry.name if entry else filename, done, total,
+                                             entry))
+    return list(out.values())
+
+
+# --- one download --------------------------------------------------------------------------
+class DownloadRow(QFrame):
+    """File, progress bar with bytes / speed / time left, Pause–Resume and Cancel.
+
+    States: starting, downloading, checking, retrying, verifying, paused (the core's), plus
+    stopping, stopped (partial kept, resumable), failed (message shown), done.
+    """
+
+    finished = Signal(object)  # the InstalledModel
+    failed = Signal(str)  # the message shown
+    stateChanged = Signal(str)
+    removed = Signal()  # Cancel finished: the partial file is gone and the row leaves the list
+
+    _relay = Signal(object)
+
+    def __init__(self, spec: str, name: str, repo: str, filename: str, run: Run,
+                 discard: Callable[[str, str], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec, self.name, self.repo, self.filename = spec, name, repo, filename
+        self._run, self._discard = run, discard
+        self.state = "stopped"
+        self.control: DownloadControl | None = None
+        self.model: InstalledModel | None = None
+        self.done_bytes, self.total_bytes = 0, 0
+        self._last: Progress | None = None
+        self._error: Message | None = None
+        self._cancelling = False
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.worker = Worker(self, name=f"download {spec}")
+        self.worker.finished.connect(self._on_finished)
+        self.worker.failed.connect(self._on_failed)
+        self._relay.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, _BAR_STEPS)
+        self.bar.setMinimumWidth(220)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.pause_button = QPushButton()
+        self.pause_button.clicked.connect(self.toggle)
+        self.cancel_button = QPushButton()
+        self.cancel_button.clicked.connect(self.cancel)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.pause_button)
+        top.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.detail)
+        self.retranslate()
+
+    @property
+    def busy(self) -> bool:
+        """A thread is working on it (paused counts: the thread waits)."""
+        return self.worker.busy
+
+    def set_kept(self, done: int, total: int) -> None:
+        """Show bytes an earlier run left on disk."""
+        self.done_bytes, self.total_bytes = done, total
+        self._set_state("stopped")
+
+    # --- actions --------------------------------------------------------------
+    def start(self) -> bool:
+        """Start, resume a stopped download, or retry a failed one."""
+        if self.busy or self.state == "done":
+            return False
+        control = self.control = DownloadControl()
+        self._error, self._cancelling, self._last = None, False, None
+
+        def on_progress(p: Progress) -> None:
+            try:
+                self._relay.emit(p)
+            except RuntimeError:  # the row was deleted with its dialog: stop, keep the partial file
+                control.cancel()
+
+        self.worker.call(self._run, on_progress, control)
+        self._set_state("starting")  # after call(): the buttons read busy
+        return True
+
+    def pause(self) -> None:
+        if self.busy and self.control is not None and not self.control.paused and self.state != "stopping":
+            self.control.pause()
+            self._set_state("paused")
+
+    def resume(self) -> None:
+        if self.busy and self.control is not None and self.control.paused:
+            self.control.resume()
+            self._set_state("downloading" if self._last is not None else "starting")
+        elif not self.busy:
+            self.start()
+
+    def toggle(self) -> None:
+        if self.busy and self.control is not None and not self.control.paused:
+            self.pause()
+        else:
+            self.resume()
+
+    def stop(self) -> None:
+        """Stop and keep the partial file (the dialog closes)."""
+        if self.busy and self.control is not None:
+            self.control.cancel()
+            self._set_state("stopping")
+
+    def cancel(self) -> None:
+        """Stop and throw away what was downloaded."""
+        if self.busy and self.control is not None:
+            self._cancelling = True
+            self.control.cancel()
+            self._set_state("stopping")
+        elif self.state != "done":
+            self._discard_and_remove()
+
+    # --- what the thread reports ------------------------------------------------
+    def _on_progress(self, p: Progress) -> None:
+        self._last = p
+        self.filename = p.filename
+        self.done_bytes, self.total_bytes = p.done, p.total
+        if self.state == "stopping":
+            self._show()
+            return
+        state = p.state if p.state != "done" else "verifying"  # done comes with the registration
+        if self.control is not None and self.control.paused and state != "verifying":
+            state = "paused"  # a late "downloading" from before the pause took effect
+        self._set_state(state)
+
+    def _on_finished(self, model: object) -> None:
+        self.model = model if isinstance(model, InstalledModel) else None
+        if self.total_bytes:
+            self.done_bytes = self.total_bytes
+        self._set_state("done")
+        self.finished.emit(model)
+
+    def _on_failed(self, error: BaseException) -> None:
+        if isinstance(error, DownloadCancelled):
+            if self._cancelling:
+                self._discard_and_remove()
+            else:
+                self._set_state("stopped")
+            return
+        if isinstance(error, ChecksumMismatchError):
+            self.done_bytes = 0  # the core deleted the damaged copy
+        self._error = lambda: describe_download_error(error)
+        self._set_state("failed")
+        self.failed.emit(self._error())
+
+    def _discard_and_remove(self) -> None:
+        try:
+            self._discard(self.repo, self.filename)
+        except OSError:
+            pass  # a file we cannot delete now is overwritten by the next download anyway
+        self._set_state("cancelled")
+        self.removed.emit()
+
+    # --- display ------------------------------------------------------------------
+    def _set_state(self, state: str) -> None:
+        changed = state != self.state
+        self.state = state
+        self._show()
+        if changed:
+            self.stateChanged.emit(state)
+
+    def retranslate(self) -> None:
+        self.bar.setAccessibleName(self.tr("Download progress of {0}").format(self.name))
+        self.detail.setAccessibleName(self.tr("Download status of {0}").format(self.name))
+        self._show()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _show(self) -> None:
+        state, p = self.state, self._last
+        file_name = self.filename.rsplit("/", 1)[-1] or self.name
+        self.title.setText(f"{self.name} — {file_name}" if file_name != self.name else self.name)
+        done, total = human_size(self.done_bytes), human_size(self.total_bytes)
+        if self.total_bytes:
+            self.bar.setRange(0, _BAR_STEPS)
+            self.bar.setValue(min(_BAR_STEPS, round(self.done_bytes / self.total_bytes * _BAR_STEPS)))
+        elif state in ("starting", "checking"):
+            self.bar.setRange(0, 0)  # busy until the hub says how big the file is
+        else:
+            self.bar.setRange(0, _BAR_STEPS)
+            self.bar.setValue(0)
+        if state == "starting":
+            text = self.tr("Asking the hub about the file…")
+        elif state == "downloading":
+            text = self.tr("{0} of {1}").format(done, total)
+            if p is not None and p.speed > 0:
+                text += " · " + self.tr("{0}/s").format(human_size(p.speed))
+                if p.eta is not None:
+                    text += " · " + self.tr("{0} left").format(_duration(p.eta))
+        elif state == "checking":
+            text = self.tr("Checking the {0} already downloaded…").format(done)
+        elif state == "retrying":
+            text = self.tr("The connection dropped; trying again. {0} of {1} kept.").format(done, total)
+        elif state == "verifying":
+            text = self.tr("Checking the SHA-256 of the whole file…")
+        elif state == "paused":
+            text = self.tr("Paused at {0} of {1}.").format(done, total)
+        elif state == "stopping":
+            text = self.tr("Stopping…")
+        elif state == "stopped":
+            text = self.tr("Stopped at {0} of {1}. Resume continues from there.").format(done, total)
+        elif state == "failed":
+            text = self._error() if self._error else ""
+        elif state == "done":
+            name = self.model.name if self.model is not None else self.name
+            text = self.tr("Installed as {0}.").format(name)
+        else:
+            text = ""
+        self.detail.setText(text)
+        self.detail.setStyleSheet("color: #a40000;" if state == "failed" else "")
+        running = self.busy and state not in ("stopping", "stopped", "failed", "done")
+        self.pause_button.setVisible(state not in ("done", "cancelled"))
+        self.cancel_button.setVisible(state not in ("done", "cancelled"))
+        self.pause_button.setEnabled(state not in ("stopping", "verifying"))
+        self.cancel_button.setEnabled(state != "stopping" or not self._cancelling)
+        if running and state != "paused":
+            label, spoken = self.tr("Pause"), self.tr("Pause the download of {0}")
+        elif state == "failed":
+            label, spoken = self.tr("Retry"), self.tr("Retry the download of {0}")
+        else:
+            label, spoken = self.tr("Resume"), self.tr("Resume the download of {0}")
+        self.pause_button.setText(label)
+        self.pause_button.setAccessibleName(spoken.format(self.name))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.cancel_button.setAccessibleName(self.tr("Cancel the download of {0} and delete what was downloaded")
+                                             .format(self.name))
+        self.cancel_button.setToolTip(self.tr("Stop and delete what was downloaded"))
+
+
+# --- the dialog ------------------------------------------------------------------------------
+class ModelsDialog(QDialog):
+    """Installed models, recommended ones, and downloads. See the module docstring."""
+
+    defaultModelChanged = Signal(str)  # the model file the engine should run now
+    modelsChanged = Signal()  # a model was installed, imported or deleted
+    refreshed = Signal()  # a scan finished and the tables show it
+
+    _job_progress = Signal(object)  # (done, total) bytes from the jobs thread
+
+    def __init__(
+        self,
+        registry: Registry | None = None,
+        downloader: Downloader | None = None,
+        parent: QWidget | None = None,
+        *,
+        catalog: Catalog | None = None,
+        memory: fitmod.MemoryInfo | None = None,
+        n_ctx: int | None = None,
+        choose_file: Callable[[QWidget], str | None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.registry = registry or Registry()
+        self._downloader = downloader
+        self._catalog = catalog
+        self._memory = memory
+        self._n_ctx = n_ctx
+        self._choose_file = choose_file or _choose_gguf
+        self.scan: Scan | None = None
+        self._rescan = False
+        self._rows: dict[str, DownloadRow] = {}
+        self._status: Message | None = None
+        self._status_error = False
+        self._job_kind = ""
+        self._job_stop = False
+        self._job_refused: Callable[[BaseException], Message] | None = None
+
+        self.scanner = Worker(self, name="models-scan")
+        self.scanner.finished.connect(self._on_scanned)
+        self.scanner.failed.connect(self._on_scan_failed)
+        self.jobs = Worker(self, name="models-jobs")
+        self.jobs.finished.connect(self._on_job_finished)
+        self.jobs.failed.connect(self._on_job_failed)
+        self._job_done: Callable[[Any], None] = lambda _r: None
+        self._job_progress.connect(self._on_job_progress, Qt.ConnectionType.QueuedConnection)
+
+        # --- header
+        self.memory_label = QLabel()
+        self.memory_label.setWordWrap(True)
+        self.offline_banner = QLabel()
+        self.offline_banner.setWordWrap(True)
+        self.offline_banner.setStyleSheet("background: #fff1cc; color: #5c3d00; padding: 6px; border-radius: 3px;")
+        self.offline_banner.hide()
+        self.problems_label = QLabel()
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setStyleSheet("color: #a40000;")
+        self.problems_label.hide()
+
+        # --- Installed
+        self.installed_table = _table(5)
+        self.installed_table.itemSelectionChanged.connect(self._update_buttons)
+        self.set_default_button = QPushButton()
+        self.verify_button = QPushButton()
+        self.delete_button = QPushButton()
+        self.import_button = QPushButton()
+        self.set_default_button.clicked.connect(lambda: self.set_default())
+        self.verify_button.clicked.connect(lambda: self.verify())
+        self.delete_button.clicked.connect(lambda: self.delete())
+        self.import_button.clicked.connect(lambda: self.import_gguf())
+        self.job_progress = QProgressBar()
+        self.job_progress.setRange(0, _BAR_STEPS)
+        self.job_progress.hide()
+        self.job_status = QLabel()
+        self.job_status.setWordWrap(True)
+        self.job_status.setTextFormat(Qt.TextFormat.RichText)
+        self.job_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.job_status.hide()
+        self.confirm_box: QMessageBox | None = None
+        buttons = QHBoxLayout()
+        for b in (self.set_default_button, self.verify_button, self.delete_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        self.installed_page = QWidget()
+        page = QVBoxLayout(self.installed_page)
+        page.addWidget(self.installed_table, 1)
+        page.addLayout(buttons)
+        page.addWidget(self.job_progress)
+        page.addWidget(self.job_status)
+
+        # --- Recommended
+        self.recommended_table = _table(7)
+        self.recommended_page = QWidget()
+        page = QVBoxLayout(self.recommended_page)
+        page.addWidget(self.recommended_table, 1)
+
+        # --- Downloads
+        self.source_label = QLabel()
+        self.source_label.setWordWrap(True)
+        self.no_downloads = QLabel()
+        self.no_downloads.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.rows_box = QWidget()
+        self.rows_layout = QVBoxLayout(self.rows_box)
+        self.rows_layout.addWidget(self.no_downloads)
+        self.rows_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.rows_box)
+        self.downloads_page = QWidget()
+        page = QVBoxLayout(self.downloads_page)
+        page.addWidget(self.source_label)
+        page.addWidget(scroll, 1)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.installed_page, "")
+        self.tabs.addTab(self.recommended_page, "")
+        self.tabs.addTab(self.downloads_page, "")
+        self.close_buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.close_buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.memory_label)
+        layout.addWidget(self.offline_banner)
+        layout.addWidget(self.problems_label)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.close_buttons)
+        self.resize(960, 560)
+        self.retranslate()
+
+    # --- text -----------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Models"))
+        self.tabs.setTabText(0, self.tr("Installed"))
+        self.tabs.setTabText(1, self.tr("Recommended"))
+        self._update_downloads_tab()
+        self.installed_table.setHorizontalHeaderLabels(
+            [self.tr("Name"), self.tr("Size"), self.tr("Fit"), self.tr("Default"), self.tr("From")])
+        self.recommended_table.setHorizontalHeaderLabels(
+            [self.tr("Name"), self.tr("Size"), self.tr("License"), self.tr("Memory need"), self.tr("Fit"),
+             self.tr("Recommended context"), ""])
+        self.installed_table.setAccessibleName(self.tr("Installed models"))
+        self.recommended_table.setAccessibleName(self.tr("Recommended models"))
+        self.set_default_button.setText(self.tr("Set &default"))
+        self.set_default_button.setAccessibleName(self.tr("Make the selected model the default"))
+        self.set_default_button.setToolTip(self.tr("Use the selected model for chat; the engine restarts with it"))
+        self.verify_button.setText(self.tr("&Verify"))
+        self.verify_button.setAccessibleName(self.tr("Verify the selected model"))
+        self.verify_button.setToolTip(self.tr("Check the file against its SHA-256"))
+        self.delete_button.setText(self.tr("De&lete…"))
+        self.delete_button.setAccessibleName(self.tr("Delete the selected model"))
+        self.import_button.setText(self.tr("&Import GGUF…"))
+        self.import_button.setAccessibleName(self.tr("Import a GGUF model file"))
+        self.import_button.setToolTip(self.tr("Add a GGUF file you already have; it is test-loaded first"))
+        self.job_progress.setAccessibleName(self.tr("Progress"))
+        self.job_status.setAccessibleName(self.tr("Status"))
+        self.offline_banner.setText(self.tr(
+            "Offline mode is on: Deskmate does not download anything. Turn it off in Settings to download "
+            "models, or import a GGUF file you already have."))
+        self.offline_banner.setAccessibleName(self.tr("Offline mode"))
+        self.no_downloads.setText(self.tr("No downloads. Pick a model under Recommended."))
+        self._show_status()
+        if self.scan is not None:
+            self._populate(self.scan)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # --- scanning -------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Look at the disk again (in the background); ``refreshed`` says when the tables show it."""
+        if not self.scanner.call(self._do_scan):
+            self._rescan = True
+
+    def _do_scan(self) -> Scan:
+        problems: list[str] = []
+        n_ctx = self._n_ctx
+        if n_ctx is None:
+            try:
+                n_ctx = load_settings().engine.n_ctx
+            except SettingsError as e:
+                problems.append(str(e))
+                n_ctx = 4096
+        memory = self._memory or fitmod.system_memory()
+        catalog = self._catalog
+        if catalog is None:
+            try:
+                catalog = load_catalog()
+            except CatalogError as e:
+                problems.append(str(e))
+        hub: HubConfig | None
+        if self._downloader is not None:
+            hub = self._downloader.config
+        else:
+            try:
+                hub = hub_config()
+            except SettingsError as e:
+                problems.append(str(e))
+                hub = None
+        try:
+            models = self.registry.list()
+        except RegistryError as e:
+            problems.append(str(e))
+            models = []
+        if self.registry.problem:
+            problems.append(self.registry.problem)
+        try:
+            default = self.registry.default_path()
+        except SettingsError:
+            default = None  # already reported above, when n_ctx was read
+        builtin = _builtin_model()
+        installed = []
+        for m in ([builtin] if builtin else []) + models:
+            verdict, note = _installed_fit(m, catalog, n_ctx, memory)
+            is_default = (m is builtin and default is None) or (
+                m is not builtin and m.kind == "text" and default is not None and _same_file(default, m.file))
+            installed.append(InstalledRow(m, m is builtin, is_default, verdict, note))
+        recommended = []
+        for e in catalog.models if catalog is not None else ():
+            if e.kind == "text":
+                f = fitmod.assess(fitmod.shape_from_catalog(e), n_ctx, memory)
+            else:
+                f = fitmod.assess_bytes(e.name, e.memory_bytes or 0, memory)
+            recommended.append(RecommendedRow(e, f))
+        pending = find_pending(self.registry.root, catalog)
+        return Scan(n_ctx, memory, catalog, tuple(installed), tuple(recommended), tuple(pending), hub,
+                    tuple(problems))
+
+    def _on_scanned(self, scan: Scan) -> None:
+        self.scan = scan
+        self._populate(scan)
+        if self._rescan:
+            self._rescan = False
+            self.refresh()
+        else:
+            self.refreshed.emit()
+
+    def _on_scan_failed(self, error: BaseException) -> None:
+        self._set_status(lambda: self.tr("Could not list the models: {0}").format(describe_download_error(error)),
+                         error=True)
+        if self._rescan:
+            self._rescan = False
+            self.refresh()
+
+    def _populate(self, scan: Scan) -> None:
+        self.memory_label.setText(self.tr(
+            "This computer has {0} of memory free (of {1}). Fit is shown for a context of {2} tokens."
+        ).format(fitmod.human_gb(scan.memory.available), fitmod.human_gb(scan.memory.total), scan.n_ctx))
+        self.offline_banner.setVisible(bool(scan.hub and scan.hub.offline))
+        self.problems_label.setText("\n".join(scan.problems))
+        self.problems_label.setVisible(bool(scan.problems))
+        endpoint = scan.hub.endpoint if scan.hub else ""
+        self.source_label.setText(self.tr("Downloads come from {0}.").format(endpoint) if endpoint else "")
+        for p in scan.pending:
+            if p.spec not in self._rows:
+                row = self._add_row(p.spec, p.name, p.repo, p.filename, p.entry)
+                row.set_kept(p.done, p.total)
+        self._fill_installed(scan)
+        self._fill_recommended(scan)
+        self._update_buttons()
+
+    def _fill_installed(self, scan: Scan) -> None:
+        table = self.installed_table
+        selected = self.selected_model_id()
+        table.setRowCount(len(scan.installed))
+        for r, row in enumerate(scan.installed):
+            m = row.model
+            where = (self.tr("built-in") if row.builtin else m.repo or
+                     (self.tr("imported from {0}").format(m.original) if m.original else self.tr("models folder")))
+            cells = [m.name, human_size(m.size), _badge(row.verdict), self.tr("★ default") if row.default else "",
+                     where]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(ID_ROLE, m.id)
+                table.setItem(r, c, item)
+            table.item(r, 0).setToolTip(m.path)
+            _paint_badge(table.item(r, 2), row.verdict, row.note)
+            if row.default:
+                font = table.item(r, 0).font()
+                font.setBold(True)
+                for c in range(table.columnCount()):
+                    table.item(r, c).setFont(font)
+        if selected is not None:
+            self.select_model(selected)
+
+    def _fill_recommended(self, scan: Scan) -> None:
+        table = self.recommended_table
+        lang = "zh" if QLocale().name().startswith("zh") else "en"
+        table.setRowCount(len(scan.recommended))
+        for r, row in enumerate(scan.recommended):
+            e, f = row.entry, row.fit
+            size = ("~" if not e.size_exact else "") + human_size(e.size_bytes)
+            need = fitmod.human_gb(f.estimate.total)
+            ctx = str(f.recommended_ctx) if f.recommended_ctx else "—"
+            cells = [e.name, size, e.license.split(" (")[0], need, _badge(f.verdict), ctx]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(ID_ROLE, e.id)
+                table.setItem(r, c, item)
+            table.item(r, 0).setToolTip(e.describe(lang))
+            table.item(r, 2).setToolTip(e.license)
+            _paint_badge(table.item(r, 4), f.verdict, f.message)
+            button = QPushButton()
+            button.clicked.connect(lambda _c=False, i=e.id: self.download(i))
+            table.setCellWidget(r, 6, button)
+        self._update_recommended_buttons()
+
+    def _update_recommended_buttons(self) -> None:
+        scan = self.scan
+        if scan is None:
+            return
+        offline = bool(scan.hub and scan.hub.offline)
+        installed = {(m.model.repo, m.model.filename) for m in scan.installed} | {
+            m.model.catalog_id for m in scan.installed if m.model.catalog_id}
+        for r, row in enumerate(scan.recommended):
+            e = row.entry
+            button = self.recommended_table.cellWidget(r, 6)
+            if not isinstance(button, QPushButton):
+                continue
+            dl = self._rows.get(spec_for(e))
+            if e.id in installed or (e.repo, e.file) in installed or (dl is not None and dl.state == "done"):
+                text, enabled = self.tr("Installed"), False
+            elif dl is not None and dl.busy:
+                text, enabled = (self.tr("Paused") if dl.state == "paused" else self.tr("Downloading…")), False
+            elif dl is not None:
+                text, enabled = (self.tr("Retry") if dl.state == "failed" else self.tr("Resume")), not offline
+            else:
+                text, enabled = self.tr("Download"), not offline
+            button.setText(text)
+            button.setEnabled(enabled)
+            button.setAccessibleName(self.tr("{0}: {1}").format(text, e.name))
+            button.setToolTip(self.tr("Offline mode is on") if offline and text != self.tr("Installed") else "")
+
+    # --- selection ------------------------------------------------------------------------
+    def selected_model_id(self) -> str | None:
+        items = self.installed_table.selectedItems()
+        return items[0].data(ID_ROLE) if items else None
+
+    def select_model(self, model_id: str) -> bool:
+        for r in range(self.installed_table.rowCount()):
+            item = self.installed_table.item(r, 0)
+            if item is not None and item.data(ID_ROLE) == model_id:
+                self.installed_table.selectRow(r)
+                return True
+        return False
+
+    def _installed(self, model_id: str | None) -> InstalledRow | None:
+        if self.scan is None or model_id is None:
+            return None
+        return next((r for r in self.scan.installed if r.model.id == model_id), None)
+
+    def _update_buttons(self) -> None:
+        row = self._installed(self.selected_model_id())
+        idle = not self.jobs.busy
+        self.set_default_button.setEnabled(
+            row is not None and row.model.kind == "text" and row.model.present and not row.default)
+        self.verify_button.setEnabled(row is not None and idle)
+        self.delete_button.setEnabled(row is not None and not row.builtin and idle)
+        self.import_button.setEnabled(idle)
+
+    # --- Installed actions --------------------------------------------------------------------
+    def set_default(self, model_id: str | None = None) -> bool:
+        row = self._installed(model_id or self.selected_model_id())
+        if row is None:
+            return False
+        m = row.model
+        try:
+            if row.builtin:
+                from deskmate.core.settings_write import set_engine_model
+
+                set_engine_model(None)
+            else:
+                m = self.registry.set_default(m.id)
+        except (RegistryError, SettingsError, OSError) as e:
+            reason = describe_download_error(e)
+            self._set_status(lambda: self.tr("Could not set the default: {0}").format(reason), error=True)
+            return False
+        self._set_status(lambda: self.tr("{0} is now the default model.").format(m.name))
+        self.defaultModelChanged.emit(m.path)
+        self.refresh()
+        return True
+
+    def verify(self, model_id: str | None = None) -> bool:
+        row = self._installed(model_id or self.selected_model_id())
+        if row is None or self.jobs.busy:
+            return False
+        from deskmate.core.models.registry import verify as check
+
+        m = row.model
+
+        seen = [0]
+
+        def on_bytes(n: int) -> None:
+            if self._job_stop:
+                raise InterruptedError("the dialog closed")  # hashing 5 GB for nobody is a waste
+            seen[0] += n
+            self._job_progress.emit((seen[0], m.size))
+
+        def done(result: Any) -> None:
+            if result.ok:
+                self._set_status(lambda: self.tr("{0} is intact: its checksum matches.").format(m.name)
+                                 if m.sha256 else self.tr("{0} looks intact (it has no recorded checksum, so only "
+                                                          "its header was checked).").format(m.name))
+            else:
+                problems = "; ".join(result.problems)
+                self._set_status(lambda: self.tr("{0} is damaged: {1}. Delete it and download it again.")
+                                 .format(m.name, problems), error=True)
+
+        self._start_job(lambda: check(m, on_bytes=on_bytes), done,
+                        lambda: self.tr("Verifying {0}…").format(m.name), determinate=True)
+        self._job_kind = "verify"
+        return True
+
+    def delete(self, model_id: str | None = None) -> bool:
+        """Ask first (a window-modal question); the file goes only after Yes."""
+        row = self._installed(model_id or self.selected_model_id())
+        if row is None or row.builtin or self.jobs.busy:
+            return False
+        m = row.model
+        if m.link in ("hardlink", "symlink") and m.original:
+            detail = self.tr("Your original file stays where it is: {0}").format(m.original)
+        else:
+            detail = self.tr("Its file will be deleted from this computer: {0}").format(m.path)
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Delete model"),
+                          self.tr("Delete {0} ({1})?").format(m.name, human_size(m.size)),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setInformativeText(detail)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def answered(_result: int) -> None:
+            clicked = box.clickedButton()
+            yes = clicked is not None and box.standardButton(clicked) == QMessageBox.StandardButton.Yes
+            self.confirm_box = None
+            box.deleteLater()
+            if yes:
+                self._delete_now(m)
+
+        box.finished.connect(answered)
+        self.confirm_box = box
+        box.open()
+        return True
+
+    def _delete_now(self, m: InstalledModel) -> None:
+        def done(result: Any) -> None:
+            _, was_default = result
+            self._set_status(lambda: self.tr("{0} was deleted.").format(m.name))
+            self.modelsChanged.emit()
+            if was_default:
+                builtin = _builtin_model()
+                self.defaultModelChanged.emit(builtin.path if builtin else "")
+            self.refresh()
+
+        self._start_job(lambda: self.registry.remove(m.id), done, lambda: self.tr("Deleting {0}…").format(m.name),
+                        determinate=False)
+
+    def import_gguf(self, path: str | None = None) -> bool:
+        """Check a GGUF file in a throw-away process, then add it; a refusal is shown in plain words."""
+        if self.jobs.busy:
+            return False
+        if path is None:
+            path = self._choose_file(self)
+        if not path:
+            return False
+        name = Path(path).name
+        registry = self.registry
+
+        def run() -> InstalledModel:
+            from deskmate.core.models.importer import import_model
+
+            return import_model(path, registry=registry,
+                                on_progress=lambda done, total: self._job_progress.emit((done, total)))
+
+        def done(model: Any) -> None:
+            self._set_status(lambda: self.tr("Imported {0}. Select it and press Set default to use it.")
+                             .format(model.name))
+            self.modelsChanged.emit()
+            self.refresh()
+
+        self._start_job(run, done, lambda: self.tr(
+            "Checking {0}: it is loaded once in a separate process to be sure it works…").format(name),
+            determinate=False, refused=lambda e: self._import_refused(name, e))
+        return True
+
+    def _import_refused(self, name: str, error: BaseException) -> Message:
+        if isinstance(error, ModelInvalidError):
+            return lambda: self.tr("{0} was not imported. {1}").format(name, str(error))
+        return lambda: self.tr("{0} could not be imported: {1}").format(name, describe_download_error(error))
+
+    # --- the jobs thread --------------------------------------------------------------------------
+    def _start_job(self, fn: Callable[[], Any], done: Callable[[Any], None], what: Message, *,
+                   determinate: bool, refused: Callable[[BaseException], Message] | None = None) -> None:
+        self._job_done = done
+        self._job_refused = refused
+        self._job_kind = ""
+        self._job_stop = False
+        self.job_progress.setRange(0, 0 if not determinate else _BAR_STEPS)
+        self.job_progress.setValue(0)
+        self.job_progress.show()
+        self._set_status(what)
+        self.jobs.call(fn)
+        self._update_buttons()
+
+    def _on_job_progress(self, value: tuple[int, int]) -> None:
+        done, total = value
+        if self.jobs.busy and total > 0:
+            self.job_progress.setRange(0, _BAR_STEPS)
+            self.job_progress.setValue(min(_BAR_STEPS, round(done / total * _BAR_STEPS)))
+
+    def _on_job_finished(self, result: object) -> None:
+        self.job_progress.hide()
+        self._update_buttons()
+        self._job_done(result)
+
+    def _on_job_failed(self, error: BaseException) -> None:
+        self.job_progress.hide()
+        self._update_buttons()
+        if self._job_stop:
+            return
+        refused = self._job_refused
+        message = refused(error) if refused else (lambda: describe_download_error(error))
+        self._set_status(message, error=True)
+
+    def _set_status(self, message: Message | None, error: bool = False) -> None:
+        self._status, self._status_error = message, error
+        self._show_status()
+
+    def _show_status(self) -> None:
+        if self._status is None:
+            self.job_status.hide()
+            return
+        text = html.escape(self._status())
+        if self._status_error:
+            text = f'<span style="color:#a40000">{text}</span>'
+        self.job_status.setText(text)
+        self.job_status.show()
+
+    # --- downloads ----------------------------------------------------------------------------------
+    def download(self, entry_id: str) -> DownloadRow | None:
+        """Download (or resume) a catalog model; its row appears under Downloads."""
+        catalog = self.scan.catalog if self.scan is not None else self._catalog
+        entry = catalog.get(entry_id) if catalog is not None else None
+        if entry is None:
+            return None
+        spec = spec_for(entry)
+        row = self._rows.get(spec) or self._add_row(spec, entry.name, entry.repo, entry.file or "", entry)
+        row.start()
+        self.tabs.setCurrentWidget(self.downloads_page)
+        return row
+
+    def download_rows(self) -> list[DownloadRow]:
+        return list(self._rows.values())
+
+    def _add_row(self, spec: str, name: str, repo: str, filename: str, entry: CatalogEntry | None) -> DownloadRow:
+        row = DownloadRow(spec, name, repo, filename, self._pull_job(spec, entry), self._discard_partial,
+                          self.rows_box)
+        self.rows_layout.insertWidget(self.rows_layout.count() - 1, row)
+        self._rows[spec] = row
+        row.stateChanged.connect(lambda _s: (self._update_downloads_tab(), self._update_recommended_buttons()))
+        row.finished.connect(self._on_download_finished)
+        row.removed.connect(lambda: self._remove_row(spec))
+        self._update_downloads_tab()
+        return row
+
+    def _remove_row(self, spec: str) -> None:
+        row = self._rows.pop(spec, None)
+        if row is not None:
+            self.rows_layout.removeWidget(row)
+            row.hide()
+            row.deleteLater()
+        self._update_downloads_tab()
+        self._update_recommended_buttons()
+
+    def _pull_job(self, spec: str, entry: CatalogEntry | None) -> Run:
+        registry = self.registry
+
+        def run(on_progress: ProgressFn, control: DownloadControl) -> InstalledModel:
+            downloader = self._make_downloader()
+            model = pull(spec, downloader=downloader, registry=registry, on_progress=on_progress, control=control)
+            if entry is not None and model.catalog_id is None and model.kind == "text":
+                # Known to our catalog but not the shipped one: list it under the catalog's name.
+                model = registry.add(dataclasses.replace(
+                    model, id=registry.new_id(entry.id, model.path), name=entry.name, catalog_id=entry.id))
+            return model
+
+        return run
+
+    def _make_downloader(self) -> Downloader:
+        # Built per download, so a mirror or offline switch changed in Settings counts at once.
+        return self._downloader or Downloader(self.registry.root, hub_config())
+
+    def _discard_partial(self, repo: str, filename: str) -> None:
+        if repo and filename:
+            downloader = self._downloader or Downloader(self.registry.root, HubConfig(offline=True))
+            downloader.discard_partial(repo, filename)
+
+    def _on_download_finished(self, model: object) -> None:
+        self.modelsChanged.emit()
+        self.refresh()
+
+    def _update_downloads_tab(self) -> None:
+        active = sum(1 for r in self._rows.values() if r.busy)
+        self.tabs.setTabText(2, self.tr("Downloads ({0})").format(active) if active else self.tr("Downloads"))
+        self.no_downloads.setVisible(not self._rows)
+
+    # --- closing ------------------------------------------------------------------------------------
+    def stop_downloads(self) -> None:
+        """Stop every running download; their partial files stay for the next time."""
+        for row in self._rows.values():
+            row.stop()
+
+    def done(self, result: int) -> None:
+        # Never waits for threads: each stops at its next chunk on its own.
+        self.stop_downloads()
+        # A running verify stops (nobody is left to read it); an import or delete finishes.
+        self._job_stop = self.jobs.busy and self._job_kind == "verify"
+        if self.confirm_box is not None:
+            self.confirm_box.reject()
+        super().done(result)
+
+    def shutdown(self, timeout: float = 5.0) -> None:
+        """Stop downloads and wait for their threads (call when the app quits)."""
+        self.stop_downloads()
+        self._job_stop = True
+        for row in list(self._rows.values()):
+            row.worker.wait(timeout)
+        self.scanner.wait(timeout)
+
+
+def _table(columns: int) -> QTableWidget:
+    t = QTableWidget(0, columns)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.verticalHeader().hide()
+    t.horizontalHeader().setMinimumSectionSize(72)  # room for a badge like "won't fit"
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # names get the spare room
+    t.setAlternatingRowColors(True)
+    return t
+
+
+def _paint_badge(item: QTableWidgetItem | None, verdict: str, note: str) -> None:
+    if item is None:
+        return
+    colors = _BADGE_COLORS.get(verdict)
+    if colors:
+        item.setForeground(QBrush(QColor(colors[0])))
+        item.setBackground(QBrush(QColor(colors[1])))
+    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+    item.setToolTip(note)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+
+
+def _choose_gguf(parent: QWidget) -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, QCoreApplication.translate("ModelsDialog", "Import a GGUF model"), str(Path.home()),
+                                          QCoreApplication.translate("ModelsDialog", "GGUF models (*.gguf)"))
+    return path or None
+
+
+__all__ = ["DownloadRow", "ModelsDialog", "describe_download_error", "find_pending", "spec_for"]
