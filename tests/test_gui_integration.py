@@ -66,3 +66,24 @@ def test_remote_server_in_the_picker_answers_the_task(qtbot, session):
             "Who are you?" in server.chat_bodies()[-1]["messages"][-1]["content"]
     finally:
         server.close()
+
+
+def test_deskmate_quick_is_answered_by_the_running_app(qtbot, session):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    answered = []
+    session.instance.answered.connect(lambda req, resp: answered.append((req, resp)))
+    exe = shutil.which("deskmate", path=os.path.dirname(sys.executable))
+    proc = subprocess.Popen([exe, "quick", "shorter", "--print", "--text",
+                             "We would like to kindly inform you that the meeting has been moved to Friday."],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    qtbot.waitUntil(lambda: proc.poll() is not None, timeout=120000)
+    out, err = proc.communicate()
+    assert proc.returncode == 0, err
+    assert answered, "the running app, not a second engine, did the work"
+    assert answered[-1][0]["action"] == "shorter"
+    assert out.strip() == answered[-1][1]["text"].strip()

@@ -212,10 +212,11 @@ def serve(obj: Context, port: int, token: str | None) -> None:
 def _register() -> None:
     from deskmate.cli_images import image
     from deskmate.cli_models import models
+    from deskmate.cli_quick import quick
     from deskmate.cli_remote import remote
     from deskmate.cli_tasks import COMMANDS
 
-    for command in [*COMMANDS, models, image, remote]:
+    for command in [*COMMANDS, models, image, remote, quick]:
         main.add_command(command)
 
 

@@ -88,7 +88,56 @@ class DeskmateApp:
             self.engine_error = str(e)
         self.bridge.client = self.engine
 
+    def _start_quick_actions(self) -> None:
+        """Tray, quick palette, `deskmate quick` IPC, copy-twice and the global hotkey."""
+        from .hotkeys import CopyTwiceDetector, GlobalHotkey
+        from .quick_palette import QuickPalette
+        from .single_instance import InstanceServer, quick_handler
+        from .tray import DeskmateTray
+
+        lang = self.settings.ui.language
+        self.palette = QuickPalette(self.engine, self.window, lang=lang)
+        self.palette.openAsDraft.connect(self._open_as_draft)
+        self.instance = InstanceServer(quick_handler(lambda: self.window.runner.client))
+        if not self.instance.listen():
+            self.problems.append(self.instance.error or "Another Deskmate is already running.")
+        self.instance.paletteRequested.connect(lambda _text: self.palette.show_for_clipboard())
+        self.tray = DeskmateTray(lang)
+        self.tray.actionRequested.connect(self._tray_action)
+        self.tray.openRequested.connect(self._show_window)
+        self.tray.quitRequested.connect(self.quit)
+        self.tray.show()
+        self.window.close_to_tray = lambda: self.tray.available and self.tray.keeps_running
+        clipboard = QApplication.clipboard()
+        self.copy_twice = CopyTwiceDetector(clipboard)
+        self.copy_twice.triggered.connect(lambda _text: self.palette.show_for_clipboard())
+        self.palette.clipboardWritten.connect(lambda: self.copy_twice.ignore_for(1.5))
+        self.hotkey = GlobalHotkey()
+        self.hotkey.triggered.connect(self.palette.show_for_clipboard)
+        if QApplication.platformName() in ("xcb", "windows", "cocoa"):
+            self.hotkey.start()  # says why in hotkey.error when pynput cannot work here
+
+    def _tray_action(self, action_id: str) -> None:
+        self.palette.show_for_clipboard()
+        self.palette.run(action_id)
+
+    def _open_as_draft(self, text: str) -> None:
+        self._show_window()
+        self.window.draft_editor.new_draft()
+        self.window.draft_editor.insert_text(text)
+
+    def _show_window(self) -> None:
+        self.window.show()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    def quit(self) -> None:
+        self.window.close_to_tray = None
+        self.window.close()
+        QApplication.quit()
+
     def start(self) -> None:
+        self._start_quick_actions()
         self.window.show()
         for problem in self.problems:
             self.window.statusBar().showMessage(problem, 20000)
@@ -145,6 +194,8 @@ class DeskmateApp:
             return
         self.remote_name = name
         self.window.runner.client = client
+        if getattr(self, "palette", None) is not None:
+            self.palette.client = client
         self.window.translation_view.set_client(client)
         self.window.model_name = QCoreApplication.translate("DeskmateApp", "remote server {name}").format(name=name)
         self.window.retranslate()
@@ -190,6 +241,8 @@ class DeskmateApp:
         self._make_engine()
         self.window.runner.client = self.engine
         self.window.translation_view.set_client(self.engine)
+        if getattr(self, "palette", None) is not None:
+            self.palette.client = self.engine
         if self.engine is None:
             QMessageBox.warning(self.window, "Deskmate", self.engine_error)
             return
@@ -198,6 +251,11 @@ class DeskmateApp:
         self.engine.start()
 
     def shutdown(self) -> None:
+        for part in ("hotkey",):
+            if getattr(self, part, None) is not None:
+                self.hotkey.stop()
+        if getattr(self, "instance", None) is not None:
+            self.instance.close()
         self.window.draft_editor.close_store()
         if self.engine is not None:
             self.engine.close()

@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self.lang = lang
         self.model_name = model_name
         self.last_status: EngineStatus | None = None
+        self.close_to_tray: Callable[[], bool] | None = None
         self.runner = TaskRunner(bridge.client, self)
         self.resize(1280, 820)
 
@@ -510,6 +511,12 @@ class MainWindow(QMainWindow):
             self.progress.setRange(0, 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.close_to_tray is not None and self.close_to_tray():
+            # Keep working in the tray; Quit in the tray menu really quits.
+            self.draft_editor.flush()
+            self.hide()
+            event.ignore()
+            return
         if self.images_panel is not None:
             self.images_panel.shutdown()
         self.runner.stop()

@@ -1,0 +1,388 @@
+"""The quick palette: the clipboard text, the actions, the streaming result, review before paste.
+
+Show it with ``show_for_clipboard()`` (tray, hotkey, copy twice, `deskmate quick palette`).
+The original clipboard is kept format by format, so Undo always restores it.
+Work runs on a ``Worker`` thread; this view only reacts to its signals.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import sys
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QClipboard, QCursor, QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deskmate.core.quick import ACTIONS, QuickInputError, QuickResult, action, prepare, run_action
+
+from .single_instance import result_mime
+from .worker import Worker, describe_error
+
+PREVIEW_CHARS = 2000
+
+
+def copy_mime(source: QMimeData | None) -> QMimeData:
+    """A deep copy of clipboard data (every format), kept for Undo."""
+    out = QMimeData()
+    if source is None:
+        return out
+    if source.hasImage():
+        out.setImageData(source.imageData())
+    for fmt in source.formats():
+        data = source.data(fmt)
+        if not data.isEmpty():
+            out.setData(fmt, data)
+    return out
+
+
+def paste_problem() -> str:
+    """Why Paste back cannot simulate Ctrl+V here; empty when it can."""
+    if sys.platform.startswith("linux"):
+        if os.environ.get("WAYLAND_DISPLAY") or os.environ.get("XDG_SESSION_TYPE") == "wayland":
+            return "Paste back cannot type into other apps on Wayland. The result is on the clipboard: press Ctrl+V."
+        if not os.environ.get("DISPLAY") or QGuiApplication.platformName() == "offscreen":
+            return "Paste back needs a desktop display. The result is on the clipboard: press Ctrl+V."
+    try:
+        import pynput.keyboard  # noqa: F401
+    except Exception:
+        return ("Paste back needs the optional package pynput (pip install 'deskmate[hotkeys]'). "
+                "The result is on the clipboard: press Ctrl+V.")
+    return ""
+
+
+def diff_html(original: str, changes) -> str:  # type: ignore[no-untyped-def]
+    """The original with deletions struck red and insertions green."""
+    out, pos = [], 0
+    for c in sorted(changes, key=lambda c: (c.start, c.end)):
+        out.append(html.escape(original[pos:c.start]))
+        if c.original:
+            out.append(f'<span style="color:#b00020;text-decoration:line-through">{html.escape(c.original)}</span>')
+        if c.replacement:
+            out.append(f'<span style="color:#006d32;font-weight:bold">{html.escape(c.replacement)}</span>')
+        pos = c.end
+    out.append(html.escape(original[pos:]))
+    return "<div style='white-space:pre-wrap'>" + "".join(out) + "</div>"
+
+
+class QuickPalette(QWidget):
+    openAsDraft = Signal(str)  # the result (or the clipboard text when there is none)
+    resultReady = Signal(object)  # QuickResult
+    clipboardWritten = Signal()  # Deskmate wrote the clipboard (copy-twice detection should ignore it)
+
+    def __init__(self, client=None, parent: QWidget | None = None, *, clipboard: QClipboard | None = None,  # type: ignore[no-untyped-def]
+                 lang: str = "en") -> None:
+        super().__init__(parent, Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint
+                         | Qt.WindowType.FramelessWindowHint)
+        self.setObjectName("QuickPalette")
+        self.setWindowTitle("Deskmate quick actions")
+        self.client = client
+        self.lang = lang
+        self.clipboard = clipboard or QGuiApplication.clipboard()
+        self.worker = Worker(self, name="deskmate-quick")
+        self.worker.event.connect(self._delta)
+        self.worker.finished.connect(self._finished)
+        self.worker.failed.connect(self._failed)
+        self.original: QMimeData | None = None
+        self.text = ""
+        self.result: QuickResult | None = None
+        self._run = None
+
+        self.source_view = QPlainTextEdit(readOnly=True)
+        self.source_view.setMaximumHeight(90)
+        self.filter = QLineEdit(placeholderText="Type to filter actions…")
+        self.actions_list = QListWidget()
+        self.actions_list.setMaximumHeight(170)
+        for a in ACTIONS:
+            item = QListWidgetItem(a.label(lang))
+            item.setData(Qt.ItemDataRole.UserRole, a.id)
+            self.actions_list.addItem(item)
+        self.language = QComboBox()
+        for code, name in (("zh", "Chinese"), ("en", "English"), ("ja", "Japanese"), ("fr", "French"),
+                           ("de", "German"), ("es", "Spanish")):
+            self.language.addItem(name, code)
+        self.result_view = QPlainTextEdit()
+        self.result_view.setPlaceholderText("The result appears here.")
+        self.diff_view = QTextBrowser()
+        self.diff_view.setVisible(False)
+        self.message = QLabel(wordWrap=True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.copy_button = QPushButton("Copy")
+        self.replace_button = QPushButton("Replace clipboard")
+        self.paste_button = QPushButton("Paste back")
+        self.draft_button = QPushButton("Open as draft")
+        self.undo_button = QPushButton("Undo")
+        self.stop_button = QPushButton("Stop")
+        self.close_button = QPushButton("Close")
+
+        top = QHBoxLayout()
+        top.addWidget(self.filter, 1)
+        top.addWidget(QLabel("to"))
+        top.addWidget(self.language)
+        buttons = QHBoxLayout()
+        for b in (self.copy_button, self.replace_button, self.paste_button, self.draft_button,
+                  self.undo_button, self.stop_button, self.close_button):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.source_view)
+        layout.addLayout(top)
+        layout.addWidget(self.actions_list)
+        layout.addWidget(self.result_view, 1)
+        layout.addWidget(self.diff_view, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.resize(560, 520)
+
+        self.filter.textChanged.connect(self._filter)
+        self.filter.returnPressed.connect(self._run_selected)
+        self.actions_list.itemActivated.connect(lambda _i: self._run_selected())
+        self.actions_list.itemClicked.connect(lambda _i: self._run_selected())
+        self.copy_button.clicked.connect(self.copy_result)
+        self.replace_button.clicked.connect(self.replace_clipboard)
+        self.paste_button.clicked.connect(self.paste_back)
+        self.draft_button.clicked.connect(self._open_draft)
+        self.undo_button.clicked.connect(self.undo)
+        self.stop_button.clicked.connect(self.worker.cancel)
+        self.close_button.clicked.connect(self.hide)
+        self._update_buttons()
+
+    # --- showing ------------------------------------------------------------------
+    def show_for_clipboard(self, at: QPoint | None = None) -> bool:
+        """Take the clipboard as it is now and show the palette near the cursor. False when it holds no text."""
+        self.original = copy_mime(self.clipboard.mimeData())
+        self.result = None
+        self.result_view.clear()
+        self.diff_view.setVisible(False)
+        self.result_view.setVisible(True)
+        self.filter.clear()
+        ok = self._take(self.original)
+        self._place(at or QCursor.pos())
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.filter.setFocus()
+        self._update_buttons()
+        return ok
+
+    def _take(self, mime: QMimeData) -> bool:
+        if not mime.hasText() and (mime.hasImage() or mime.formats()):
+            self.text = ""
+            kind = "an image" if mime.hasImage() else "data that is not text"
+            self._say(f"The clipboard holds {kind}. Quick actions work on text: copy some text and try again.")
+            self.source_view.setPlainText("")
+            return False
+        self.text = mime.text()
+        try:
+            qi = prepare(self.text)
+        except QuickInputError as e:
+            self._say(str(e))
+            self.source_view.setPlainText(self.text[:PREVIEW_CHARS])
+            self.text = ""
+            return False
+        preview = self.text if len(self.text) <= PREVIEW_CHARS else self.text[:PREVIEW_CHARS] + "…"
+        self.source_view.setPlainText(preview)
+        self._say(qi.notice)
+        return True
+
+    def _place(self, pos: QPoint) -> None:
+        screen = QGuiApplication.screenAt(pos) or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        x = min(max(pos.x() + 12, area.left()), area.right() - self.width())
+        y = min(max(pos.y() + 12, area.top()), area.bottom() - self.height())
+        self.move(max(x, area.left()), max(y, area.top()))
+
+    # --- actions --------------------------------------------------------------------
+    def visible_action_ids(self) -> list[str]:
+        return [self.actions_list.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.actions_list.count()) if not self.actions_list.item(i).isHidden()]
+
+    def _filter(self, text: str) -> None:
+        key = text.strip().lower()
+        first = None
+        for i in range(self.actions_list.count()):
+            item = self.actions_list.item(i)
+            hit = not key or key in item.text().lower() or key in item.data(Qt.ItemDataRole.UserRole)
+            item.setHidden(not hit)
+            if hit and first is None:
+                first = item
+        if first is not None:
+            self.actions_list.setCurrentItem(first)
+
+    def _run_selected(self) -> None:
+        item = self.actions_list.currentItem()
+        if item is None or item.isHidden():
+            visible = self.visible_action_ids()
+            if not visible:
+                return
+            action_id = visible[0]
+        else:
+            action_id = item.data(Qt.ItemDataRole.UserRole)
+        to = self.language.currentData() if action_id == "translate" else None
+        self.run(action_id, to=to)
+
+    def run(self, action_id: str, *, to: str | None = None) -> bool:
+        """Start an action on the clipboard text. False (with a message) when it cannot start."""
+        if self.worker.busy:
+            self._say("An action is still running. Stop it first.")
+            return False
+        if self.client is None:
+            self._say("No model is loaded yet. Choose a model in Deskmate, then try again.")
+            return False
+        if not self.text:
+            if not self.message.text():
+                self._say("There is no text to work on: copy some text first, then try again.")
+            return False
+        try:
+            self._run = run_action(self.client, action_id, self.text, to=to, lang=self.lang)
+        except QuickInputError as e:
+            self._say(str(e))
+            return False
+        self.result = None
+        self.result_view.clear()
+        self.diff_view.setVisible(False)
+        self.result_view.setVisible(True)
+        self._say(self._run.input.notice or f"{action(action_id).label(self.lang)}…")
+        run = self._run
+        self.worker.events(lambda: run)
+        self._update_buttons()
+        return True
+
+    def _delta(self, piece: object) -> None:
+        cursor = self.result_view.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        cursor.insertText(str(piece))
+
+    def _finished(self, result: object) -> None:
+        self._run = None
+        if not isinstance(result, QuickResult):
+            self._say("The action ended without a result.")
+            self._update_buttons()
+            return
+        self.result = result
+        self.result_view.setPlainText(result.markdown if result.kind == "table" else result.text)
+        if result.kind == "diff":
+            self.diff_view.setHtml(diff_html(result.original, result.changes))
+            self.diff_view.setVisible(True)
+            n = len(result.changes)
+            self._say(("No changes needed." if n == 0 else f"{n} change{'s' if n != 1 else ''}.")
+                      + (" " + result.notice if result.notice else ""))
+        elif result.cancelled:
+            self._say("Stopped. The clipboard is unchanged.")
+        else:
+            self._say(result.notice or "Done. Replace the clipboard or paste it back when it looks right.")
+        self._update_buttons()
+        self.resultReady.emit(result)
+
+    def _failed(self, error: object) -> None:
+        self._run = None
+        self._say(describe_error(error) if isinstance(error, BaseException) else str(error))
+        self._update_buttons()
+
+    # --- review and write back ------------------------------------------------------
+    def result_text(self) -> str:
+        """What goes back: the result as shown (the person may have edited it)."""
+        if self.result is not None and self.result.kind == "table" \
+                and self.result_view.toPlainText() == self.result.markdown:
+            return self.result.tsv
+        return self.result_view.toPlainText()
+
+    def _write(self, mime: QMimeData) -> None:
+        self.clipboardWritten.emit()
+        self.clipboard.setMimeData(mime)
+
+    def copy_result(self) -> bool:
+        """The result's plain text on the clipboard; the palette stays open."""
+        text = self.result_text()
+        if not text:
+            self._say("There is no result to copy yet.")
+            return False
+        self._write(result_mime(text))
+        self._say("Copied. Undo puts the original back on the clipboard.")
+        self._update_buttons()
+        return True
+
+    def replace_clipboard(self) -> bool:
+        """The full result (a table also as HTML for word processors) replaces the clipboard."""
+        text = self.result_text()
+        if not text:
+            self._say("There is no result yet: choose an action first.")
+            return False
+        html_text = self.result.html if self.result is not None and text == self.result.tsv else ""
+        self._write(result_mime(text, html_text))
+        self._say("The result is on the clipboard. Undo puts the original back.")
+        self._update_buttons()
+        return True
+
+    def paste_back(self) -> bool:
+        if not self.replace_clipboard():
+            return False
+        problem = paste_problem()
+        if problem:
+            self._say(problem)
+            return False
+        self.hide()  # focus returns to the app the text came from
+        QTimer.singleShot(200, _send_paste_keys)
+        return True
+
+    def undo(self) -> bool:
+        if self.original is None:
+            self._say("Nothing to undo.")
+            return False
+        self._write(copy_mime(self.original))  # keep our own copy for a second Undo
+        self._say("The original clipboard is back.")
+        return True
+
+    def _open_draft(self) -> None:
+        self.openAsDraft.emit(self.result_text() or self.text)
+
+    # --- helpers --------------------------------------------------------------------
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+
+    def _update_buttons(self) -> None:
+        busy = self.worker.busy
+        has_result = self.result is not None and bool(self.result_view.toPlainText())
+        for b in (self.copy_button, self.replace_button, self.paste_button):
+            b.setEnabled(has_result and not busy)
+        self.draft_button.setEnabled(bool(self.text) and not busy)
+        self.undo_button.setEnabled(self.original is not None)
+        self.stop_button.setEnabled(busy)
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.key() == Qt.Key.Key_Escape:
+            self.worker.cancel()
+            self.hide()
+            return
+        if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.filter.hasFocus():
+            self.actions_list.setFocus()
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self.worker.cancel()
+        self.worker.wait(5.0)
+        super().closeEvent(event)
+
+
+def _send_paste_keys() -> None:
+    from pynput.keyboard import Controller, Key
+
+    keys = Controller()
+    modifier = Key.cmd if sys.platform == "darwin" else Key.ctrl
+    with keys.pressed(modifier):
+        keys.press("v")
+        keys.release("v")

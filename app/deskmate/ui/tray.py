@@ -1,0 +1,110 @@
+"""The tray icon with the quick actions, where the platform has a tray.
+
+``DeskmateTray`` always builds its menu (so the same menu can be shown from the
+window); the icon itself appears only when ``QSystemTrayIcon.isSystemTrayAvailable()``.
+With no tray (offscreen, some Wayland desktops) ``available`` is False and closing
+the window must quit as usual: ``keeps_running`` says whether to stay alive.
+"""
+
+from __future__ import annotations
+
+import tomllib
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtGui import QAction, QIcon
+from PySide6.QtWidgets import QApplication, QMenu, QStyle, QSystemTrayIcon
+
+from deskmate.core.quick import ACTIONS
+
+# The tray's quick actions, in menu order (translate to… needs a language: it is in the palette).
+TRAY_ACTIONS = ("shorter", "formal", "friendly", "grammar", "translate-zh", "translate-en", "summary", "table")
+
+
+def close_to_tray_setting() -> bool:
+    """``[app] close_to_tray`` from settings.toml; false when unset or unreadable."""
+    from deskmate.core.settings import settings_path
+
+    try:
+        data = tomllib.loads(settings_path().read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    app = data.get("app", {})
+    return isinstance(app, dict) and app.get("close_to_tray") is True
+
+
+class DeskmateTray(QObject):
+    actionRequested = Signal(str)  # a quick action id: run it on the clipboard
+    openRequested = Signal()
+    quitRequested = Signal()
+
+    def __init__(self, lang: str = "en", parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.lang = lang
+        self.available = QSystemTrayIcon.isSystemTrayAvailable()
+        self.menu = QMenu()
+        self.action_items: dict[str, QAction] = {}
+        labels = {a.id: a for a in ACTIONS}
+        for action_id in TRAY_ACTIONS:
+            item = self.menu.addAction(labels[action_id].label(lang))
+            item.triggered.connect(lambda _=False, a=action_id: self.actionRequested.emit(a))
+            self.action_items[action_id] = item
+        self.menu.addSeparator()
+        self.keep_item = self.menu.addAction(self._tr("Keep running in the tray when the window closes"))
+        self.keep_item.setCheckable(True)
+        self.keep_item.setChecked(close_to_tray_setting())
+        self.keep_item.setEnabled(self.available)
+        self.keep_item.toggled.connect(self.set_close_to_tray)
+        self.menu.addSeparator()
+        self.open_item = self.menu.addAction(self._tr("Open Deskmate"))
+        self.open_item.triggered.connect(self.openRequested)
+        self.quit_item = self.menu.addAction(self._tr("Quit"))
+        self.quit_item.triggered.connect(self.quitRequested)
+        self.error = ""
+        self.icon: QSystemTrayIcon | None = None
+        if self.available:
+            self.icon = QSystemTrayIcon(self._app_icon(), self)
+            self.icon.setToolTip("Deskmate")
+            self.icon.setContextMenu(self.menu)
+            self.icon.activated.connect(self._activated)
+
+    def _tr(self, text: str) -> str:
+        return QCoreApplication.translate("DeskmateTray", text)
+
+    @staticmethod
+    def _app_icon() -> QIcon:
+        app = QApplication.instance()
+        icon = app.windowIcon() if isinstance(app, QApplication) else QIcon()
+        if icon.isNull() and isinstance(app, QApplication):
+            icon = app.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
+        return icon
+
+    def show(self) -> bool:
+        """Show the icon; False when this desktop has no tray."""
+        if self.icon is None:
+            self.error = self._tr("This desktop has no system tray; use the window or `deskmate quick`.")
+            return False
+        self.icon.show()
+        return True
+
+    def hide(self) -> None:
+        if self.icon is not None:
+            self.icon.hide()
+
+    @property
+    def keeps_running(self) -> bool:
+        """Closing the window should hide it, not quit: only with a tray and the setting on."""
+        return self.available and self.keep_item.isChecked()
+
+    def set_close_to_tray(self, on: bool) -> None:
+        from deskmate.core.settings import SettingsError
+        from deskmate.core.settings_write import set_value
+
+        try:
+            set_value("app", "close_to_tray", bool(on))
+            self.error = ""
+        except (SettingsError, OSError) as e:
+            self.error = str(e)
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            self.openRequested.emit()
