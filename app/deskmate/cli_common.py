@@ -56,6 +56,11 @@ class Context:
 
         return local_engine(self.model, **kw)
 
+    def model_path(self) -> Path:
+        from deskmate.core.engines.factory import resolve_model
+
+        return resolve_model(self.model)
+
 
 def remote_option(command):  # type: ignore[no-untyped-def]
     """Add ``--remote NAME``: run this command on a remote server set up with `deskmate remote add`."""
@@ -68,8 +73,3 @@ def remote_option(command):  # type: ignore[no-untyped-def]
     return click.option("--remote", "remote", metavar="NAME", default=None, expose_value=False,
                         callback=remember, is_eager=False,
                         help="Send the work to remote server NAME (see `deskmate remote list`).")(command)
-
-    def model_path(self) -> Path:
-        from deskmate.core.engines.factory import resolve_model
-
-        return resolve_model(self.model)
