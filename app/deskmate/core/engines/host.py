@@ -13,37 +13,14 @@ its stdin closes, so it never outlives the app that started it.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import socket
 import sys
 import threading
-from typing import Any, TextIO
+from typing import Any
 
+from deskmate.core.child_events import Events, take_over_stdout
 from deskmate.core.engines.protocol import EXIT_MODEL_INVALID, EXIT_START_FAILED, KEY_ENV
-
-
-class Events:
-    def __init__(self, out: TextIO) -> None:
-        self._out = out
-        self._lock = threading.Lock()
-
-    def emit(self, event: str, **fields: Any) -> None:
-        line = json.dumps({"event": event, **fields})
-        with self._lock:
-            try:
-                self._out.write(line + "\n")
-                self._out.flush()
-            except (OSError, ValueError):
-                pass
-
-
-def _take_over_stdout() -> TextIO:
-    """Keep the real stdout for events; send stray prints to stderr (the log)."""
-    events = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-    return events
 
 
 def _exit_with_parent() -> None:
@@ -94,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-warmup", action="store_true")
     args = parser.parse_args(argv)
 
-    events = Events(_take_over_stdout())
+    events = Events(take_over_stdout())
     _exit_with_parent()
     events.emit("starting", pid=os.getpid())
 

@@ -38,7 +38,9 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
+
+from deskmate.core.child_events import Events, take_over_stdout
 
 from .jobs import ImageJob, ImageJobError, ImageModelError, ModelInfo, check_model
 
@@ -47,29 +49,6 @@ EXIT_OUT_OF_MEMORY = 6
 
 class Cancelled(Exception):
     """Raised inside the step callback: diffusers unwinds before decoding, so no picture is made."""
-
-
-class Events:
-    def __init__(self, out: TextIO) -> None:
-        self._out = out
-        self._lock = threading.Lock()
-
-    def emit(self, event: str, **fields: Any) -> None:
-        line = json.dumps({"event": event, **fields}, ensure_ascii=False)
-        with self._lock:
-            try:
-                self._out.write(line + "\n")
-                self._out.flush()
-            except (OSError, ValueError):
-                pass
-
-
-def _take_over_stdout() -> TextIO:
-    """Keep the real stdout for events; library prints and progress bars go to stderr (the log)."""
-    events = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-    return events
 
 
 def is_out_of_memory(error: BaseException) -> bool:
@@ -335,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default).")
     args = parser.parse_args(argv)
 
-    events = Events(_take_over_stdout())
+    events = Events(take_over_stdout())
     requests = _Requests()
     requests.start()
     events.emit("ready", pid=os.getpid())
