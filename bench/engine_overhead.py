@@ -76,8 +76,13 @@ def main() -> None:
 
     raw_rates, eng_rates = [], []
     for i in range(args.runs):
-        r_rate, r_n, r_text = run_raw(raw, args.tokens, i)
-        e_rate, e_n, e_text = run_engine(engine, args.tokens, i)
+        # Alternate which goes first, so drift in machine load does not favour one side.
+        if i % 2 == 0:
+            r_rate, r_n, r_text = run_raw(raw, args.tokens, i)
+            e_rate, e_n, e_text = run_engine(engine, args.tokens, i)
+        else:
+            e_rate, e_n, e_text = run_engine(engine, args.tokens, i)
+            r_rate, r_n, r_text = run_raw(raw, args.tokens, i)
         raw_rates.append(r_rate)
         eng_rates.append(e_rate)
         same = "same text" if r_text == e_text else "texts differ"
@@ -86,7 +91,7 @@ def main() -> None:
     r, e = statistics.median(raw_rates), statistics.median(eng_rates)
     print(f"model {model.rsplit('/', 1)[-1]}, threads {args.threads}, {args.tokens} tokens, {args.runs} runs")
     print(f"median decode: raw {r:.1f} tok/s, engine path {e:.1f} tok/s")
-    print(f"ratio engine/raw = {e / r:.3f}")
+    print(f"ratio engine/raw = {e / r:.3f} (median of per-run ratios {statistics.median(x / y for x, y in zip(eng_rates, raw_rates)):.3f})")
 
 
 if __name__ == "__main__":

@@ -59,7 +59,8 @@ def big(tiny_model):
     """A real llama-cpp-python server on 127.0.0.1 behind an API key: the stand-in for the 180B."""
     from deskmate.core.engines.factory import local_engine
 
-    eng = local_engine(tiny_model, api_key=BIG_KEY, n_ctx=2048, threads=2)
+    # llama-cpp-python's own server, as a 180B host would run it.
+    eng = local_engine(tiny_model, api_key=BIG_KEY, n_ctx=2048, threads=2, server="llama_cpp")
     eng.wait_ready(120)
     yield eng
     eng.close()

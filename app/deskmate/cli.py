@@ -183,7 +183,8 @@ def serve(obj: Context, port: int, token: str | None) -> None:
 
     token = token or secrets.token_urlsafe(24)
     try:
-        eng = obj.engine(role="serve", port=port, api_key=token)
+        # Other apps get llama-cpp-python's full server: completions, embeddings, tokenize too.
+        eng = obj.engine(role="serve", port=port, api_key=token, server="llama_cpp")
     except (EngineError, SettingsError) as e:
         fail(_one_line(str(e)), exit_code_for(e))
     stop = threading.Event()

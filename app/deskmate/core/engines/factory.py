@@ -36,6 +36,7 @@ def engine_config(
     n_ctx: int | None = None,
     threads: int | None = None,
     settings: Settings | None = None,
+    server: str = "lean",
 ) -> EngineConfig:
     settings = settings or load_settings()
     return EngineConfig(
@@ -47,6 +48,7 @@ def engine_config(
         log_path=paths.log_dir() / "engine.log",
         runtime_dir=paths.runtime_dir(),
         role=role,
+        server=server,
     )
 
 

@@ -69,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n-ctx", type=int, default=4096)
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--no-warmup", action="store_true")
+    parser.add_argument("--server", choices=("lean", "llama_cpp"), default="lean",
+                        help="lean: chat + models only, fastest; llama_cpp: llama-cpp-python's full server")
     args = parser.parse_args(argv)
 
     events = Events(take_over_stdout())
@@ -86,59 +88,41 @@ def main(argv: list[str] | None = None) -> int:
 
     events.emit("loading")
     try:
-        import uvicorn
-        from llama_cpp.server.app import create_app
-        from llama_cpp.server.settings import ModelSettings, ServerSettings
+        import llama_cpp
     except ImportError as e:
         events.emit("error", kind="start_failed", message=f"The engine is not installed correctly: {e}.")
         return EXIT_START_FAILED
     _install_progress(events)
-
     threads = args.threads if args.threads > 0 else max(1, os.cpu_count() or 1)
-    server = ServerSettings(
-        host=args.host,
-        port=args.port,
-        api_key=os.environ.get(KEY_ENV) or None,
-        # Queue a second request instead of silently cutting the first one short.
-        interrupt_requests=False,
-    )
-    model = ModelSettings(
-        model=args.model,
-        model_alias=args.alias,
-        n_ctx=args.n_ctx,
-        n_threads=threads,
-        n_threads_batch=threads,
-        verbose=True,
-    )
+    api_key = os.environ.get(KEY_ENV) or None
+    name = os.path.basename(args.model)
+
     try:
-        app = create_app(server_settings=server, model_settings=[model])
+        if args.server == "llama_cpp":
+            app, llama = _full_server_app(args, threads, api_key)
+        else:
+            app = None
+            llama = llama_cpp.Llama(args.model, n_ctx=args.n_ctx, n_threads=threads, n_threads_batch=threads,
+                                    verbose=True)
+    except ImportError as e:
+        events.emit("error", kind="start_failed", message=f"The engine is not installed correctly: {e}.")
+        return EXIT_START_FAILED
     except Exception as e:  # llama_cpp raises ValueError for most bad files
-        events.emit(
-            "error",
-            kind="model_invalid",
-            message=f"llama.cpp could not load {os.path.basename(args.model)}: {e}. "
-            "The file may be damaged or made for a newer llama.cpp.",
-        )
+        events.emit("error", kind="model_invalid", message=f"llama.cpp could not load {name}: {e}. "
+                    "The file may be damaged or made for a newer llama.cpp.")
         return EXIT_MODEL_INVALID
 
     if not args.no_warmup:
-        # A model with a broken tokenizer loads fine and then aborts the process on
-        # its first completion: find out now, while the supervisor knows it is a load.
+        # A model with a broken tokenizer loads fine and then fails (or aborts the
+        # process) on its first completion: find out now, while it counts as a load.
         events.emit("warmup")
-        from llama_cpp.server import app as server_app
-
         try:
-            llama = server_app._llama_proxy(args.alias)  # type: ignore[misc]
             llama.create_completion("Hello", max_tokens=1, temperature=0.0)
             llama.reset()
         except Exception as e:
-            events.emit(
-                "error",
-                kind="model_invalid",
-                message=f"{os.path.basename(args.model)} loaded but failed its first test "
-                f"({type(e).__name__}: {e or 'no detail'}). The file is damaged or not supported; "
-                "choose another model.",
-            )
+            events.emit("error", kind="model_invalid", message=f"{name} loaded but failed its first test "
+                        f"({type(e).__name__}: {e or 'no detail'}). The file is damaged or not supported; "
+                        "choose another model.")
             return EXIT_MODEL_INVALID
 
     events.emit("loaded")
@@ -151,11 +135,31 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_START_FAILED
     sock.listen(64)
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_keep_alive=30)
-    userver = uvicorn.Server(config)
     events.emit("listening", host=args.host, port=port)
-    userver.run(sockets=[sock])
+    if app is None:
+        from deskmate.core.engines.lean_server import serve
+
+        serve(sock, llama, args.alias, api_key)
+    else:
+        import uvicorn
+
+        uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, timeout_keep_alive=30)).run(
+            sockets=[sock])
     return 0
+
+
+def _full_server_app(args: argparse.Namespace, threads: int, api_key: str | None) -> tuple[Any, Any]:
+    """llama-cpp-python's own server (all of its endpoints), for `deskmate serve`."""
+    from llama_cpp.server import app as server_app
+    from llama_cpp.server.settings import ModelSettings, ServerSettings
+
+    server = ServerSettings(host=args.host, port=args.port, api_key=api_key,
+                            # Queue a second request instead of silently cutting the first one short.
+                            interrupt_requests=False)
+    model = ModelSettings(model=args.model, model_alias=args.alias, n_ctx=args.n_ctx, n_threads=threads,
+                          n_threads_batch=threads, verbose=True)
+    app = server_app.create_app(server_settings=server, model_settings=[model])
+    return app, server_app._llama_proxy(args.alias)  # type: ignore[misc]
 
 
 if __name__ == "__main__":

@@ -44,6 +44,8 @@ class EngineConfig:
     runtime_dir: Path | None = None
     role: str = "app"
     warmup: bool = True
+    # "lean": our chat server (fastest decode); "llama_cpp": llama-cpp-python's full server.
+    server: str = "lean"
     # A soft cancel (closing the connection) is honoured at the next token; prompt
     # processing cannot be interrupted inside llama.cpp, so past this we kill.
     cancel_grace: float = 2.0
@@ -190,6 +192,7 @@ class Supervisor:
         ]
         if not self.config.warmup:
             cmd.append("--no-warmup")
+        cmd += ["--server", self.config.server]
         env = dict(os.environ)
         env[KEY_ENV] = self.api_key
         stderr = self._open_log()
