@@ -36,6 +36,8 @@ def window(qtbot, engine, tmp_path):
 def run_and_wait(qtbot, win, signal, timeout=120000):
     with qtbot.waitSignal(signal, timeout=timeout) as blocker:
         win.run_button.click()
+    # The buttons come back once the runner reports it is idle (a moment after the result).
+    qtbot.waitUntil(lambda: win.run_button.isEnabled() and win.copy_button.isEnabled(), timeout=timeout)
     return blocker
 
 

@@ -659,3 +659,14 @@ def test_the_key_is_found_nowhere(standin, home, memory_keyring, tmp_path, big):
     canary.unlink()
     assert _files_holding(key.encode(), roots, started) == []
     assert memory_keyring.passwords[("Deskmate", "remote:standin")] == key  # only here
+
+
+def test_retry_after_as_http_date_is_understood():
+    import email.utils
+    import time
+
+    from deskmate.core.engines.openai_client import retry_after_seconds
+
+    assert retry_after_seconds("7") == 7.0
+    assert 25 <= retry_after_seconds(email.utils.formatdate(time.time() + 30, usegmt=True)) <= 30
+    assert retry_after_seconds("soon") is None

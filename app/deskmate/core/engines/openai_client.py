@@ -8,6 +8,7 @@ another thread can shut the socket down and end a blocking read at once.
 from __future__ import annotations
 
 import dataclasses
+import email.utils
 import http.client
 import json
 import socket
@@ -124,6 +125,9 @@ class _Connection:
             return self.conn.getresponse()
         except (OSError, http.client.HTTPException) as e:
             raise connection_error(e, self.endpoint) from None
+        except ValueError:  # http.client's text would quote the header, key included
+            raise ConnectionFailedError("The request could not be sent: a header (such as the API key) "
+                                        "holds characters that are not allowed.") from None
 
     def shutdown(self) -> None:
         sock = self.conn.sock
@@ -177,16 +181,28 @@ def _server_message(raw: bytes, secret: str | None) -> str:
     return redact(text[:300], secret)
 
 
+def retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After is either seconds or an HTTP date."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
 def status_error(status: int, raw: bytes, headers: Any, endpoint: Endpoint) -> EngineError:
     detail = _server_message(raw, endpoint.api_key)
     if status in (401, 403):
         return AuthError(f"The server refused the API key (HTTP {status}). Enter the key again.")
     if status == 429:
         retry = headers.get("Retry-After") if headers is not None else None
-        try:
-            after = float(retry) if retry is not None else None
-        except ValueError:
-            after = None
+        after = retry_after_seconds(retry)
         wait = f" Try again in {after:g} s." if after is not None else " Try again shortly."
         return RateLimitedError(f"The server is busy (HTTP 429).{wait}", retry_after=after)
     if status in (400, 413, 422):
