@@ -42,10 +42,6 @@ class DeskmateApp:
         self.problems += list(self.store.notices)
         # Text journaled before a crash or kill becomes the newest version of its draft.
         self.recovered = recover(self.store)
-        try:
-            self.store.maintenance()  # empty the bin after its undo window, prune old versions
-        except Exception as e:  # housekeeping must never stop the app from opening
-            self.problems.append(f"Draft housekeeping failed: {e}")
         self.bridge = EngineBridge()
         self.remote_name: str | None = None
         self.engine = None
@@ -63,7 +59,9 @@ class DeskmateApp:
         self.window.endpointsRequested.connect(self.edit_endpoints)
         self.window.modelsRequested.connect(self.open_models)
         self.window.runner.route = self.client_for_task
-        self.window.model_picker.refresh(str(self.engine.config.model) if self.engine else "")
+        # Listing models reads the registry and remote settings (keyring): after the first paint.
+        QTimer.singleShot(0, lambda: self.window.model_picker.refresh(
+            str(self.engine.config.model) if self.engine else ""))
         if self.recovered:
             self.window.draft_editor.open_draft(self.recovered[0].draft_id)
             note = QCoreApplication.translate("DeskmateApp", "Drafts recovered from before Deskmate last stopped: {n}")
@@ -117,6 +115,12 @@ class DeskmateApp:
         if QApplication.platformName() in ("xcb", "windows", "cocoa"):
             self.hotkey.start()  # says why in hotkey.error when pynput cannot work here
 
+    def _housekeeping(self) -> None:
+        try:
+            self.store.maintenance()  # empty the bin after its undo window, prune old versions
+        except Exception as e:  # housekeeping must never disturb the session
+            self.window.statusBar().showMessage(f"Draft housekeeping failed: {e}", 10000)
+
     def _tray_action(self, action_id: str) -> None:
         self.palette.show_for_clipboard()
         self.palette.run(action_id)
@@ -137,10 +141,12 @@ class DeskmateApp:
         QApplication.quit()
 
     def start(self) -> None:
-        self._start_quick_actions()
         self.window.show()
+        # Tray, palette, IPC and hotkeys come right after the first paint.
+        QTimer.singleShot(0, self._start_quick_actions)
         for problem in self.problems:
             self.window.statusBar().showMessage(problem, 20000)
+        QTimer.singleShot(2000, self._housekeeping)
         if self.engine is not None:
             # After the first paint: the window never waits for the model.
             QTimer.singleShot(0, self.engine.start)
