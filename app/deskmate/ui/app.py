@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from deskmate.core import paths
@@ -18,6 +18,19 @@ from deskmate.core.settings import Settings, SettingsError, load_settings
 
 from .engine_bridge import EngineBridge
 from .i18n import Translations
+
+
+class _FirstPaint(QObject):
+    def __init__(self, callback) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.callback = callback
+        self.done = False
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self.done:
+            self.done = True
+            QTimer.singleShot(0, self.callback)
+        return False
 
 
 class DeskmateApp:
@@ -60,8 +73,8 @@ class DeskmateApp:
         self.window.modelsRequested.connect(self.open_models)
         self.window.runner.route = self.client_for_task
         # Listing models reads the registry and remote settings (keyring): after the first paint.
-        QTimer.singleShot(0, lambda: self.window.model_picker.refresh(
-            str(self.engine.config.model) if self.engine else ""))
+        self._after_paint = [lambda: self.window.model_picker.refresh(
+            str(self.engine.config.model) if self.engine else "")]
         if self.recovered:
             self.window.draft_editor.open_draft(self.recovered[0].draft_id)
             note = QCoreApplication.translate("DeskmateApp", "Drafts recovered from before Deskmate last stopped: {n}")
@@ -141,15 +154,23 @@ class DeskmateApp:
         QApplication.quit()
 
     def start(self) -> None:
+        # The engine, tray, palette, IPC and hotkeys start once the window has been
+        # painted: a zero timer can fire before the first paint, so wait for the paint.
+        if self.engine is not None:
+            self._after_paint.insert(0, self.engine.start)
+        self._after_paint.append(self._start_quick_actions)
+        self._paint_watch = _FirstPaint(self._run_after_paint)
+        self.window.installEventFilter(self._paint_watch)
         self.window.show()
-        # Tray, palette, IPC and hotkeys come right after the first paint.
-        QTimer.singleShot(0, self._start_quick_actions)
         for problem in self.problems:
             self.window.statusBar().showMessage(problem, 20000)
         QTimer.singleShot(2000, self._housekeeping)
-        if self.engine is not None:
-            # After the first paint: the window never waits for the model.
-            QTimer.singleShot(0, self.engine.start)
+
+    def _run_after_paint(self) -> None:
+        self.window.removeEventFilter(self._paint_watch)
+        jobs, self._after_paint = self._after_paint, []
+        for job in jobs:
+            QTimer.singleShot(0, job)
 
     def set_language(self, lang: str) -> None:
         from deskmate.core.settings_write import set_value
