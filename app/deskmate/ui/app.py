@@ -111,7 +111,8 @@ class DeskmateApp:
         self.palette.openAsDraft.connect(self._open_as_draft)
         self.instance = InstanceServer(quick_handler(lambda: self.window.runner.client))
         if not self.instance.listen():
-            self.problems.append(self.instance.error or "Another Deskmate is already running.")
+            self.window.statusBar().showMessage(
+                self.instance.error or "Another Deskmate is already running; quick actions go to that one.", 15000)
         self.instance.paletteRequested.connect(lambda _text: self.palette.show_for_clipboard())
         self.tray = DeskmateTray(lang)
         self.tray.actionRequested.connect(self._tray_action)
@@ -278,9 +279,8 @@ class DeskmateApp:
         self.engine.start()
 
     def shutdown(self) -> None:
-        for part in ("hotkey",):
-            if getattr(self, part, None) is not None:
-                self.hotkey.stop()
+        if getattr(self, "hotkey", None) is not None:
+            self.hotkey.stop()
         if getattr(self, "instance", None) is not None:
             self.instance.close()
         self.window.draft_editor.close_store()
