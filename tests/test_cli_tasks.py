@@ -67,8 +67,10 @@ def test_write_missing_variable_is_a_clear_error():
 
 
 def test_write_with_review_returns_both_versions_as_json():
-    proc = run("write", "writing.email", "--var", "purpose=thank the team for the launch",
-               "--var", "recipient=the product team", "--review", "--json")
+    # A short task: the answer, the verdict and a possible rewrite all stay small.
+    proc = run("write", "summarize.tldr", "--review", "--json",
+               stdin="The launch went well. Sign-ups doubled in the first week. Support load stayed flat.",
+               timeout=480)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["answer"].strip()
