@@ -4,12 +4,12 @@
 <context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="69"/>
+        <location filename="../../app/deskmate/ui/app.py" line="80"/>
         <source>Drafts recovered from before Deskmate last stopped: {n}</source>
         <translation>已恢复 Deskmate 上次停止前的草稿：{n} 份</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="200"/>
+        <location filename="../../app/deskmate/ui/app.py" line="228"/>
         <source>remote server {name}</source>
         <translation>远程服务器 {name}</translation>
     </message>
@@ -17,112 +17,112 @@
 <context>
     <name>DownloadRow</name>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="400"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="308"/>
         <source>Download progress of {0}</source>
         <translation>{0} 的下载进度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="401"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="309"/>
         <source>Download status of {0}</source>
         <translation>{0} 的下载状态</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="423"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="331"/>
         <source>Asking the hub about the file…</source>
         <translation>正在向模型仓库查询文件信息…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="425"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="333"/>
         <source>{0} of {1}</source>
         <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="427"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="335"/>
         <source>{0}/s</source>
         <translation>{0}/秒</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="429"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="337"/>
         <source>{0} left</source>
         <translation>剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="431"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="339"/>
         <source>Checking the {0} already downloaded…</source>
         <translation>正在检查已下载的 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="433"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="341"/>
         <source>The connection dropped; trying again. {0} of {1} kept.</source>
         <translation>连接中断，正在重试。已保留 {0} / {1}。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="435"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="343"/>
         <source>Checking the SHA-256 of the whole file…</source>
         <translation>正在校验整个文件的 SHA-256…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="437"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="345"/>
         <source>Paused at {0} of {1}.</source>
         <translation>已暂停，进度 {0} / {1}。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="439"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="347"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="441"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="349"/>
         <source>Stopped at {0} of {1}. Resume continues from there.</source>
         <translation>已停止，进度 {0} / {1}。点击“继续”将从此处接着下载。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="446"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="354"/>
         <source>Installed as {0}.</source>
         <translation>已安装为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="457"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="365"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="457"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="365"/>
         <source>Pause the download of {0}</source>
         <translation>暂停下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="459"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="367"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="459"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="367"/>
         <source>Retry the download of {0}</source>
         <translation>重新下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="461"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="369"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="461"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="369"/>
         <source>Resume the download of {0}</source>
         <translation>继续下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="464"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="372"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="465"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="373"/>
         <source>Cancel the download of {0} and delete what was downloaded</source>
         <translation>取消下载 {0} 并删除已下载的部分</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="467"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="375"/>
         <source>Stop and delete what was downloaded</source>
         <translation>停止并删除已下载的部分</translation>
     </message>
@@ -393,129 +393,129 @@
 <context>
     <name>ImageGallery</name>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="253"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="195"/>
         <source>&amp;Gallery</source>
         <translation>图库(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="254"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="196"/>
         <source>Gallery of pictures, newest first</source>
         <translation>图片库，最新的在前</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="256"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="198"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="256"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="198"/>
         <source>Open the picture in the system viewer (Enter)</source>
         <translation>用系统看图程序打开图片（Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="257"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="199"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="257"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="199"/>
         <source>Copy the picture to the clipboard (Ctrl+C)</source>
         <translation>把图片复制到剪贴板（Ctrl+C）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="258"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="200"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="258"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="200"/>
         <source>Save a copy of the picture somewhere else</source>
         <translation>把图片另存一份到别处</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="259"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="201"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="259"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="201"/>
         <source>Delete the picture file and its history entry (Del)</source>
         <translation>删除图片文件及其历史记录（Del）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="260"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="202"/>
         <source>Use same settings</source>
         <translation>使用相同设置</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="260"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="202"/>
         <source>Fill the form with this picture&apos;s prompt, size, steps and seed</source>
         <translation>用这张图片的提示词、尺寸、步数和种子填写表单</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="313"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="255"/>
         <source>The gallery could not be listed: {0}</source>
         <translation>无法列出图库：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="342"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="284"/>
         <source>{0}
 Seed {1} · {2} steps · {3}×{4}</source>
         <translation>{0}
 种子 {1} · {2} 步 · {3}×{4}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="345"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="287"/>
         <source>The file is missing: {0}</source>
         <translation>文件不见了：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="421"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="363"/>
         <source>No program is set up to open {0}.</source>
         <translation>没有可以打开 {0} 的程序。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="431"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="373"/>
         <source>{0} could not be read, so nothing was copied.</source>
         <translation>无法读取 {0}，因此没有复制任何内容。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="434"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="376"/>
         <source>Picture copied to the clipboard.</source>
         <translation>图片已复制到剪贴板。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="442"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="384"/>
         <source>Save the picture as</source>
         <translation>图片另存为</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="443"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="385"/>
         <source>PNG picture, keeps its settings (*.png);;JPEG picture (*.jpg *.jpeg)</source>
         <translation>PNG 图片，保留生成设置 (*.png);;JPEG 图片 (*.jpg *.jpeg)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="455"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="397"/>
         <source>this kind of file cannot be written</source>
         <translation>无法写入这种类型的文件</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="461"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="403"/>
         <source>Saved a copy as {0}.</source>
         <translation>已另存为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="469"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="411"/>
         <source>Delete the picture “{0}”? The file is removed from the disk.</source>
         <translation>删除图片“{0}”？文件将从磁盘上删除。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="471"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="413"/>
         <source>Delete picture</source>
         <translation>删除图片</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="486"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="428"/>
         <source>Picture deleted.</source>
         <translation>图片已删除。</translation>
     </message>
@@ -523,249 +523,249 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>ImagesPanel</name>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="654"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="266"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="654"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="266"/>
         <source>&amp;Prompt:</source>
         <translation>提示词(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="654"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="266"/>
         <source>&amp;Leave out:</source>
         <translation>排除(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="655"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="267"/>
         <source>Si&amp;ze:</source>
         <translation>尺寸(&amp;Z)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="655"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="267"/>
         <source>S&amp;teps:</source>
         <translation>步数(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="655"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="267"/>
         <source>G&amp;uidance:</source>
         <translation>引导强度(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="656"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="268"/>
         <source>S&amp;eed:</source>
         <translation>种子(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="660"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="272"/>
         <source>Describe the picture, e.g. “a red cat on the sea at night”.</source>
         <translation>描述图片内容，例如“夜晚海上的一只红猫”。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="661"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="273"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="662"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="274"/>
         <source>Things to keep out of the picture (needs guidance above 1)</source>
         <translation>不希望出现在图片中的内容（引导强度需大于 1）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="663"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="275"/>
         <source>Negative prompt</source>
         <translation>反向提示词</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="664"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="276"/>
         <source>Picture size</source>
         <translation>图片尺寸</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="665"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="277"/>
         <source>Steps</source>
         <translation>步数</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="666"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="278"/>
         <source>More steps: more detail, more time. Turbo models need 1 to 4.</source>
         <translation>步数越多，细节越多，耗时越长。Turbo 模型只需 1 到 4 步。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="667"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="279"/>
         <source>Guidance</source>
         <translation>引导强度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="668"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="280"/>
         <source>How closely to follow the prompt. Turbo models use 0.</source>
         <translation>图片贴合提示词的程度。Turbo 模型使用 0。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="669"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="281"/>
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="670"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="282"/>
         <source>The same seed and settings draw the same picture again.</source>
         <translation>相同的种子和设置会画出同一张图片。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="671"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="283"/>
         <source>&amp;Random</source>
         <translation>随机(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="672"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="284"/>
         <source>Random seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="673"/>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="675"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="285"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="287"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="674"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="286"/>
         <source>Draw the picture (Ctrl+Enter)</source>
         <translation>生成图片（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="676"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="288"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="677"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="289"/>
         <source>Stop drawing (Esc). Press again to stop at once.</source>
         <translation>停止生成（Esc）。再按一次立即停止。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="678"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="290"/>
         <source>Cancel drawing</source>
         <translation>取消生成</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="679"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="291"/>
         <source>Drawing progress</source>
         <translation>生成进度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="680"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="292"/>
         <source>Image notes</source>
         <translation>图片提示</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="715"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="327"/>
         <source>The gallery cannot be opened: {0}</source>
         <translation>无法打开图库：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="733"/>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="948"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="345"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="560"/>
         <source>The image model cannot be used: {0}</source>
         <translation>无法使用该图像模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="747"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="359"/>
         <source>No image model chosen</source>
         <translation>未选择图像模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="753"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="365"/>
         <source>Model default ({0}×{1})</source>
         <translation>模型默认（{0}×{1}）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="754"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="366"/>
         <source>Model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="795"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="407"/>
         <source>This picture was drawn with {0}; the current model is {1}, so the result will differ.</source>
         <translation>这张图片是用 {0} 生成的；当前模型是 {1}，结果会有所不同。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="797"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="409"/>
         <source>Settings filled in. Press Generate to draw the picture again.</source>
         <translation>设置已填好。点击“生成”即可重新生成这张图片。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="827"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="439"/>
         <source>No image model is chosen. Download SD-Turbo or choose a diffusers model folder first.</source>
         <translation>尚未选择图像模型。请先下载 SD-Turbo，或选择一个 diffusers 模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="844"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="456"/>
         <source>The negative prompt has no effect at guidance {0:g}; raise guidance above 1 to use it.</source>
         <translation>引导强度为 {0:g} 时反向提示词不起作用；要使用它，请把引导强度调到 1 以上。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="855"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="467"/>
         <source>Preparing…</source>
         <translation>正在准备…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="867"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="479"/>
         <source>Stopping now…</source>
         <translation>正在立即停止…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="869"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="481"/>
         <source>Stopping after this step…</source>
         <translation>将在这一步结束后停止…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="893"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="505"/>
         <source>Starting the image worker…</source>
         <translation>正在启动图像进程…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="894"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="506"/>
         <source>Loading the image model…</source>
         <translation>正在加载图像模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="909"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="521"/>
         <source>Cancelled. No picture was saved.</source>
         <translation>已取消，未保存图片。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="921"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="533"/>
         <source>Drawn in {0:.1f} s with seed {1}.</source>
         <translation>用时 {0:.1f} 秒，种子 {1}。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="928"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="540"/>
         <source>The picture was saved as {0} but could not be listed: {1}</source>
         <translation>图片已保存为 {0}，但无法加入图库：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="950"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="562"/>
         <source>The computer ran out of memory while drawing, so no picture was saved. Close other programs or choose a smaller size, then try again.</source>
         <translation>生成时电脑内存不足，未保存图片。请关闭其他程序或选择更小的尺寸，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="953"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="565"/>
         <source>The image worker stopped unexpectedly, so no picture was saved. Try again: the next picture starts a fresh worker.</source>
         <translation>图像进程意外停止，未保存图片。请重试：下一张图片会启动新的进程。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="956"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="568"/>
         <source>The image worker could not start: {0}</source>
         <translation>图像进程无法启动：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="960"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="572"/>
         <source>The picture could not be drawn: {0}</source>
         <translation>无法生成图片：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="1020"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="632"/>
         <source>Step {0} of {1}</source>
         <translation>第 {0} 步，共 {1} 步</translation>
     </message>
@@ -1046,387 +1046,387 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>ModelsDialog</name>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="85"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="62"/>
         <source>{0} s</source>
         <translation>{0} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="87"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="64"/>
         <source>{0} min</source>
         <translation>{0} 分钟</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="88"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="65"/>
         <source>{0} h</source>
         <translation>{0} 小时</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="93"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="78"/>
         <source>fits</source>
         <translation>合适</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="94"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="79"/>
         <source>tight</source>
         <translation>偏紧</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="95"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="80"/>
         <source>won&apos;t fit</source>
         <translation>内存不足</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="96"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="81"/>
         <source>broken file</source>
         <translation>文件损坏</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="97"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="82"/>
         <source>file missing</source>
         <translation>文件丢失</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="104"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="71"/>
         <source>Offline mode is on, so nothing was downloaded and nothing was sent over the network. Turn offline mode off in Settings (and unset HF_HUB_OFFLINE if you set it), or import a GGUF file you already have.</source>
         <translation>已开启离线模式，因此没有下载任何内容，也没有向网络发送任何数据。请在“设置”中关闭离线模式（如果设置了 HF_HUB_OFFLINE，也请取消），或导入您已有的 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="110"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="77"/>
         <source>Not enough disk space: this download needs {0} but only {1} is free. Free some space, or choose a smaller model.</source>
         <translation>磁盘空间不足：此下载需要 {0}，但只有 {1} 可用。请腾出空间，或选择更小的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="115"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="82"/>
         <source>The file arrived damaged (its SHA-256 does not match the one the hub publishes), so it was not installed and the damaged copy was deleted. Download it again.</source>
         <translation>下载的文件已损坏（其 SHA-256 与模型仓库公布的不一致），因此没有安装，损坏的副本已删除。请重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="120"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="87"/>
         <source>Network problem: {0}</source>
         <translation>网络问题：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="180"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="127"/>
         <source>Built-in small model</source>
         <translation>内置小模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="600"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="285"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="601"/>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="795"/>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="805"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="286"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="480"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="490"/>
         <source>Installed</source>
         <translation>已安装</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="602"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="287"/>
         <source>Recommended</source>
         <translation>推荐</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="605"/>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="607"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="290"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="292"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="605"/>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="607"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="290"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="292"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="605"/>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="607"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="290"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="292"/>
         <source>Fit</source>
         <translation>适配</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="605"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="290"/>
         <source>Default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="605"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="290"/>
         <source>From</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="607"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="292"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="607"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="292"/>
         <source>Memory need</source>
         <translation>所需内存</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="608"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="293"/>
         <source>Recommended context</source>
         <translation>推荐上下文</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="609"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="294"/>
         <source>Installed models</source>
         <translation>已安装的模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="610"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="295"/>
         <source>Recommended models</source>
         <translation>推荐的模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="611"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="296"/>
         <source>Set &amp;default</source>
         <translation>设为默认(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="612"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="297"/>
         <source>Make the selected model the default</source>
         <translation>将所选模型设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="613"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="298"/>
         <source>Use the selected model for chat; the engine restarts with it</source>
         <translation>使用所选模型对话；引擎将以它重新启动</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="614"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="299"/>
         <source>&amp;Verify</source>
         <translation>校验(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="615"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="300"/>
         <source>Verify the selected model</source>
         <translation>校验所选模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="616"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="301"/>
         <source>Check the file against its SHA-256</source>
         <translation>按 SHA-256 校验文件</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="617"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="302"/>
         <source>De&amp;lete…</source>
         <translation>删除(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="618"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="303"/>
         <source>Delete the selected model</source>
         <translation>删除所选模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="619"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="304"/>
         <source>&amp;Import GGUF…</source>
         <translation>导入 GGUF(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="620"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="305"/>
         <source>Import a GGUF model file</source>
         <translation>导入 GGUF 模型文件</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="621"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="306"/>
         <source>Add a GGUF file you already have; it is test-loaded first</source>
         <translation>添加您已有的 GGUF 文件；会先试加载一次</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="622"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="307"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="623"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="308"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="625"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="310"/>
         <source>Offline mode is on: Deskmate does not download anything. Turn it off in Settings to download models, or import a GGUF file you already have.</source>
         <translation>已开启离线模式：Deskmate 不会下载任何内容。要下载模型，请在“设置”中关闭离线模式，或导入您已有的 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="627"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="312"/>
         <source>Offline mode</source>
         <translation>离线模式</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="628"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="313"/>
         <source>No downloads. Pick a model under Recommended.</source>
         <translation>没有下载任务。请在“推荐”中选择模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="712"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="397"/>
         <source>Could not list the models: {0}</source>
         <translation>无法列出模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="720"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="405"/>
         <source>This computer has {0} of memory free (of {1}). Fit is shown for a context of {2} tokens.</source>
         <translation>本机可用内存 {0}（共 {1}）。适配情况按 {2} 个词元的上下文估算。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="726"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="411"/>
         <source>Downloads come from {0}.</source>
         <translation>下载来源：{0}。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="741"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="426"/>
         <source>built-in</source>
         <translation>内置</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="742"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="427"/>
         <source>imported from {0}</source>
         <translation>导入自 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="742"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="427"/>
         <source>models folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="743"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="428"/>
         <source>★ default</source>
         <translation>★ 默认</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="797"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="482"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="797"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="482"/>
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="799"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="484"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="799"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="484"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="801"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="486"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="804"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="489"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="805"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="490"/>
         <source>Offline mode is on</source>
         <translation>已开启离线模式</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="849"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="534"/>
         <source>Could not set the default: {0}</source>
         <translation>无法设为默认：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="851"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="536"/>
         <source>{0} is now the default model.</source>
         <translation>{0} 现在是默认模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="874"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="559"/>
         <source>{0} is intact: its checksum matches.</source>
         <translation>{0} 完好：校验和一致。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="875"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="560"/>
         <source>{0} looks intact (it has no recorded checksum, so only its header was checked).</source>
         <translation>{0} 看起来完好（它没有记录的校验和，因此只检查了文件头）。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="879"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="564"/>
         <source>{0} is damaged: {1}. Delete it and download it again.</source>
         <translation>{0} 已损坏：{1}。请删除后重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="883"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="568"/>
         <source>Verifying {0}…</source>
         <translation>正在校验 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="894"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="579"/>
         <source>Your original file stays where it is: {0}</source>
         <translation>您的原始文件保留在原处：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="896"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="581"/>
         <source>Its file will be deleted from this computer: {0}</source>
         <translation>它的文件将从本机删除：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="897"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="582"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="898"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="583"/>
         <source>Delete {0} ({1})?</source>
         <translation>删除 {0}（{1}）？</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="920"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="605"/>
         <source>{0} was deleted.</source>
         <translation>{0} 已删除。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="927"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="612"/>
         <source>Deleting {0}…</source>
         <translation>正在删除 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="948"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="633"/>
         <source>Imported {0}. Select it and press Set default to use it.</source>
         <translation>已导入 {0}。选中它并点击“设为默认”即可使用。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="954"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="639"/>
         <source>Checking {0}: it is loaded once in a separate process to be sure it works…</source>
         <translation>正在检查 {0}：在单独的进程中加载一次，确认它能正常工作…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="960"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="645"/>
         <source>{0} was not imported. {1}</source>
         <translation>{0} 未导入。{1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="961"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="646"/>
         <source>{0} could not be imported: {1}</source>
         <translation>无法导入 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="1076"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="761"/>
         <source>Downloads ({0})</source>
         <translation>下载（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="1076"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="761"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="1135"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="820"/>
         <source>Import a GGUF model</source>
         <translation>导入 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="1136"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="821"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
