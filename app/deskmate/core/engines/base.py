@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import abc
 import dataclasses
+import threading
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
+StreamT = TypeVar("StreamT", bound="ChatStream")
 Role = Literal["system", "user", "assistant"]
 Message = dict[str, str]
 Json = dict[str, Any]
@@ -119,3 +121,34 @@ class ChatClient(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class TrackedClient:
+    """What the concrete clients share: they remember their live streams so that
+    ``cancel()`` can stop them all, and ``complete()`` is a stream run to its end.
+    Subclasses implement ``stream()`` and pass each new stream through ``_track``.
+    """
+
+    def __init__(self) -> None:
+        self._active: set[ChatStream] = set()
+        self._active_lock = threading.Lock()
+
+    def _track(self, stream: "StreamT") -> "StreamT":
+        with self._active_lock:
+            self._active = {a for a in self._active if a.finish_reason is None}
+            self._active.add(stream)
+        return stream
+
+    def stream(self, messages: Sequence[Message], sampling: Sampling = Sampling(),
+               schema: Json | None = None) -> ChatStream:
+        raise NotImplementedError
+
+    def complete(self, messages: Sequence[Message], sampling: Sampling = Sampling(),
+                 schema: Json | None = None) -> Completion:
+        return self.stream(messages, sampling, schema).result()
+
+    def cancel(self) -> None:
+        with self._active_lock:
+            active = list(self._active)
+        for s in active:
+            s.cancel()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 
-from .base import ChatStream, Completion, Json, Message, Sampling
+from .base import ChatStream, Json, Message, Sampling, TrackedClient
 from .errors import ConnectionFailedError, EngineStoppedError, ProtocolError, StreamTimeoutError
 from .openai_client import HttpChatStream, OpenAIClient, build_body
 from .supervisor import EngineConfig, Listener, Supervisor, describe_exit
@@ -96,15 +96,14 @@ class LocalChatStream(ChatStream):
         self.finish_reason = "cancelled"
 
 
-class LocalEngine:
+class LocalEngine(TrackedClient):
     """ChatClient for a GGUF model served by a supervised child process."""
 
     def __init__(self, config: EngineConfig, listener: Listener | None = None, auto_restart: bool = True) -> None:
         self.name = "local"
         self.config = config
         self.supervisor = Supervisor(config, listener, auto_restart=auto_restart)
-        self._active: set[LocalChatStream] = set()
-        self._active_lock = threading.Lock()
+        super().__init__()
         self._running = 0
 
     def _in_flight(self, change: int) -> int:
@@ -121,19 +120,7 @@ class LocalEngine:
 
     def stream(self, messages: Sequence[Message], sampling: Sampling = Sampling(), schema: Json | None = None) -> LocalChatStream:
         s = LocalChatStream(self, messages, sampling, schema)
-        with self._active_lock:
-            self._active = {a for a in self._active if a.finish_reason is None}
-            self._active.add(s)
-        return s
-
-    def complete(self, messages: Sequence[Message], sampling: Sampling = Sampling(), schema: Json | None = None) -> Completion:
-        return self.stream(messages, sampling, schema).result()
-
-    def cancel(self) -> None:
-        with self._active_lock:
-            active = list(self._active)
-        for s in active:
-            s.cancel()
+        return self._track(s)
 
     def http_client(self) -> OpenAIClient:
         """A raw client on the running engine (for `deskmate serve` and diagnostics)."""

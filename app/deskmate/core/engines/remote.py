@@ -52,7 +52,7 @@ from typing import Any, Literal
 from deskmate.core.secrets import KeyStore, clean_key, key_store
 from deskmate.core.settings import SettingsError, load_settings, settings_path
 
-from .base import ChatStream, Completion, Json, Message, Sampling, Usage, msg
+from .base import ChatStream, Json, Message, Sampling, TrackedClient, Usage, msg
 from .errors import (
     AuthError,
     ConnectionFailedError,
@@ -659,7 +659,7 @@ class RemoteChatStream(ChatStream):
             raise client.clean_error(e, partial=self.text) from None
 
 
-class RemoteClient:
+class RemoteClient(TrackedClient):
     """ChatClient for one remote endpoint. The key is held in memory only, never written anywhere."""
 
     def __init__(
@@ -680,8 +680,7 @@ class RemoteClient:
         self._kind: ServerKind | None = None if endpoint.kind == "auto" else endpoint.kind  # type: ignore[assignment]
         self._probe: ProbeResult | None = None
         self._kind_lock = threading.Lock()
-        self._active: set[RemoteChatStream] = set()
-        self._active_lock = threading.Lock()
+        super().__init__()
 
     def __repr__(self) -> str:
         return f"RemoteClient({self.name!r}, {self.endpoint.base_url!r}, key={'set' if self._key else 'none'})"
@@ -800,19 +799,7 @@ class RemoteClient:
 
     def stream(self, messages: Sequence[Message], sampling: Sampling = Sampling(), schema: Json | None = None) -> RemoteChatStream:
         s = RemoteChatStream(self, messages, sampling, schema)
-        with self._active_lock:
-            self._active = {a for a in self._active if a.finish_reason is None}
-            self._active.add(s)
-        return s
-
-    def complete(self, messages: Sequence[Message], sampling: Sampling = Sampling(), schema: Json | None = None) -> Completion:
-        return self.stream(messages, sampling, schema).result()
-
-    def cancel(self) -> None:
-        with self._active_lock:
-            active = list(self._active)
-        for s in active:
-            s.cancel()
+        return self._track(s)
 
     def close(self) -> None:
         self.cancel()

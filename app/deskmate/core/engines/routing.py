@@ -25,7 +25,7 @@ from typing import Literal
 
 from deskmate.core.secrets import KeyStore
 
-from .base import ChatClient, ChatStream, Completion, Json, Message, Sampling
+from .base import ChatClient, ChatStream, Json, Message, Sampling, TrackedClient
 from .errors import (
     AuthError,
     ConnectionFailedError,
@@ -193,7 +193,7 @@ class RoutedChatStream(ChatStream):
         yield from self._run(router.local)
 
 
-class Router:
+class Router(TrackedClient):
     """A ChatClient that sends each request to the local engine or a remote server (see module doc)."""
 
     def __init__(
@@ -223,8 +223,7 @@ class Router:
         self.owns_clients = owns_clients
         self.name = "routed"
         self.last_route: Route | None = None
-        self._active: set[RoutedChatStream] = set()
-        self._active_lock = threading.Lock()
+        super().__init__()
 
     def route(self, messages: Sequence[Message], sampling: Sampling = Sampling()) -> Route:
         route = choose_route(
@@ -244,19 +243,7 @@ class Router:
         route = self.route(messages, sampling)
         self.last_route = route
         s = RoutedChatStream(self, route, messages, sampling, schema)
-        with self._active_lock:
-            self._active = {a for a in self._active if a.finish_reason is None}
-            self._active.add(s)
-        return s
-
-    def complete(self, messages: Sequence[Message], sampling: Sampling = Sampling(), schema: Json | None = None) -> Completion:
-        return self.stream(messages, sampling, schema).result()
-
-    def cancel(self) -> None:
-        with self._active_lock:
-            active = list(self._active)
-        for s in active:
-            s.cancel()
+        return self._track(s)
 
     def close(self) -> None:
         self.cancel()
