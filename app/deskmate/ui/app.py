@@ -18,6 +18,7 @@ from deskmate.core.settings import Settings, SettingsError, load_settings
 
 from .engine_bridge import EngineBridge
 from .i18n import Translations
+from .icons import APP_ID, app_icon
 
 
 class _FirstPaint(QObject):
@@ -289,10 +290,16 @@ class DeskmateApp:
         self.store.close()
 
 
+def identify_app(app: QApplication) -> None:
+    """Name, icon and desktop entry: Wayland and X11 docks match windows to the installed launcher by these."""
+    app.setApplicationName("Deskmate")
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
+
+
 def run_gui(model: str | None = None, argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
-    app.setApplicationName("Deskmate")
-    app.setDesktopFileName("deskmate")
+    identify_app(app)
     try:
         session = DeskmateApp(model)
     except Exception as e:  # a broken data folder must still explain itself

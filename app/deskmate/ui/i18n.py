@@ -12,10 +12,19 @@ _QT_LOCALE = {"zh": "zh_CN"}
 
 
 def assets_dir() -> Path:
-    """The top-level assets/ folder (source checkout and editable installs); DESKMATE_ASSETS overrides."""
+    """The assets/ folder; DESKMATE_ASSETS overrides."""
     if os.environ.get("DESKMATE_ASSETS"):
         return Path(os.environ["DESKMATE_ASSETS"])
-    return Path(__file__).resolve().parents[3] / "assets"
+    return find_assets(Path(__file__).resolve().parents[2])
+
+
+def find_assets(package_parent: Path) -> Path:
+    """assets/ beside the folder holding the deskmate package (installed app: app/assets),
+    or one level up (source checkout: app/deskmate and assets/ at the top)."""
+    for candidate in (package_parent / "assets", package_parent.parent / "assets"):
+        if candidate.is_dir():
+            return candidate
+    return package_parent.parent / "assets"
 
 
 def translation_file(lang: str) -> Path:

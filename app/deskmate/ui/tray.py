@@ -12,9 +12,11 @@ import tomllib
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction, QIcon
-from PySide6.QtWidgets import QApplication, QMenu, QStyle, QSystemTrayIcon
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from deskmate.core.quick import ACTIONS
+
+from .icons import tray_icon
 
 # The tray's quick actions, in menu order (translate to… needs a language: it is in the palette).
 TRAY_ACTIONS = ("shorter", "formal", "friendly", "grammar", "translate-zh", "translate-en", "summary", "table")
@@ -72,11 +74,7 @@ class DeskmateTray(QObject):
 
     @staticmethod
     def _app_icon() -> QIcon:
-        app = QApplication.instance()
-        icon = app.windowIcon() if isinstance(app, QApplication) else QIcon()
-        if icon.isNull() and isinstance(app, QApplication):
-            icon = app.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
-        return icon
+        return tray_icon()
 
     def show(self) -> bool:
         """Show the icon; False when this desktop has no tray."""
