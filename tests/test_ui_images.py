@@ -109,6 +109,22 @@ def assert_idle(panel: ImagesPanel) -> None:
     assert not panel.progress.isVisible() and not panel.prompt_edit.isReadOnly()
 
 
+def test_without_picture_support_the_panel_says_what_to_install_and_draws_nothing(
+        qtbot, images, history, tiny_sd, monkeypatch):
+    """torch absent (here: a required module name nothing provides) -> said on first sight, Generate refused."""
+    from deskmate.core import addons
+
+    monkeypatch.setitem(addons.REQUIRED_MODULES, addons.IMAGES, ("deskmate_no_such_torch",))
+    starts = images.starts
+    panel = make_panel(qtbot, images, history, tiny_sd)
+    assert "Picture support is not installed" in panel.notice_text()
+    assert "pip install 'deskmate[images]'" in panel.notice_text()  # a source checkout
+    fill(panel)
+    assert panel.generate() is False
+    assert not panel.busy and images.starts == starts  # no worker was started for nothing
+    assert panel.gallery.count() == 0
+
+
 def test_generate_with_a_fixed_seed_shows_progress_and_the_new_thumbnail(qtbot, images, history, tiny_sd):
     images.stop()  # a cold worker, so the panel must show the model loading
     panel = make_panel(qtbot, images, history, tiny_sd)

