@@ -148,6 +148,72 @@ def measure_window(cmd: list[str], env: dict, runs: int, screenshot: Path | None
     return times
 
 
+def gui_chat(env: dict, screenshot: Path) -> str:
+    """Type a question into the installed window, run it, and see the answer box fill (compared on screen)."""
+    proc, _ = first_window([APP], env)
+    try:
+        wid = run(["xdotool", "search", "--onlyvisible", "--name", "Deskmate"], env=env).stdout.split()[0]
+        time.sleep(6)  # engine loading: Run is queued anyway, this keeps the picture simple
+        before = screenshot.with_name("package-window-before.png")
+        run(["import", "-window", "root", str(before)], env=env)
+        # No window manager under Xvfb: the window sits at 0,0; click into the Question box.
+        run(["xdotool", "windowfocus", "--sync", wid], env=env)
+        run(["xdotool", "mousemove", "--window", wid, "560", "190", "click", "1"], env=env)
+        run(["xdotool", "type", "--delay", "20", "Say hello to the team in one sentence."], env=env)
+        run(["xdotool", "key", "ctrl+Return"], env=env)
+        deadline = time.monotonic() + 90
+        changed = 0
+        while time.monotonic() < deadline:
+            time.sleep(3)
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            run(["import", "-window", "root", str(screenshot)], env=env)
+            # The answer box: below the Run button, left of the draft pane (1280x860 screen, no WM).
+            out = run(["compare", "-metric", "AE", "-extract", "640x320+240+440", str(before), str(screenshot),
+                       "null:"], env=env, check=False)
+            changed = int(float((out.stderr or "0").split()[0]))
+            if changed > 500:
+                return f"answered in the window ({changed} pixels of the answer box changed)"
+        raise CheckFailed(f"the window showed no answer within 90 s ({changed} pixels changed); see {screenshot}")
+    finally:
+        stop(proc)
+
+
+def tiny_image_model(home: Path) -> Path | None:
+    """A tiny real diffusers pipeline, built by the source checkout's tests helper (it needs torch)."""
+    python = ROOT / ".venv" / "bin" / "python"
+    if not python.exists():
+        return None
+    folder = home / "tiny-diffusers"
+    code = (f"import sys; from pathlib import Path; sys.path.insert(0, {str(ROOT / 'tests')!r}); "
+            f"from tiny_diffusers import tiny_pipeline; print(tiny_pipeline(Path({str(folder)!r})))")
+    out = run([str(python), "-c", code], env=dict(os.environ, PYTHONPATH=str(ROOT / "app")), timeout=600)
+    return Path(out.stdout.strip().splitlines()[-1])
+
+
+def _draw(model: Path, env: dict, output: Path) -> subprocess.CompletedProcess:
+    return run([APP, "image", "--model", str(model), "--steps", "2", "--size", "64x64", "--seed", "7",
+                "-o", str(output), "a red cat on the sea"], env=env, check=False, timeout=600)
+
+
+def image_without_addon(model: Path, env: dict) -> str:
+    out = _draw(model, env, Path(env["DESKMATE_HOME"]) / "no-addon.png")
+    if out.returncode == 0:
+        raise CheckFailed("a picture was drawn without the images add-on: is torch inside the main package?")
+    if "deskmate-images" not in out.stderr:
+        raise CheckFailed(f"drawing without the add-on failed without naming it:\n{out.stderr[-1500:]}")
+    return "refused with: " + " ".join(out.stderr.split())[:160]
+
+
+def image_with_addon(model: Path, env: dict, home: Path) -> str:
+    png = home / "addon.png"
+    t0 = time.monotonic()
+    out = _draw(model, env, png)
+    if out.returncode != 0 or not png.exists():
+        raise CheckFailed(f"the installed app with the add-on drew nothing:\n{out.stderr[-2000:]}")
+    size = run(["identify", "-format", "%wx%h", str(png)]).stdout.strip()
+    return f"drawn by the installed worker with the add-on: {png.name} {size} in {time.monotonic() - t0:.1f} s"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("deb", type=Path)
@@ -165,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append((role, f"{deb.name}: {deb.stat().st_size / 1e6:.1f} MB download, "
                                   f"{unpacked_mib(deb):.0f} MiB installed"))
 
-        seconds = install([args.deb, *args.addon])
+        seconds = install([args.deb])
         results.append(("install", f"apt-get install: {seconds:.1f} s"))
         for note in check_files():
             results.append(("files", note))
@@ -181,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
             xvfb = Xvfb()
             try:
                 genv = dict(env, DISPLAY=xvfb.display)
-                installed = measure_window([APP], genv, args.runs, screenshot=args.screenshot)
+                installed = measure_window([APP], genv, args.runs)
                 line = f"installed: median {sorted(installed)[len(installed) // 2]:.2f} s of {', '.join(f'{t:.2f}' for t in installed)}"
                 source = ROOT / ".venv" / "bin" / "deskmate"
                 if source.exists():
@@ -190,9 +256,19 @@ def main(argv: list[str] | None = None) -> int:
                     med_b = sorted(baseline)[len(baseline) // 2]
                     line += f"; source checkout: median {med_b:.2f} s; installed/source {med_i / med_b:.2f}"
                 results.append(("first window", line))
+                results.append(("window chat", gui_chat(genv, args.screenshot)))
                 results.append(("screenshot", str(args.screenshot)))
             finally:
                 xvfb.close()
+
+            model = tiny_image_model(Path(home))
+            if model is not None:
+                results.append(("no add-on", image_without_addon(model, env)))
+            for addon in args.addon:
+                seconds = install([addon])
+                results.append(("install", f"{addon.name}: {seconds:.1f} s"))
+                if model is not None:
+                    results.append(("picture", image_with_addon(model, env, Path(home))))
     except (CheckFailed, subprocess.TimeoutExpired, OSError) as e:
         for key, value in results:
             print(f"{key:>13}  {value}")

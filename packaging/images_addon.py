@@ -24,6 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "deskmate-images"
 TARGET = Path("usr/lib/deskmate/addons/images")
+# Build-time parts of torch and pip's helpers: ~160 MB the worker never loads.
+UNNEEDED = ["torch/include", "torch/test", "torch/share", "setuptools", "_distutils_hack",
+            "distutils-precedence.pth", "bin"]
 
 
 def canonical(name: str) -> str:
@@ -75,7 +78,12 @@ def build(app_root: Path, app_deb: Path, out: Path, work: Path) -> Path:
     for name, (_, info) in installed_dists(site).items():
         if name in shared:
             remove_dist(site, info)
-    shutil.rmtree(site / "bin", ignore_errors=True)
+    for rel in UNNEEDED:
+        path = site / rel
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
     subprocess.run([sys.executable, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash",
                     str(site)], check=False)
 

@@ -43,7 +43,7 @@ def merged_config(root: Path = ROOT) -> dict:
         briefcase = tomllib.load(f)
     if "tool" in briefcase or "project" in briefcase:
         raise StageError("briefcase.toml holds the [tool.briefcase] table itself: drop the [tool]/[project] prefix.")
-    twice = sorted(FROM_PROJECT & briefcase.keys())
+    twice = sorted(_keys_anywhere(briefcase) & FROM_PROJECT)
     if twice:
         raise StageError(f"briefcase.toml sets {', '.join(twice)}, which pyproject.toml [project] already gives.")
     if "briefcase" in pyproject.get("tool", {}):
@@ -55,6 +55,15 @@ def merged_config(root: Path = ROOT) -> dict:
         "project": pyproject["project"],
         "tool": {"briefcase": briefcase},
     }
+
+
+def _keys_anywhere(table: dict) -> set[str]:
+    """Every key of a TOML table and its sub-tables: [app.X] and [app.X.linux] override the top level too."""
+    keys = set(table)
+    for value in table.values():
+        if isinstance(value, dict):
+            keys |= _keys_anywhere(value)
+    return keys
 
 
 def _link(target: Path, link: Path) -> None:

@@ -53,7 +53,11 @@ int main(int argc, char *argv[]) {
         return 1;
     }
     strcpy(prefix, exe);
-    strcpy(prefix, dirname(dirname(prefix)));          /* <prefix>/bin/<app> -> <prefix> */
+    {
+        /* <prefix>/bin/<app> -> <prefix>; dirname() may return its own argument, hence memmove. */
+        char *dir = dirname(dirname(prefix));
+        memmove(prefix, dir, strlen(dir) + 1);
+    }
 
     if (argc >= 3 && strcmp(argv[1], "-m") == 0) {
         module = argv[2];
