@@ -36,7 +36,7 @@ bench: setup
 PKG_PYTHON := /usr/bin/python3
 PKG_VENV   := build/package-venv
 PKG_STAMP  := $(PKG_VENV)/.installed
-BRIEFCASE  := briefcase==0.4.7
+BRIEFCASE  := $(shell sed -n 's/.*"\(briefcase==[^"]*\)".*/\1/p' pyproject.toml)
 # One portable llama-cpp-python wheel per machine, kept outside the checkout like
 # pip's cache. x86-64-v3 (AVX2/FMA/F16C, 2013+ CPUs) instead of -march=native,
 # so the .deb runs on other people's machines.
@@ -79,7 +79,7 @@ package-images: package
 # prints sizes, the install time and the time to the first window under xvfb.
 # Not part of `make test`: it takes about 15 minutes.
 package-check: package
-	$(PKG_PYTHON) packaging/check.py dist/deskmate_*.deb $(addprefix --addon ,$(wildcard dist/deskmate-images_*.deb))
+	$(PKG_PYTHON) bench/package_check.py dist/deskmate_*.deb $(addprefix --addon ,$(wildcard dist/deskmate-images_*.deb))
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info app/*.egg-info

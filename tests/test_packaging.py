@@ -168,6 +168,37 @@ def test_stage_writes_a_project_briefcase_can_build(stage_mod, tmp_path, monkeyp
     assert "./wheels" in app["linux"]["system"]["requirement_installer_args"]
 
 
+@pytest.mark.parametrize("platform, output_format", [("linux", "system"), ("windows", "app"), ("macOS", "app")])
+def test_briefcase_itself_reads_the_staged_config_for_each_platform(stage_mod, tmp_path, platform, output_format):
+    """Briefcase's own parser (the version `make package` pins) on the staged pyproject.toml: what each
+    installer would get. Windows and macOS are not built here, so this is where their config is checked."""
+    from briefcase.config import parse_config
+    from briefcase.console import Console
+
+    pyproject = stage_mod.stage(tmp_path / "stage", tmp_path / "wheels", None) / "pyproject.toml"
+    _, apps = parse_config(pyproject, platform=platform, output_format=output_format, console=Console())
+    app = apps[APP]
+    assert app["version"] == VERSION
+    assert app["formal_name"] == "Deskmate" and app["bundle"] == "org.deskmate"
+    assert len(app["description"]) <= 80
+    requires = app["requires"]
+    assert any(r.startswith("llama-cpp-python") for r in requires)  # [project] dependencies, merged by Briefcase
+    assert "pynput>=1.7" in requires
+    assert not any(r.startswith("torch") for r in requires), "torch belongs to the images add-on"
+    args = app["requirement_installer_args"]
+    assert args[args.index("--find-links") + 1] == "./wheels"
+    if platform == "linux":
+        assert app["template"] == "packaging/linux-system"
+        assert "libxcb-cursor0" in app["debian"]["system_runtime_requires"]
+    else:
+        # Binary-only installs there: llama-cpp-python must come from its wheel index.
+        index = args[args.index("--extra-index-url") + 1]
+        assert index.startswith("https://abetlen.github.io/llama-cpp-python/whl/")
+        assert "template" not in app  # Briefcase's official templates on those platforms
+    if platform == "macOS":
+        assert app["universal_build"] is False
+
+
 def _copy_config(root: Path, tmp: Path) -> Path:
     tmp.mkdir(parents=True, exist_ok=True)
     for name in ("pyproject.toml", "briefcase.toml"):

@@ -1,6 +1,6 @@
 """Packaging check: install the .deb with apt, then measure and use the installed app.
 
-    sudo /usr/bin/python3 packaging/check.py dist/deskmate_*.deb [--addon dist/deskmate-images_*.deb]
+    sudo /usr/bin/python3 bench/package_check.py dist/deskmate_*.deb [--addon dist/deskmate-images_*.deb]
     (or: make package-check)
 
 Prints the package size, the install time, the time from launch to the first
