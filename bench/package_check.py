@@ -91,17 +91,25 @@ def chat(env: dict) -> tuple[str, float]:
 
 
 class Xvfb:
-    def __init__(self, display: str = ":93") -> None:
-        self.display = display
-        self.proc = subprocess.Popen(
-            ["Xvfb", display, "-screen", "0", "1280x860x24", "-nolisten", "tcp"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while not Path(f"/tmp/.X11-unix/X{display.lstrip(':')}").exists():
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise CheckFailed("Xvfb did not start (is xvfb installed?)")
-            time.sleep(0.05)
+    def __init__(self) -> None:
+        # -displayfd: Xvfb picks a free display and writes its number once it accepts clients,
+        # so a stale socket or another X server cannot fool the check. -noreset: by default the
+        # server resets when its last client leaves, and an app launched during the reset cannot connect.
+        read_fd, write_fd = os.pipe()
+        try:
+            self.proc = subprocess.Popen(
+                ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x860x24", "-nolisten", "tcp", "-noreset"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_fd,),
+            )
+        except FileNotFoundError:
+            raise CheckFailed("Xvfb is not installed (apt install xvfb)") from None
+        finally:
+            os.close(write_fd)
+        with os.fdopen(read_fd) as pipe:
+            number = pipe.readline().strip()
+        if not number:
+            raise CheckFailed("Xvfb did not start")
+        self.display = f":{number}"
 
     def close(self) -> None:
         self.proc.terminate()
@@ -168,7 +176,7 @@ def gui_chat(env: dict, screenshot: Path) -> str:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             run(["import", "-window", "root", str(screenshot)], env=env)
             # The answer box: below the Run button, left of the draft pane (1280x860 screen, no WM).
-            out = run(["compare", "-metric", "AE", "-extract", "640x320+240+440", str(before), str(screenshot),
+            out = run(["compare", "-metric", "AE", "-extract", "640x340+232+418", str(before), str(screenshot),
                        "null:"], env=env, check=False)
             changed = int(float((out.stderr or "0").split()[0]))
             if changed > 500:
