@@ -1,7 +1,7 @@
 """Optional add-ons: folders of Python packages installed beside the app, put on a child process's path.
 
 Picture support needs torch and transformers (about 1 GB). An installer that
-always carried them would be five times bigger for people who never draw, so the
+always carried them would be more than twice as big for people who never draw, so the
 .deb leaves them to the `deskmate-images` add-on package, which installs them
 into <lib>/deskmate/addons/images. Only the image worker activates it: the GUI
 process must never import torch.
