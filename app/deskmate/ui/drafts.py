@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,6 +25,9 @@ from PySide6.QtWidgets import (
 
 from deskmate.core.store import Autosaver, DraftStore, StoreError
 
+from .retranslating import Retranslating
+
+
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -32,7 +35,7 @@ def when(ts: float) -> str:
     return dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M:%S")
 
 
-class DraftEditor(QWidget):
+class DraftEditor(Retranslating, QWidget):
     draftSaved = Signal(int)
     _saved = Signal(int)
     _error = Signal(int, str)
@@ -65,11 +68,6 @@ class DraftEditor(QWidget):
     def retranslate(self) -> None:
         self.title.setPlaceholderText(self.tr("Untitled draft — type a title"))
         self.body.setPlaceholderText(self.tr("Your draft. Everything you type is saved automatically."))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     # --- editing ---------------------------------------------------------------
     def _typed(self) -> None:
@@ -258,7 +256,7 @@ class HistoryDialog(QDialog):
         self.accept()
 
 
-class DraftsPanel(QWidget):
+class DraftsPanel(Retranslating, QWidget):
     draftOpened = Signal(int)
 
     def __init__(self, store: DraftStore, parent: QWidget | None = None) -> None:
@@ -293,11 +291,6 @@ class DraftsPanel(QWidget):
         self.search.setPlaceholderText(self.tr("Search drafts (Ctrl+F)"))
         self.new_button.setText(self.tr("New draft"))
         self.delete_button.setText(self.tr("Delete"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def refresh(self, *_: object) -> None:
         query = self.search.text().strip()

@@ -8,7 +8,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -42,6 +42,7 @@ from deskmate.core.images import (
 from deskmate.core.images.history import ImageHistory, ImageRecord
 from deskmate.core.images.metadata import NoMetadataError, read_metadata
 
+from .retranslating import Retranslating
 from .worker import Worker, describe_error
 
 Message = Callable[[], str]
@@ -105,7 +106,7 @@ def _load_gallery(history: ImageHistory, known: frozenset[int], limit: int) -> I
             yield ("thumb", record.id, load_thumbnail(record.path))
 
 
-class ImageGallery(QWidget):
+class ImageGallery(Retranslating, QWidget):
     """The pictures in the history as a thumbnail grid, with open, copy, save as, delete and reuse."""
 
     reuseRequested = Signal(object)  # ImageJob: the settings of the chosen picture
@@ -208,11 +209,6 @@ class ImageGallery(QWidget):
             self.buttons[key].setAccessibleName(text.rstrip("…"))
         for record in self._records.values():
             self._describe_item(self._items[record.id], record)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     # --- loading -------------------------------------------------------------
     def refresh(self) -> bool:

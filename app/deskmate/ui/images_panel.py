@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QKeySequence,
@@ -57,6 +57,7 @@ from deskmate.core import addons
 from deskmate.core.images.history import ImageHistory
 from deskmate.core.images.jobs import MAX_GUIDANCE, MAX_SEED, MAX_STEPS
 
+from .retranslating import Retranslating
 from .worker import Worker, describe_error
 from .image_gallery import ImageGallery
 
@@ -115,7 +116,7 @@ def _draw(engine: ImageEngine, job: ImageJob, output: Path, slot: _RunSlot) -> I
 
 
 
-class ImagesPanel(QWidget):
+class ImagesPanel(Retranslating, QWidget):
     """Draw pictures from text with the local image model and browse the ones drawn before."""
 
     imageGenerated = Signal(object)  # ImageRecord of the new picture (already in the gallery)
@@ -295,11 +296,6 @@ class ImagesPanel(QWidget):
         self._show_progress()
         self._show_status()
         self._show_notice()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,6 +35,7 @@ from .drafts import DraftEditor, DraftsPanel
 from .engine_bridge import EngineBridge
 from .model_picker import ModelPicker
 from .proofread_view import ProofreadView
+from .retranslating import Retranslating
 from .table_view import TableEditor
 from .task_form import TaskForm
 from .task_runner import TaskRunner
@@ -92,7 +93,7 @@ def phase_text(status: EngineStatus) -> str:
     return text
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Retranslating, QMainWindow):
     languageRequested = Signal(str)
     settingsRequested = Signal()
     modelRequested = Signal(str)  # a .gguf path; "" for the built-in model
@@ -331,11 +332,6 @@ class MainWindow(QMainWindow):
         self.menu_lang.setTitle(self.tr("Language"))
         if self.last_status is not None:
             self.show_status(self.last_status)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def set_language(self, lang: str) -> None:
         """Catalog names follow the UI language; Qt strings follow the installed translator."""

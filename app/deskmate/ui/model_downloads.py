@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -40,17 +40,10 @@ from deskmate.core.models.download import (
 from deskmate.core.models.registry import InstalledModel, RegistryError
 from deskmate.core.settings import SettingsError
 
+from .retranslating import Retranslating
 from .worker import Worker, describe_error
 
-BUILTIN = "builtin"
-ID_ROLE = Qt.ItemDataRole.UserRole
-_BAR_STEPS = 1000  # QProgressBar holds a C int: 5 GB in bytes would overflow it
-_BADGE_COLORS = {  # text, background
-    "fits": ("#1b6e34", "#e1f3e6"),
-    "tight": ("#7a5200", "#fff1cc"),
-    "wont_fit": ("#a40000", "#fde4e4"),
-    "broken": ("#a40000", "#fde4e4"),
-}
+BAR_STEPS = 1000  # QProgressBar holds a C int: 5 GB in bytes would overflow it
 Message = Callable[[], str]
 Run = Callable[[ProgressFn, DownloadControl], InstalledModel]
 
@@ -140,7 +133,7 @@ def find_pending(models_dir: Path, catalog: Catalog | None) -> list[PendingDownl
 
 
 # --- one download --------------------------------------------------------------------------
-class DownloadRow(QFrame):
+class DownloadRow(Retranslating, QFrame):
     """File, progress bar with bytes / speed / time left, Pause–Resume and Cancel.
 
     States: starting, downloading, checking, retrying, verifying, paused (the core's), plus
@@ -175,7 +168,7 @@ class DownloadRow(QFrame):
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.bar = QProgressBar()
-        self.bar.setRange(0, _BAR_STEPS)
+        self.bar.setRange(0, BAR_STEPS)
         self.bar.setMinimumWidth(220)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
@@ -309,23 +302,18 @@ class DownloadRow(QFrame):
         self.detail.setAccessibleName(self.tr("Download status of {0}").format(self.name))
         self._show()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def _show(self) -> None:
         state, p = self.state, self._last
         file_name = self.filename.rsplit("/", 1)[-1] or self.name
         self.title.setText(f"{self.name} — {file_name}" if file_name != self.name else self.name)
         done, total = human_size(self.done_bytes), human_size(self.total_bytes)
         if self.total_bytes:
-            self.bar.setRange(0, _BAR_STEPS)
-            self.bar.setValue(min(_BAR_STEPS, round(self.done_bytes / self.total_bytes * _BAR_STEPS)))
+            self.bar.setRange(0, BAR_STEPS)
+            self.bar.setValue(min(BAR_STEPS, round(self.done_bytes / self.total_bytes * BAR_STEPS)))
         elif state in ("starting", "checking"):
             self.bar.setRange(0, 0)  # busy until the hub says how big the file is
         else:
-            self.bar.setRange(0, _BAR_STEPS)
+            self.bar.setRange(0, BAR_STEPS)
             self.bar.setValue(0)
         if state == "starting":
             text = self.tr("Asking the hub about the file…")

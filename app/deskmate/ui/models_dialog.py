@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -55,20 +55,27 @@ from deskmate.core.models.download import (
 from deskmate.core.models.registry import InstalledModel, Registry, RegistryError
 from deskmate.core.settings import SettingsError, load_settings
 
+from .retranslating import Retranslating
 from .worker import Worker
-from .model_downloads import DownloadRow, PendingDownload, describe_download_error, find_pending, spec_for
+from .model_downloads import (
+    BAR_STEPS,
+    DownloadRow,
+    Message,
+    PendingDownload,
+    Run,
+    describe_download_error,
+    find_pending,
+    spec_for,
+)
 
 BUILTIN = "builtin"
 ID_ROLE = Qt.ItemDataRole.UserRole
-_BAR_STEPS = 1000  # QProgressBar holds a C int: 5 GB in bytes would overflow it
 _BADGE_COLORS = {  # text, background
     "fits": ("#1b6e34", "#e1f3e6"),
     "tight": ("#7a5200", "#fff1cc"),
     "wont_fit": ("#a40000", "#fde4e4"),
     "broken": ("#a40000", "#fde4e4"),
 }
-Message = Callable[[], str]
-Run = Callable[[ProgressFn, DownloadControl], InstalledModel]
 
 
 
@@ -153,7 +160,7 @@ def _installed_fit(m: InstalledModel, catalog: Catalog | None, n_ctx: int,
 
 
 # --- the dialog ------------------------------------------------------------------------------
-class ModelsDialog(QDialog):
+class ModelsDialog(Retranslating, QDialog):
     """Installed models, recommended ones, and downloads. See the module docstring."""
 
     defaultModelChanged = Signal(str)  # the model file the engine should run now
@@ -222,7 +229,7 @@ class ModelsDialog(QDialog):
         self.delete_button.clicked.connect(lambda: self.delete())
         self.import_button.clicked.connect(lambda: self.import_gguf())
         self.job_progress = QProgressBar()
-        self.job_progress.setRange(0, _BAR_STEPS)
+        self.job_progress.setRange(0, BAR_STEPS)
         self.job_progress.hide()
         self.job_status = QLabel()
         self.job_status.setWordWrap(True)
@@ -314,11 +321,6 @@ class ModelsDialog(QDialog):
         self._show_status()
         if self.scan is not None:
             self._populate(self.scan)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     # --- scanning -------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
@@ -652,7 +654,7 @@ class ModelsDialog(QDialog):
         self._job_refused = refused
         self._job_kind = ""
         self._job_stop = False
-        self.job_progress.setRange(0, 0 if not determinate else _BAR_STEPS)
+        self.job_progress.setRange(0, 0 if not determinate else BAR_STEPS)
         self.job_progress.setValue(0)
         self.job_progress.show()
         self._set_status(what)
@@ -662,8 +664,8 @@ class ModelsDialog(QDialog):
     def _on_job_progress(self, value: tuple[int, int]) -> None:
         done, total = value
         if self.jobs.busy and total > 0:
-            self.job_progress.setRange(0, _BAR_STEPS)
-            self.job_progress.setValue(min(_BAR_STEPS, round(done / total * _BAR_STEPS)))
+            self.job_progress.setRange(0, BAR_STEPS)
+            self.job_progress.setValue(min(BAR_STEPS, round(done / total * BAR_STEPS)))
 
     def _on_job_finished(self, result: object) -> None:
         self.job_progress.hide()

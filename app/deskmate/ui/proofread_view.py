@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -25,6 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from deskmate.core.tasks.proofread import Change, ProofreadResult
+
+from .retranslating import Retranslating
+
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 SCHEME = "change"
@@ -62,7 +65,7 @@ def render_html(result: ProofreadResult, accepted: set[int]) -> str:
     return f'<div style="white-space:pre-wrap">{"".join(out)}</div>'
 
 
-class ProofreadView(QWidget):
+class ProofreadView(Retranslating, QWidget):
     finalTextChanged = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -148,11 +151,6 @@ class ProofreadView(QWidget):
             self.changes.blockSignals(False)
             self._show_restored()
         self._update_summary()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _quote(self, text: str) -> str:
         if not text.strip():

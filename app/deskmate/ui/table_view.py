@@ -14,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QEvent,
     QMimeData,
     QModelIndex,
     QObject,
@@ -41,6 +40,7 @@ from PySide6.QtWidgets import (
 from deskmate.core.tables import Column, Table, clipboard_payload, export, ops
 from deskmate.core.tables.export import SUFFIXES
 
+from .retranslating import Retranslating
 from .worker import Worker, describe_error
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -268,7 +268,7 @@ def ask_save_path_with_dialog(parent: QWidget) -> AskSavePath:
     return ask
 
 
-class TableEditor(QWidget):
+class TableEditor(Retranslating, QWidget):
     """The grid with its toolbar, shortcuts, export menu and "Copy as table"."""
 
     tableChanged = Signal(object)  # the new core Table after each edit
@@ -398,11 +398,6 @@ class TableEditor(QWidget):
             "docx": (self.tr("Word document (.docx)…"), self.tr("Word document (*.docx)")),
             "html": (self.tr("Web page (.html)…"), self.tr("Web page (*.html *.htm)")),
         }
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     # --- the table ----------------------------------------------------------
     def table(self) -> Table:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
 
 from deskmate.core.tasks import Task
 
+from .retranslating import Retranslating
 
-class TaskForm(QWidget):
+
+class TaskForm(Retranslating, QWidget):
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -66,11 +68,6 @@ class TaskForm(QWidget):
         self.creative_label.setText(self.tr("Creative"))
         self.review.setText(self.tr("Check the answer and rewrite it once if needed (review pass)"))
         self._show_creativity(self.creativity.value())
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _show_creativity(self, value: int) -> None:
         self.creativity_label.setText(f"{value / 100:.2f}")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from deskmate.core.tasks import Catalog
 
+from .retranslating import Retranslating
+
+
 TASK_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class TaskSidebar(QWidget):
+class TaskSidebar(Retranslating, QWidget):
     taskChosen = Signal(str)  # task id
 
     def __init__(self, catalog: Catalog, lang: str = "en", parent: QWidget | None = None) -> None:
@@ -35,11 +38,6 @@ class TaskSidebar(QWidget):
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(self.tr("Search tasks (Ctrl+K)"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def set_language(self, lang: str) -> None:
         current = self.current_task()

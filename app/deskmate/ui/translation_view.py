@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,6 +35,7 @@ from deskmate.core.tasks.translate import (
     TranslationResult,
 )
 
+from .retranslating import Retranslating
 from .worker import Worker, describe_error
 
 ClientSource = ChatClient | Callable[[], "ChatClient | None"]
@@ -45,7 +46,7 @@ LANGUAGES = ("zh", "en", "ja", "ko", "fr", "de", "es", "pt", "it", "ru", "ar", "
 CODE_ROLE = Qt.ItemDataRole.UserRole
 
 
-class TranslationView(QWidget):
+class TranslationView(Retranslating, QWidget):
     translationFinished = Signal(object)  # TranslationResult (``cancelled`` says whether Stop ended it)
     translationFailed = Signal(str)  # the message shown to the person
     busyChanged = Signal(bool)
@@ -187,11 +188,6 @@ class TranslationView(QWidget):
         self._show_progress()
         self._show_status()
         self._show_notice()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _update_auto_label(self) -> None:
         if self._detected is not None and self._detected.known:

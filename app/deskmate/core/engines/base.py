@@ -123,7 +123,7 @@ class ChatClient(Protocol):
     def close(self) -> None: ...
 
 
-class TrackedClient:
+class TrackedClient(abc.ABC):
     """What the concrete clients share: they remember their live streams so that
     ``cancel()`` can stop them all, and ``complete()`` is a stream run to its end.
     Subclasses implement ``stream()`` and pass each new stream through ``_track``.
@@ -139,9 +139,9 @@ class TrackedClient:
             self._active.add(stream)
         return stream
 
+    @abc.abstractmethod
     def stream(self, messages: Sequence[Message], sampling: Sampling = Sampling(),
-               schema: Json | None = None) -> ChatStream:
-        raise NotImplementedError
+               schema: Json | None = None) -> ChatStream: ...
 
     def complete(self, messages: Sequence[Message], sampling: Sampling = Sampling(),
                  schema: Json | None = None) -> Completion:
