@@ -323,7 +323,7 @@ def rm(model: str, keep_file: bool, yes: bool) -> None:
 def default(model: str | None, builtin: bool) -> None:
     """Show or set the default chat model."""
     from deskmate.core.models.registry import Registry
-    from deskmate.core.settings_write import set_engine_model
+    from deskmate.core.settings import set_engine_model
 
     try:
         registry = Registry()

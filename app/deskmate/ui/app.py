@@ -175,7 +175,7 @@ class DeskmateApp:
             QTimer.singleShot(0, job)
 
     def set_language(self, lang: str) -> None:
-        from deskmate.core.settings_write import set_value
+        from deskmate.core.settings import set_value
 
         if not self.translations.apply(lang):
             self.window.statusBar().showMessage("The Chinese translation file is missing; showing English.", 10000)
@@ -249,7 +249,7 @@ class DeskmateApp:
 
     def choose_model(self, path: str) -> None:
         """The model picker: remember the choice in settings and switch the engine to it."""
-        from deskmate.core.settings_write import set_value
+        from deskmate.core.settings import set_value
 
         try:
             set_value("engine", "model", path or None)

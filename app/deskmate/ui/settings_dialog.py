@@ -87,7 +87,7 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         """Validate, then save; on a problem say what is wrong and keep the dialog open."""
         from deskmate.core.engines.gguf_check import check_gguf
-        from deskmate.core.settings_write import set_value
+        from deskmate.core.settings import set_value
 
         model = self.model.text().strip()
         if model:
