@@ -43,7 +43,7 @@ from deskmate.core.engines.remote import (
     test_connection,
 )
 from deskmate.core.secrets import KeyringUnavailableError, KeyStore, SecretStoreError, key_store
-from deskmate.core.settings import SettingsError, load_settings
+from deskmate.core.settings import SettingsError, load_settings_leniently
 
 from .worker import Worker, describe_error
 
@@ -214,10 +214,7 @@ class EndpointDialog(QDialog):
         return self._worker.call(test_connection, client, offline=offline)
 
     def _offline(self) -> bool:
-        try:
-            return load_settings(self.settings_file).app.offline
-        except SettingsError:
-            return False
+        return load_settings_leniently(self.settings_file).settings.app.offline
 
     def _tested(self, report: ConnectionReport) -> None:
         self._client = None

@@ -461,6 +461,10 @@ class MainWindow(Retranslating, QMainWindow):
             self.output.setPlainText(partial)
         self._show_notice(message, error=True)
 
+    def show_problems(self, problems: list[str]) -> None:
+        """Problems found at startup (e.g. a wrong value in settings.toml): shown until the next run."""
+        self._show_notice("\n".join(problems), error=True)
+
     def _show_notice(self, text: str, error: bool = False) -> None:
         self.notice.setText(text)
         self.notice.setStyleSheet("color: #a40000;" if error else "color: #333;")

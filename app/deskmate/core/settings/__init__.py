@@ -35,13 +35,14 @@ from .toml import TomlFileError, parse_toml, read_toml
 
 if TYPE_CHECKING:
     from .remote_write import remove_endpoint, save_endpoint, set_default_endpoint, set_route
-    from .write import edit_settings, set_engine_model, set_value
+    from .write import edit_settings, set_engine_model, set_value, set_values
 
 # The writers bring tomlkit and filelock (~0.1 s to import): loaded on the first write, not at startup.
 _WRITERS = {
     "edit_settings": ".write",
     "set_engine_model": ".write",
     "set_value": ".write",
+    "set_values": ".write",
     "remove_endpoint": ".remote_write",
     "save_endpoint": ".remote_write",
     "set_default_endpoint": ".remote_write",
@@ -85,5 +86,6 @@ __all__ = [
     "set_engine_model",
     "set_route",
     "set_value",
+    "set_values",
     "settings_path",
 ]

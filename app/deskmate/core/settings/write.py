@@ -144,23 +144,33 @@ def put(table: Table | InlineTable, key: str, value: Any) -> None:
         table[key] = value
 
 
-def set_value(table: str, key: str, value: Value, path: Path | None = None) -> Path:
-    """Set ``[table] key = value`` (``None`` removes the key). Returns the settings file."""
+def set_values(changes: Iterable[tuple[str, str, Value]], path: Path | None = None) -> Path:
+    """Set several ``(table, key, value)`` at once (``None`` removes the key): all are saved, or none."""
+    changes = list(changes)
 
     def change(doc: Document) -> None:
-        section = table_of(doc, table, create=value is not None)
-        if section is None:
-            return
-        if value is None:
-            section.pop(key, None)
-        else:
-            put(section, key, value)
+        for table, key, value in changes:
+            section = table_of(doc, table, create=value is not None)
+            if section is None:
+                continue
+            if value is None:
+                section.pop(key, None)
+            else:
+                put(section, key, value)
 
     def landed(data: dict[str, Any]) -> bool:
-        section = data.get(table, {})
-        return isinstance(section, dict) and section.get(key) == value
+        for table, key, value in changes:
+            section = data.get(table, {})
+            if not isinstance(section, dict) or section.get(key) != value:
+                return False
+        return True
 
-    return edit_settings(change, touched=[(table, key)], path=path, expect=landed)
+    return edit_settings(change, touched=[(t, k) for t, k, _ in changes], path=path, expect=landed)
+
+
+def set_value(table: str, key: str, value: Value, path: Path | None = None) -> Path:
+    """Set ``[table] key = value`` (``None`` removes the key). Returns the settings file."""
+    return set_values([(table, key, value)], path)
 
 
 def set_engine_model(model: str | os.PathLike[str] | None, path: Path | None = None) -> Path:
