@@ -201,6 +201,13 @@ def test_editing_servers_keeps_the_other_servers_comments(path):
     assert path.read_text(encoding="utf-8") == HAND_WRITTEN.replace('model = "m"\n', 'model = "m2"\n')
 
 
+def test_a_windows_file_keeps_its_crlf_line_ends(path):
+    path.write_bytes(b'# made on Windows\r\n[ui]\r\nlanguage = "en"  # lang\r\n')
+    set_value("ui", "language", "zh", path)
+    set_value("engine", "threads", 2, path)
+    assert path.read_bytes() == b'# made on Windows\r\n[ui]\r\nlanguage = "zh"  # lang\r\n\r\n[engine]\r\nthreads = 2\r\n'
+
+
 def test_a_wrong_new_value_is_refused_and_nothing_is_written(path):
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     for table, key, value, words in [

@@ -96,8 +96,8 @@ def models() -> None:
     """Manage local models: list, download, verify, import and remove.
 
     Downloads come from Hugging Face, or from the mirror named by HF_ENDPOINT or by
-    `hf_endpoint` under [models] in settings.toml; `offline = true` there (or
-    HF_HUB_OFFLINE=1) stops every network call.
+    `hf_endpoint` under [models] in settings.toml; `offline = true` under [app]
+    (or HF_HUB_OFFLINE=1) stops every network call.
     """
 
 

@@ -267,7 +267,8 @@ class Downloader:
         if self.config.offline:
             raise OfflineError(
                 f"Deskmate is in offline mode, so it did not contact the hub for {what}. Turn offline mode off "
-                "(settings.toml [models] offline = false, and unset HF_HUB_OFFLINE) or import a model file you have."
+                "(File → Settings, or offline = false under [app] in settings.toml; and unset HF_HUB_OFFLINE) "
+                "or import a model file you have."
             )
 
     # --- talking to the hub ---------------------------------------------------------

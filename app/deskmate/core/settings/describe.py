@@ -209,8 +209,6 @@ def explain(model: type[BaseModel], err: Any, *, echo: bool = True, top: str = "
     line = example_line(key, where.annotation, where.info)
     if err["type"] == "missing":
         return "Missing: every entry needs one." + (f" Write for example {line}." if line else "")
-    if cause is not None and not isinstance(cause, (AssertionError, ValueError)):
-        return str(cause)
     sentence = f"It must be {expectation(where.annotation, where.info)}{found}."
     default = default_of(where.info)
     if line:

@@ -10,6 +10,7 @@ A lock (between threads and between processes) keeps two writers from losing eac
 
 from __future__ import annotations
 
+import io
 import os
 import threading
 from collections.abc import Callable, Iterable
@@ -56,38 +57,71 @@ def edit_settings(
     path = path or settings_path()
     touched = tuple(touched)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _thread_lock, filelock.FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT):
-        try:
-            old_text = path.read_text(encoding="utf-8") if path.exists() else ""
-        except (OSError, UnicodeDecodeError) as e:
-            raise SettingsError(f"{path} cannot be read ({e}); nothing was changed.") from None
-        try:
-            old_data = parse_toml(old_text, str(path))
-            doc = tomlkit.parse(old_text)
-        except (TomlFileError, TOMLKitError) as e:
-            raise SettingsError(f"{e} Fix that line by hand before Deskmate changes the file.") from None
+    try:
+        with _thread_lock, filelock.FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT):
+            return _edit_locked(path, change, touched, expect)
+    except filelock.Timeout:
+        raise SettingsError(
+            f"Another program has been changing {path} for {LOCK_TIMEOUT:g} seconds; nothing was saved. "
+            "Try again in a moment."
+        ) from None
+
+
+def _edit_locked(
+    path: Path,
+    change: Callable[[Document], None],
+    touched: tuple[Loc, ...],
+    expect: Callable[[dict[str, Any]], bool] | None,
+) -> Path:
+    try:
+        # newline="": the file's own line ends (a Windows-made file keeps its CRLF).
+        with open(path, encoding="utf-8", newline="") if path.exists() else _no_file() as f:
+            old_text = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise SettingsError(f"{path} cannot be read ({e}); nothing was changed.") from None
+    try:
+        old_data = parse_toml(old_text, str(path))
+        doc = tomlkit.parse(old_text)
+    except (TomlFileError, TOMLKitError) as e:
+        raise SettingsError(f"{e} Fix that line by hand before Deskmate changes the file.") from None
+    try:
         change(doc)
         new_text = tomlkit.dumps(doc)
-        if new_text.endswith("\n\n") and not old_text.endswith("\n\n"):
-            new_text = new_text.rstrip("\n") + "\n"  # a new last table brings no blank line to the file's end
-        try:
-            new_data = parse_toml(new_text, str(path))
-        except TomlFileError:
-            new_data = None
-        if new_data is None or _outside(old_data, touched) != _outside(new_data, touched) or (
-            expect is not None and not expect(new_data)
-        ):
-            raise SettingsError(
-                f"Deskmate could not safely change {path}; nothing was written. Edit the file by hand, or check "
-                "that its tables are written as [table] headers (not dotted keys elsewhere)."
-            )
-        already = {p.loc for p in check(old_data, path).problems}
-        for problem in check(new_data, path).problems:
-            if problem.loc not in already or _same_place(problem.loc, touched):
-                raise SettingsError(f"Nothing was saved. {problem.message}")
-        if new_text != old_text:
-            atomic_write(path, new_text)
-        return path
+    except TOMLKitError:
+        new_text = None
+    if new_text is not None:
+        new_text = _same_line_ends(old_text, new_text)
+    try:
+        new_data = None if new_text is None else parse_toml(new_text, str(path))
+    except TomlFileError:
+        new_data = None
+    if new_data is None or _outside(old_data, touched) != _outside(new_data, touched) or (
+        expect is not None and not expect(new_data)
+    ):
+        raise SettingsError(
+            f"Deskmate could not safely change {path}; nothing was written. Edit the file by hand, or check "
+            "that its tables are written as [table] headers (not dotted keys elsewhere)."
+        )
+    already = {p.loc for p in check(old_data, path).problems}
+    for problem in check(new_data, path).problems:
+        if problem.loc not in already or _same_place(problem.loc, touched):
+            raise SettingsError(f"Nothing was saved. {problem.message}")
+    if new_text != old_text:
+        atomic_write(path, new_text)  # type: ignore[arg-type]  # not None once new_data parsed
+    return path
+
+
+def _no_file() -> io.StringIO:
+    return io.StringIO("")
+
+
+def _same_line_ends(old: str, new: str) -> str:
+    """New lines end like the file's own, and a new last table brings no blank line to the file's end."""
+    crlf = "\r\n" in old and old.count("\r\n") == old.count("\n")
+    new = new.replace("\r\n", "\n")
+    if new.endswith("\n\n") and not old.replace("\r\n", "\n").endswith("\n\n"):
+        new = new.rstrip("\n") + "\n"
+    return new.replace("\n", "\r\n") if crlf else new
 
 
 def _outside(data: dict[str, Any], touched: tuple[Loc, ...]) -> dict[str, Any]:
