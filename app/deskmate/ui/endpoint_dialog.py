@@ -33,17 +33,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskmate.core.engines.remote import (
-    ConnectionReport,
+from deskmate.core.engines.remote import ConnectionReport, RemoteClient, test_connection
+from deskmate.core.secrets import KeyringUnavailableError, KeyStore, SecretStoreError, key_store
+from deskmate.core.settings import (
     EndpointError,
-    RemoteClient,
     RemoteEndpoint,
+    SettingsError,
+    load_settings_leniently,
     parse_extra,
     save_endpoint,
-    test_connection,
 )
-from deskmate.core.secrets import KeyringUnavailableError, KeyStore, SecretStoreError, key_store
-from deskmate.core.settings import SettingsError, load_settings_leniently
 
 from .worker import Worker, describe_error
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import SettingsError
 from .load import Loaded, SettingsProblem, load_settings, load_settings_leniently, settings_path
-from .remote import EndpointError, RemoteEndpoint, RemoteSettings
+from .remote import EndpointError, RemoteEndpoint, RemoteSettings, parse_extra
 from .schema import (
     DEFAULT_HUB,
     UI_LANGUAGES,
@@ -78,6 +78,7 @@ __all__ = [
     "edit_settings",
     "load_settings",
     "load_settings_leniently",
+    "parse_extra",
     "parse_toml",
     "read_toml",
     "remove_endpoint",
