@@ -26,11 +26,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from deskmate.core.fs import atomic_write
 from deskmate.core.engines.errors import EngineStartError, ModelInvalidError, ModelNotFoundError
 from deskmate.core.engines.gguf_check import check_gguf
 from deskmate.core.engines.protocol import KEY_ENV
 from deskmate.core.engines.supervisor import describe_exit
+from deskmate.core.fs import atomic_write
 
 from .registry import InstalledModel, Registry, RegistryError
 
