@@ -335,7 +335,7 @@ def test_hub_settings_come_from_arguments_environment_then_settings(tmp_path, mo
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     monkeypatch.delenv("DESKMATE_OFFLINE", raising=False)
     settings = tmp_path / "settings.toml"
-    settings.write_text('[models]\nhf_endpoint = "https://hf-mirror.com/"\noffline = true\n')
+    settings.write_text('[app]\noffline = true\n[models]\nhf_endpoint = "https://hf-mirror.com/"\n')
     assert hub_config(settings_path=settings) == HubConfig("https://hf-mirror.com", True)
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:8080")
     monkeypatch.setenv("HF_HUB_OFFLINE", "0")
@@ -344,6 +344,10 @@ def test_hub_settings_come_from_arguments_environment_then_settings(tmp_path, mo
     settings.write_text('[models]\nhf_endpoint = "hf-mirror.com"\n')
     monkeypatch.delenv("HF_ENDPOINT")
     with pytest.raises(SettingsError, match="http:// or https://"):
+        hub_config(settings_path=settings)
+    # [app] offline is the one offline switch: the old second one in [models] says where it went.
+    settings.write_text("[models]\noffline = true\n")
+    with pytest.raises(SettingsError, match=r"\[models\] offline: This setting moved.*under \[app\]"):
         hub_config(settings_path=settings)
 
 

@@ -12,8 +12,7 @@ import pytest
 from deskmate.core.engines.errors import ModelInvalidError
 from deskmate.core.models.importer import check_loads, import_model
 from deskmate.core.models.registry import ModelNotInstalledError, Registry, verify
-from deskmate.core.settings import SettingsError, load_settings
-from deskmate.core.settings_write import set_engine_model, set_value
+from deskmate.core.settings import SettingsError, load_settings, set_engine_model, set_value
 from gguf_factory import rewrite
 
 

@@ -15,8 +15,7 @@ from deskmate.core.models import download as dl
 from deskmate.core.models.catalog import parse_catalog
 from deskmate.core.models.download import Downloader, HubConfig, human_size, pull
 from deskmate.core.models.registry import Registry
-from deskmate.core.settings import load_settings
-from deskmate.core.settings_write import set_value
+from deskmate.core.settings import load_settings, set_value
 from deskmate.ui.models_dialog import ModelsDialog
 from gguf_factory import rewrite
 from hub_standin import HubStandin, make_gguf

@@ -96,8 +96,8 @@ def models() -> None:
     """Manage local models: list, download, verify, import and remove.
 
     Downloads come from Hugging Face, or from the mirror named by HF_ENDPOINT or by
-    `hf_endpoint` under [models] in settings.toml; `offline = true` there (or
-    HF_HUB_OFFLINE=1) stops every network call.
+    `hf_endpoint` under [models] in settings.toml; `offline = true` under [app]
+    (or HF_HUB_OFFLINE=1) stops every network call.
     """
 
 
@@ -323,7 +323,7 @@ def rm(model: str, keep_file: bool, yes: bool) -> None:
 def default(model: str | None, builtin: bool) -> None:
     """Show or set the default chat model."""
     from deskmate.core.models.registry import Registry
-    from deskmate.core.settings_write import set_engine_model
+    from deskmate.core.settings import set_engine_model
 
     try:
         registry = Registry()

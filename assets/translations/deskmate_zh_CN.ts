@@ -1551,6 +1551,11 @@ Seed {1} · {2} steps · {3}×{4}</source>
         <translation>设置</translation>
     </message>
     <message>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="46"/>
+        <source>Deskmate uses the default for each setting below until you change it here or fix the file:</source>
+        <translation>在你于此处修改或修正文件之前，下列每项设置都使用默认值：</translation>
+    </message>
+    <message>
         <location filename="../../app/deskmate/ui/settings_dialog.py" line="35"/>
         <source>Built-in model (SmolLM2-135M)</source>
         <translation>内置模型 (SmolLM2-135M)</translation>

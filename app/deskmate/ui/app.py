@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from deskmate.core import paths
 from deskmate.core.engines.errors import EngineError
-from deskmate.core.settings import Settings, SettingsError, load_settings
+from deskmate.core.settings import SettingsError, load_settings_leniently
 
 from .engine_bridge import EngineBridge
 from .i18n import Translations
@@ -43,11 +43,9 @@ class DeskmateApp:
 
         self.cli_model = model
         self.problems: list[str] = []
-        try:
-            self.settings = load_settings()
-        except SettingsError as e:
-            self.problems.append(str(e))
-            self.settings = Settings()
+        # A wrong value falls back to its default; the rest of the file still counts. Nothing is rewritten.
+        self.settings, settings_problems = load_settings_leniently()
+        self.settings_problems = [str(p) for p in settings_problems]
         self.translations = Translations()
         self.translations.apply(self.settings.ui.language)
         loaded = task_catalog.current()
@@ -166,6 +164,8 @@ class DeskmateApp:
         self.window.show()
         for problem in self.problems:
             self.window.statusBar().showMessage(problem, 20000)
+        if self.settings_problems:
+            self.window.show_problems(self.settings_problems)
         QTimer.singleShot(2000, self._housekeeping)
 
     def _run_after_paint(self) -> None:
@@ -175,7 +175,7 @@ class DeskmateApp:
             QTimer.singleShot(0, job)
 
     def set_language(self, lang: str) -> None:
-        from deskmate.core.settings_write import set_value
+        from deskmate.core.settings import set_value
 
         if not self.translations.apply(lang):
             self.window.statusBar().showMessage("The Chinese translation file is missing; showing English.", 10000)
@@ -249,11 +249,11 @@ class DeskmateApp:
 
     def choose_model(self, path: str) -> None:
         """The model picker: remember the choice in settings and switch the engine to it."""
-        from deskmate.core.settings_write import set_value
+        from deskmate.core.settings import set_value
 
         try:
             set_value("engine", "model", path or None)
-            self.settings = load_settings()
+            self.settings = load_settings_leniently().settings
         except (SettingsError, OSError) as e:
             QMessageBox.warning(self.window, "Deskmate", str(e))
             return

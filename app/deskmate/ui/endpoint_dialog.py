@@ -33,17 +33,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskmate.core.engines.remote import (
-    ConnectionReport,
+from deskmate.core.engines.remote import ConnectionReport, RemoteClient, test_connection
+from deskmate.core.secrets import KeyringUnavailableError, KeyStore, SecretStoreError, key_store
+from deskmate.core.settings import (
     EndpointError,
-    RemoteClient,
     RemoteEndpoint,
+    SettingsError,
+    load_settings_leniently,
     parse_extra,
     save_endpoint,
-    test_connection,
 )
-from deskmate.core.secrets import KeyringUnavailableError, KeyStore, SecretStoreError, key_store
-from deskmate.core.settings import SettingsError, load_settings
 
 from .worker import Worker, describe_error
 
@@ -214,10 +213,7 @@ class EndpointDialog(QDialog):
         return self._worker.call(test_connection, client, offline=offline)
 
     def _offline(self) -> bool:
-        try:
-            return load_settings(self.settings_file).app.offline
-        except SettingsError:
-            return False
+        return load_settings_leniently(self.settings_file).settings.app.offline
 
     def _tested(self, report: ConnectionReport) -> None:
         self._client = None

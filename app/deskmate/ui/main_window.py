@@ -46,16 +46,10 @@ DEFAULT_TASK = "qa.open"
 
 
 def image_model_setting() -> str | None:
-    """[images] model in settings.toml (written by File → Choose image model…)."""
-    import tomllib
+    """``[images] model`` (written by File → Choose image model…); None when unset or wrong."""
+    from deskmate.core.settings import load_settings_leniently
 
-    from deskmate.core.settings import settings_path
-
-    try:
-        value = tomllib.loads(settings_path().read_text(encoding="utf-8")).get("images", {}).get("model")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return value if isinstance(value, str) and value else None
+    return load_settings_leniently().settings.images.model
 
 
 def make_images_panel() -> QWidget:
@@ -345,7 +339,7 @@ class MainWindow(Retranslating, QMainWindow):
         """A diffusers folder for the Images tab; remembered in settings.toml [images] model."""
         from PySide6.QtWidgets import QFileDialog
 
-        from deskmate.core.settings_write import set_value
+        from deskmate.core.settings import set_value
 
         if folder is None:
             folder = QFileDialog.getExistingDirectory(self, self.tr("Choose an image model folder"))
@@ -466,6 +460,10 @@ class MainWindow(Retranslating, QMainWindow):
         if partial and self.results.currentWidget() is self.output and self.output.toPlainText() != partial:
             self.output.setPlainText(partial)
         self._show_notice(message, error=True)
+
+    def show_problems(self, problems: list[str]) -> None:
+        """Problems found at startup (e.g. a wrong value in settings.toml): shown until the next run."""
+        self._show_notice("\n".join(problems), error=True)
 
     def _show_notice(self, text: str, error: bool = False) -> None:
         self.notice.setText(text)

@@ -526,7 +526,7 @@ class ModelsDialog(Retranslating, QDialog):
         m = row.model
         try:
             if row.builtin:
-                from deskmate.core.settings_write import set_engine_model
+                from deskmate.core.settings import set_engine_model
 
                 set_engine_model(None)
             else:

@@ -1,9 +1,14 @@
-"""Settings: model file, threads, context size, offline mode, UI language. Saved to settings.toml."""
+"""Settings: model file, threads, context size, offline mode, UI language. Saved to settings.toml.
+
+A wrong value in the file is named at the top of the dialog and its default is shown; only the
+values the person changes are written, so nothing in the file is overwritten behind their back.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from deskmate.core.engines.errors import EngineError
-from deskmate.core.settings import Settings, SettingsError, load_settings
+from deskmate.core.settings import Settings, SettingsError, load_settings_leniently
 
 from .i18n import LANGUAGES
 
@@ -30,7 +35,17 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, parent: QWidget | None = None, settings_file: Path | None = None) -> None:
         super().__init__(parent)
         self.settings_file = settings_file
+        self.shown = settings
         self.setWindowTitle(self.tr("Settings"))
+        problems = load_settings_leniently(settings_file).problems
+        self.file_problems = QLabel()
+        self.file_problems.setWordWrap(True)
+        self.file_problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.file_problems.setStyleSheet("color: #a40000;")
+        self.file_problems.setText("\n".join(
+            [self.tr("Deskmate uses the default for each setting below until you change it here or fix the file:")]
+            + [str(p) for p in problems]))
+        self.file_problems.setVisible(bool(problems))
         self.model = QLineEdit(settings.engine.model or "")
         self.model.setPlaceholderText(self.tr("Built-in model (SmolLM2-135M)"))
         self.model.setAccessibleName(self.tr("Model file"))
@@ -69,6 +84,7 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.file_problems)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
@@ -85,9 +101,9 @@ class SettingsDialog(QDialog):
         self.error.setVisible(True)
 
     def accept(self) -> None:
-        """Validate, then save; on a problem say what is wrong and keep the dialog open."""
+        """Validate, then save what was changed; on a problem say what is wrong and keep the dialog open."""
         from deskmate.core.engines.gguf_check import check_gguf
-        from deskmate.core.settings_write import set_value
+        from deskmate.core.settings import set_values
 
         model = self.model.text().strip()
         if model:
@@ -96,16 +112,19 @@ class SettingsDialog(QDialog):
             except EngineError as e:
                 self.show_error(str(e))
                 return
+        old = self.shown
+        fields = (
+            ("engine", "model", model or None, old.engine.model),
+            ("engine", "threads", self.threads.value(), old.engine.threads),
+            ("engine", "n_ctx", self.n_ctx.value(), old.engine.n_ctx),
+            ("app", "offline", self.offline.isChecked(), old.app.offline),
+            ("ui", "language", self.language.currentData(), old.ui.language),
+        )
         try:
-            for table, key, value in (
-                ("engine", "model", model or None),
-                ("engine", "threads", self.threads.value()),
-                ("engine", "n_ctx", self.n_ctx.value()),
-                ("app", "offline", self.offline.isChecked()),
-                ("ui", "language", self.language.currentData()),
-            ):
-                set_value(table, key, value, self.settings_file)
-            self.saved = load_settings(self.settings_file)
+            changed = [(table, key, value) for table, key, value, before in fields if value != before]
+            if changed:
+                set_values(changed, self.settings_file)
+            self.saved = load_settings_leniently(self.settings_file).settings
         except (SettingsError, OSError) as e:
             self.show_error(self.tr("The settings could not be saved: {error}").format(error=e))
             return

@@ -8,8 +8,6 @@ the window must quit as usual: ``keeps_running`` says whether to stay alive.
 
 from __future__ import annotations
 
-import tomllib
-
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
@@ -23,15 +21,10 @@ TRAY_ACTIONS = ("shorter", "formal", "friendly", "grammar", "translate-zh", "tra
 
 
 def close_to_tray_setting() -> bool:
-    """``[app] close_to_tray`` from settings.toml; false when unset or unreadable."""
-    from deskmate.core.settings import settings_path
+    """``[app] close_to_tray``; its default (false) when unset or wrong (the window shows that problem)."""
+    from deskmate.core.settings import load_settings_leniently
 
-    try:
-        data = tomllib.loads(settings_path().read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
-    app = data.get("app", {})
-    return isinstance(app, dict) and app.get("close_to_tray") is True
+    return load_settings_leniently().settings.app.close_to_tray
 
 
 class DeskmateTray(QObject):
@@ -94,8 +87,7 @@ class DeskmateTray(QObject):
         return self.available and self.keep_item.isChecked()
 
     def set_close_to_tray(self, on: bool) -> None:
-        from deskmate.core.settings import SettingsError
-        from deskmate.core.settings_write import set_value
+        from deskmate.core.settings import SettingsError, set_value
 
         try:
             set_value("app", "close_to_tray", bool(on))

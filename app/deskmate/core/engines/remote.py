@@ -1,9 +1,9 @@
 """Remote large-model servers behind an OpenAI-compatible API.
 
-An endpoint is a name, a base URL, a model id, a context length, the
-structured-output form the server accepts and any extra request fields. It is
-kept in settings.toml under ``[[remote.endpoints]]``; its API key is not: the
-key lives only in the OS keyring (:mod:`deskmate.core.secrets`).
+An endpoint (:class:`RemoteEndpoint`) is declared, read and written by the settings
+home (:mod:`deskmate.core.settings.remote`, kept in settings.toml under
+``[[remote.endpoints]]``); its API key lives only in the OS keyring
+(:mod:`deskmate.core.secrets`). This module re-exports those names for its callers.
 
 :class:`RemoteClient` is a ChatClient over :class:`OpenAIClient` that adds what
 a server on the network needs: a refusal to send a key over plain http to a
@@ -31,26 +31,29 @@ settings.toml::
 
 from __future__ import annotations
 
-import copy
 import dataclasses
-import ipaddress
-import json
 import logging
-import math
-import os
 import re
 import ssl
-import tempfile
 import threading
 import time
-import tomllib
-import urllib.parse
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal
 
 from deskmate.core.secrets import KeyStore, clean_key, key_store
-from deskmate.core.settings import SettingsError, load_settings, settings_path
+from deskmate.core.settings import load_settings, remove_endpoint, save_endpoint, set_default_endpoint, set_route
+from deskmate.core.settings.remote import (
+    KINDS,
+    MODES,
+    EndpointError,
+    Kind,
+    Mode,
+    RemoteEndpoint,
+    RemoteSettings,
+    is_loopback,
+    normalize_url,
+    parse_extra,
+)
 
 from .base import ChatStream, Json, Message, Sampling, TrackedClient, Usage, msg
 from .errors import (
@@ -66,25 +69,6 @@ from .openai_client import Endpoint, HttpChatStream, OpenAIClient, ServerKind, b
 
 log = logging.getLogger("deskmate.remote")
 
-Kind = Literal["openai", "llama_cpp", "auto"]
-KINDS: tuple[str, ...] = ("openai", "llama_cpp", "auto")
-Mode = Literal["local", "remote", "auto"]
-MODES: tuple[str, ...] = ("local", "remote", "auto")
-
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-# Request fields the client itself sets: an extra field may not replace them.
-_RESERVED_EXTRA = {"model", "messages", "stream", "stream_options", "response_format"}
-# An extra field that looks like a credential would put a secret in settings.toml.
-_SECRET_WORDS = ("key", "token", "secret", "password", "passwd", "authorization", "bearer", "credential")
-_ENDPOINT_FIELDS = {
-    "name", "base_url", "model", "context", "kind", "allow_insecure_http", "connect_timeout", "idle_timeout", "extra",
-}
-
-
-class EndpointError(SettingsError):
-    """An endpoint setting is missing or wrong; the message says which and how to fix it."""
-
-
 class InsecureEndpointError(ConnectionFailedError):
     """A key would travel unencrypted (plain http) to another computer and the endpoint does not allow it."""
 
@@ -97,466 +81,6 @@ OFFLINE_MESSAGE = (
     "Offline mode is on, so Deskmate sends nothing to remote servers. Turn offline mode off in Settings, "
     "or run this on the local model."
 )
-
-
-# --- the endpoint model ---------------------------------------------------------
-def is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def normalize_url(url: str) -> str:
-    """Check a base URL and give its canonical form (``/v1`` added to a bare host)."""
-    url = url.strip()
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise EndpointError(f"The server address must start with https:// or http:// (got {url[:60]!r}).")
-    if not parts.hostname:
-        raise EndpointError(f"The server address has no host name (got {url[:60]!r}).")
-    if parts.username is not None or parts.password is not None:
-        raise EndpointError(
-            "The server address must not contain a user name or password. Put the API key in the key field; "
-            "Deskmate keeps it in the system keyring."
-        )
-    if parts.query or parts.fragment:
-        raise EndpointError(
-            "The server address must not contain '?' or '#' parts (a key in the address would be saved in a "
-            "file). Put the API key in the key field instead."
-        )
-    try:
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        raise EndpointError("The port in the server address is not a number from 1 to 65535.") from None
-    path = parts.path.rstrip("/")
-    if not path:
-        path = "/v1"
-    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-
-
-def parse_extra(pairs: Sequence[str]) -> dict[str, Any]:
-    """``k=v`` strings → fields. A value that reads as JSON (true, 3, 0.5, "x", [..]) is taken as such."""
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        if "=" not in pair:
-            raise EndpointError(f"An extra field must be written NAME=VALUE (got {pair[:40]!r}).")
-        k, v = pair.split("=", 1)
-        k, v = k.strip(), v.strip()
-        try:
-            value = json.loads(v)
-        except ValueError:
-            value = v
-        out[k] = value
-    return out
-
-
-def _check_extra(extra: Mapping[str, Any]) -> dict[str, Any]:
-    checked: dict[str, Any] = {}
-    for k, v in extra.items():
-        if not isinstance(k, str) or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}", k):
-            raise EndpointError(f"The extra field name {str(k)[:40]!r} is not a plain name (letters, digits, _).")
-        if k in _RESERVED_EXTRA:
-            raise EndpointError(f"The extra field '{k}' is set by Deskmate itself and cannot be changed here.")
-        if any(w in k.lower() for w in _SECRET_WORDS):
-            raise EndpointError(
-                f"The extra field '{k}' looks like a key or password. Settings files must not hold secrets: "
-                "put the API key in the key field; Deskmate keeps it in the system keyring."
-            )
-        if not _toml_able(v):
-            raise EndpointError(f"The extra field '{k}' must be text, a number, true/false, or a list of those.")
-        checked[k] = v
-    return checked
-
-
-def _toml_able(v: Any) -> bool:
-    if isinstance(v, (str, bool, int)):
-        return True
-    if isinstance(v, float):
-        return math.isfinite(v)
-    if isinstance(v, list):
-        return all(_toml_able(x) for x in v)
-    if isinstance(v, dict):
-        return all(isinstance(k, str) and _toml_able(x) for k, x in v.items())
-    return False
-
-
-@dataclasses.dataclass(frozen=True)
-class RemoteEndpoint:
-    """One remote server as saved in settings (never with its key)."""
-
-    name: str
-    base_url: str
-    model: str
-    context: int = 8192
-    kind: Kind = "auto"
-    extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
-    allow_insecure_http: bool = False
-    connect_timeout: float = 10.0
-    # Between two tokens (and before the first): past this the answer stops with the text so far.
-    idle_timeout: float = 60.0
-
-    def __post_init__(self) -> None:
-        name = (self.name or "").strip()
-        if not _NAME.fullmatch(name):
-            raise EndpointError(
-                "An endpoint name must be 1–64 letters, digits, '-', '_' or '.', starting with a letter or digit "
-                f"(got {self.name[:40]!r})."
-            )
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "base_url", normalize_url(self.base_url or ""))
-        model = (self.model or "").strip()
-        if not model or any(ord(c) < 0x20 for c in model):
-            raise EndpointError(f"Endpoint '{name}': give the model id the server expects (e.g. what `remote test` lists).")
-        object.__setattr__(self, "model", model)
-        if isinstance(self.context, bool) or not isinstance(self.context, int) or not 256 <= self.context <= 10_000_000:
-            raise EndpointError(f"Endpoint '{name}': the context length must be a whole number of tokens, 256 or more.")
-        if self.kind not in KINDS:
-            raise EndpointError(f"Endpoint '{name}': the kind must be one of {', '.join(KINDS)} (got {self.kind!r}).")
-        if not isinstance(self.allow_insecure_http, bool):
-            raise EndpointError(f"Endpoint '{name}': allow_insecure_http must be true or false.")
-        for field, hi in (("connect_timeout", 600.0), ("idle_timeout", 3600.0)):
-            value = getattr(self, field)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.05 <= value <= hi:
-                raise EndpointError(f"Endpoint '{name}': {field} must be a number of seconds from 0.05 to {hi:g}.")
-            object.__setattr__(self, field, float(value))
-        object.__setattr__(self, "extra", _check_extra(dict(self.extra)))
-
-    @property
-    def host(self) -> str:
-        return urllib.parse.urlsplit(self.base_url).hostname or ""
-
-    @property
-    def plain_http_to_other_host(self) -> bool:
-        """True when requests would travel unencrypted to another computer."""
-        return urllib.parse.urlsplit(self.base_url).scheme == "http" and not is_loopback(self.host)
-
-    def replace(self, **changes: Any) -> RemoteEndpoint:
-        return dataclasses.replace(self, **changes)
-
-    def to_toml(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "name": self.name,
-            "base_url": self.base_url,
-            "model": self.model,
-            "context": self.context,
-            "kind": self.kind,
-            "allow_insecure_http": self.allow_insecure_http,
-        }
-        if self.connect_timeout != 10.0:
-            data["connect_timeout"] = self.connect_timeout
-        if self.idle_timeout != 60.0:
-            data["idle_timeout"] = self.idle_timeout
-        if self.extra:
-            data["extra"] = dict(self.extra)
-        return data
-
-    @classmethod
-    def from_toml(cls, data: Mapping[str, Any], where: str = "settings.toml") -> RemoteEndpoint:
-        if not isinstance(data, Mapping):
-            raise EndpointError(f"{where}: each [[remote.endpoints]] entry must be a table.")
-        label = data.get("name", "?")
-        secretish = sorted(k for k in data if k not in _ENDPOINT_FIELDS and any(w in k.lower() for w in _SECRET_WORDS))
-        if secretish:
-            raise EndpointError(
-                f"{where}: endpoint '{label}' has {', '.join(secretish)}. Settings files must not hold API keys: "
-                "remove that line and add the key with `deskmate remote add` or the endpoint editor "
-                "(it is kept in the system keyring)."
-            )
-        unknown = sorted(set(data) - _ENDPOINT_FIELDS)
-        if unknown:
-            raise EndpointError(f"{where}: endpoint '{label}' has unknown settings: {', '.join(unknown)}.")
-        for required in ("name", "base_url", "model"):
-            if not isinstance(data.get(required), str):
-                raise EndpointError(f"{where}: endpoint '{label}' needs '{required}' (text).")
-        try:
-            return cls(**dict(data))
-        except EndpointError as e:
-            raise EndpointError(f"{where}: {e}") from None
-        except TypeError as e:
-            raise EndpointError(f"{where}: endpoint '{label}': {e}.") from None
-
-
-# --- settings.toml ----------------------------------------------------------------
-@dataclasses.dataclass(frozen=True)
-class RemoteSettings:
-    endpoints: tuple[RemoteEndpoint, ...] = ()
-    default_endpoint: str | None = None
-    mode: Mode = "local"
-    tasks: Mapping[str, Mode] = dataclasses.field(default_factory=dict)
-
-    def endpoint(self, name: str | None = None) -> RemoteEndpoint:
-        """The endpoint called ``name`` (or the default one); EndpointError when there is none."""
-        name = name or self.default_endpoint or (self.endpoints[0].name if len(self.endpoints) == 1 else None)
-        if name is None:
-            if not self.endpoints:
-                raise EndpointError("No remote server is set up. Add one with `deskmate remote add` or in Settings.")
-            raise EndpointError(
-                "Several remote servers are set up; say which one (they are: "
-                f"{', '.join(e.name for e in self.endpoints)})."
-            )
-        for e in self.endpoints:
-            if e.name == name:
-                return e
-        known = ", ".join(e.name for e in self.endpoints) or "none yet"
-        raise EndpointError(f"There is no remote server called '{name}' (set up: {known}).")
-
-    def mode_for(self, task_id: str | None) -> Mode:
-        if task_id and task_id in self.tasks:
-            return self.tasks[task_id]
-        return self.mode
-
-
-def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
-    if not path.exists():
-        return "", {}
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise SettingsError(f"Cannot read {path}: {e}.") from None
-    try:
-        return text, tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise SettingsError(f"{path} is not valid TOML: {e}.") from None
-
-
-def _parse_remote(data: Mapping[str, Any], path: Path) -> RemoteSettings:
-    remote = data.get("remote", {})
-    if not isinstance(remote, dict):
-        raise SettingsError(f"{path}: [remote] must be a table.")
-    raw = remote.get("endpoints", [])
-    if not isinstance(raw, list):
-        raise SettingsError(f"{path}: remote endpoints must be written as [[remote.endpoints]] tables.")
-    endpoints = tuple(RemoteEndpoint.from_toml(item, str(path)) for item in raw)
-    names = [e.name for e in endpoints]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise EndpointError(f"{path}: more than one remote endpoint is called {', '.join(dupes)}.")
-    default = remote.get("endpoint")
-    if default is not None and (not isinstance(default, str) or default not in names):
-        raise EndpointError(f"{path} [remote]: 'endpoint' names no endpoint that is set up (found {default!r}).")
-    mode = remote.get("mode", "local")
-    if mode not in MODES:
-        raise SettingsError(f"{path} [remote]: 'mode' must be one of {', '.join(MODES)} (found {mode!r}).")
-    tasks = remote.get("tasks", {})
-    if not isinstance(tasks, dict) or any(v not in MODES for v in tasks.values()):
-        raise SettingsError(f"{path} [remote.tasks]: each task must be set to one of {', '.join(MODES)}.")
-    return RemoteSettings(endpoints, default, mode, dict(tasks))
-
-
-def load_remote_settings(path: Path | None = None) -> RemoteSettings:
-    path = path or settings_path()
-    _, data = _read_toml(path)
-    return _parse_remote(data, path)
-
-
-def load_endpoints(path: Path | None = None) -> list[RemoteEndpoint]:
-    return list(load_remote_settings(path).endpoints)
-
-
-def get_endpoint(name: str, path: Path | None = None) -> RemoteEndpoint:
-    return load_remote_settings(path).endpoint(name)
-
-
-# A tiny TOML writer for the [remote] tree (there is no TOML writer among our dependencies).
-def _toml_key(k: str) -> str:
-    return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else json.dumps(k, ensure_ascii=False)
-
-
-def _toml_value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        return repr(v)
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, list):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    if isinstance(v, dict):
-        if not v:
-            return "{}"
-        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(x)}" for k, x in v.items()) + " }"
-    raise TypeError(f"cannot write {type(v).__name__} to TOML")
-
-
-def _render_remote(remote: Mapping[str, Any]) -> str:
-    scalars = {k: v for k, v in remote.items() if not isinstance(v, dict) and not _is_table_array(v)}
-    tables = {k: v for k, v in remote.items() if isinstance(v, dict)}
-    arrays = {k: v for k, v in remote.items() if _is_table_array(v)}
-    out: list[str] = []
-    if scalars or not (tables or arrays):
-        out.append("[remote]")
-        out += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in scalars.items()]
-        out.append("")
-    for k, table in tables.items():
-        out.append(f"[remote.{_toml_key(k)}]")
-        out += [f"{_toml_key(kk)} = {_toml_value(vv)}" for kk, vv in table.items()]
-        out.append("")
-    for k, items in arrays.items():
-        for item in items:
-            out.append(f"[[remote.{_toml_key(k)}]]")
-            out += [f"{_toml_key(kk)} = {_toml_value(vv)}" for kk, vv in item.items()]
-            out.append("")
-    return "\n".join(out)
-
-
-def _is_table_array(v: Any) -> bool:
-    return isinstance(v, list) and bool(v) and all(isinstance(x, dict) for x in v)
-
-
-_HEADER = re.compile(r"^\s*\[\[?\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)")
-_write_lock = threading.Lock()
-
-
-def _rewrite_remote(change: Callable[[dict[str, Any]], None], path: Path | None = None) -> Path:
-    """Apply ``change`` to the [remote] tree and write the file back, leaving every other section as it was.
-
-    Deskmate rewrites the [remote] sections as a whole (comments inside them are not kept). The
-    result is proved before it replaces the old file: it must parse, hold exactly the new [remote]
-    tree and every other value unchanged, and still load.
-    """
-    path = path or settings_path()
-    with _write_lock:
-        text, data = _read_toml(path)
-        old_remote = data.get("remote", {})
-        if not isinstance(old_remote, dict):
-            raise SettingsError(f"{path}: [remote] must be a table.")
-        remote = copy.deepcopy(old_remote)
-        change(remote)
-        if remote.get("endpoints") == []:
-            del remote["endpoints"]
-        if remote.get("tasks") == {}:
-            del remote["tasks"]
-        kept: list[str] = []
-        skipping = False
-        for line in text.splitlines(keepends=True):
-            m = _HEADER.match(line)
-            if m:
-                skipping = m.group(1).strip("\"'") == "remote"
-            if not skipping:
-                kept.append(line)
-        new_text = "".join(kept).rstrip()
-        if remote:
-            new_text = (new_text + "\n\n" if new_text else "") + _render_remote(remote)
-        new_text = new_text.rstrip("\n") + "\n" if new_text else ""
-        try:
-            parsed = tomllib.loads(new_text)
-        except tomllib.TOMLDecodeError:
-            parsed = None
-        others_old = {k: v for k, v in data.items() if k != "remote"}
-        if parsed is None or parsed.get("remote", {}) != remote or {
-            k: v for k, v in parsed.items() if k != "remote"
-        } != others_old:
-            raise SettingsError(
-                f"Deskmate could not safely change the remote servers in {path}. Check that the [remote] "
-                "sections are written as tables (not dotted keys elsewhere), or edit the file by hand."
-            )
-        _parse_remote(parsed, path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".settings-", suffix=".toml", dir=path.parent)
-        tmp = Path(tmp_name)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-                f.write(new_text)
-                f.flush()
-                os.fsync(f.fileno())
-            try:
-                load_settings(tmp)
-            except SettingsError as e:
-                raise SettingsError(str(e).replace(str(tmp), str(path))) from None
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
-        return path
-
-
-def save_endpoint(
-    endpoint: RemoteEndpoint, *, replace: str | None = None, overwrite: bool = False, path: Path | None = None
-) -> Path:
-    """Add ``endpoint`` to settings.toml, or replace the one called ``replace`` (which may be a rename).
-
-    An endpoint of the same name is an error unless ``overwrite`` (or it is the one replaced).
-    """
-
-    def change(remote: dict[str, Any]) -> None:
-        items = remote.get("endpoints", [])
-        if not isinstance(items, list):
-            raise SettingsError("remote endpoints must be written as [[remote.endpoints]] tables.")
-        names = [i.get("name") for i in items if isinstance(i, dict)]
-        if replace is not None and replace not in names:
-            raise EndpointError(f"There is no remote server called '{replace}' to change.")
-        if endpoint.name in names and endpoint.name != replace and not overwrite:
-            raise EndpointError(f"A remote server called '{endpoint.name}' already exists. Choose another name.")
-        new = endpoint.to_toml()
-        target = replace if replace is not None else (endpoint.name if endpoint.name in names else None)
-        out = []
-        placed = False
-        for item in items:
-            name = item.get("name") if isinstance(item, dict) else None
-            if name == target and not placed:
-                out.append(new)
-                placed = True
-            elif name == endpoint.name:
-                continue  # overwritten
-            else:
-                out.append(item)
-        if not placed:
-            out.append(new)
-        remote["endpoints"] = out
-        if replace is not None and replace != endpoint.name and remote.get("endpoint") == replace:
-            remote["endpoint"] = endpoint.name
-
-    return _rewrite_remote(change, path)
-
-
-def remove_endpoint(name: str, path: Path | None = None) -> Path:
-    def change(remote: dict[str, Any]) -> None:
-        items = remote.get("endpoints", [])
-        if not any(isinstance(i, dict) and i.get("name") == name for i in items):
-            raise EndpointError(f"There is no remote server called '{name}'.")
-        remote["endpoints"] = [i for i in items if not (isinstance(i, dict) and i.get("name") == name)]
-        if remote.get("endpoint") == name:
-            del remote["endpoint"]
-
-    return _rewrite_remote(change, path)
-
-
-def set_default_endpoint(name: str | None, path: Path | None = None) -> Path:
-    def change(remote: dict[str, Any]) -> None:
-        if name is None:
-            remote.pop("endpoint", None)
-            return
-        if not any(isinstance(i, dict) and i.get("name") == name for i in remote.get("endpoints", [])):
-            raise EndpointError(f"There is no remote server called '{name}'.")
-        remote["endpoint"] = name
-
-    return _rewrite_remote(change, path)
-
-
-def set_route(task_id: str | None, mode: Mode | None, path: Path | None = None) -> Path:
-    """Set the default route (``task_id`` None) or one task's route (``mode`` None: back to the default)."""
-    if mode is not None and mode not in MODES:
-        raise SettingsError(f"A route must be one of {', '.join(MODES)} (got {mode!r}).")
-
-    def change(remote: dict[str, Any]) -> None:
-        if task_id is None:
-            if mode is None:
-                remote.pop("mode", None)
-            else:
-                remote["mode"] = mode
-            return
-        tasks = remote.setdefault("tasks", {})
-        if mode is None:
-            tasks.pop(task_id, None)
-        else:
-            tasks[task_id] = mode
-
-    return _rewrite_remote(change, path)
 
 
 def redact_key(text: str, key: str | None) -> str:
@@ -872,6 +396,19 @@ test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest t
 
 
 # --- entry points -----------------------------------------------------------------------
+# Reading and writing [remote] is the settings home's; these are its views for the remote callers.
+def load_remote_settings(path: Path | None = None) -> RemoteSettings:
+    return load_settings(path).remote
+
+
+def load_endpoints(path: Path | None = None) -> list[RemoteEndpoint]:
+    return list(load_remote_settings(path).endpoints)
+
+
+def get_endpoint(name: str, path: Path | None = None) -> RemoteEndpoint:
+    return load_remote_settings(path).endpoint(name)
+
+
 def offline_mode(path: Path | None = None) -> bool:
     return load_settings(path).app.offline
 
@@ -895,9 +432,13 @@ def client_for(
 
 
 __all__ = [
+    "KINDS",
+    "MODES",
     "ConnectionReport",
     "EndpointError",
     "InsecureEndpointError",
+    "Kind",
+    "Mode",
     "OfflineModeError",
     "ProbeResult",
     "RemoteChatStream",
@@ -906,6 +447,7 @@ __all__ = [
     "RemoteSettings",
     "client_for",
     "get_endpoint",
+    "is_loopback",
     "load_endpoints",
     "load_remote_settings",
     "normalize_url",

@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from deskmate.core.fs import atomic_write
+
 from .errors import EngineError, EngineStartError, ModelInvalidError
 from .gguf_check import check_gguf
 from .protocol import EXIT_MODEL_INVALID, KEY_ENV
@@ -484,9 +486,7 @@ class Supervisor:
         }
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(data))
-            os.replace(tmp, path)
+            atomic_write(path, json.dumps(data), durable=False)  # it matters only while this process runs
         except OSError:
             pass
 

@@ -9,10 +9,10 @@ picture made here shows its settings there too.
 from __future__ import annotations
 
 import dataclasses
-import os
-import uuid
 from pathlib import Path
 from typing import Any
+
+from deskmate.core.fs import atomic_write
 
 from .jobs import ImageJob, ImageJobError
 
@@ -81,22 +81,7 @@ def pnginfo(meta: ImageMetadata) -> Any:
 
 def save_png(image: Any, path: Path, meta: ImageMetadata) -> Path:
     """Write ``image`` (a PIL image) with its settings; a crash mid-write never leaves a partial file."""
-    path = Path(path)
-    # Not mkstemp: its 0600 mode would make the picture private; "x" mode honours the user's umask.
-    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.png.part")
-    try:
-        with open(tmp, "xb") as f:
-            image.save(f, format="PNG", pnginfo=pnginfo(meta))
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
+    return atomic_write(path, lambda f: image.save(f, format="PNG", pnginfo=pnginfo(meta)))
 
 
 class NoMetadataError(ValueError):

@@ -7,12 +7,13 @@ with the entry and field at fault instead of half-loading.
 from __future__ import annotations
 
 import functools
-import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from deskmate.core.settings.toml import TomlFileError, parse_toml
 
 REPO_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$"
 SHA256 = r"^[0-9a-f]{64}$"
@@ -127,9 +128,9 @@ def _where(raw: Any, loc: tuple[int | str, ...]) -> str:
 
 def parse_catalog(text: str, source: str = "catalog") -> Catalog:
     try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise CatalogError(f"{source} is not valid TOML: {e}.") from None
+        raw = parse_toml(text, source)
+    except TomlFileError as e:
+        raise CatalogError(str(e)) from None
     try:
         return Catalog.model_validate(raw)
     except ValidationError as e:

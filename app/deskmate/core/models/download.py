@@ -28,17 +28,17 @@ import re
 import shutil
 import threading
 import time
-import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from deskmate.core import settings as settings_mod
+from deskmate.core.fs import atomic_write, fsync_dir
+from deskmate.core.settings import DEFAULT_HUB, SettingsError, clean_hub_address, load_settings
 
 from .registry import file_checksum
 
-DEFAULT_ENDPOINT = "https://huggingface.co"
+DEFAULT_ENDPOINT = DEFAULT_HUB
 CHUNK = 1 << 20
 # Room left on the disk beyond the file itself (the registry, logs, the OS).
 DISK_MARGIN = 64 << 20
@@ -98,56 +98,31 @@ class HubConfig:
     token: str | bool | None = dataclasses.field(default=None, repr=False)
 
 
-def _clean_endpoint(value: str, where: str) -> str:
-    value = value.strip().rstrip("/")
-    if not re.match(r"^https?://[^/\s]+", value):
-        raise settings_mod.SettingsError(f"{where}: the hub address must start with http:// or https:// (found {value!r}).")
-    return value
-
-
 def hub_config(
     *, endpoint: str | None = None, offline: bool | None = None, settings_path: Path | None = None
 ) -> HubConfig:
-    """Arguments beat the environment (HF_ENDPOINT, HF_HUB_OFFLINE) beat settings.toml ``[models]``.
+    """Arguments beat the environment (HF_ENDPOINT, HF_HUB_OFFLINE) beat settings.toml.
 
-    settings.toml::
-
-        [models]
-        hf_endpoint = "https://hf-mirror.com"   # a mirror of huggingface.co
-        offline = true                          # never touch the network
+    The hub address is ``[models] hf_endpoint``; offline is ``[app] offline``, the one switch
+    that also keeps remote servers off.
     """
-    path = settings_path or settings_mod.settings_path()
-    table: dict[str, Any] = {}
-    if path.exists():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-            raise settings_mod.SettingsError(f"Cannot read {path}: {e}.") from None
-        raw = data.get("models", {})
-        if not isinstance(raw, dict):
-            raise settings_mod.SettingsError(f"{path}: [models] must be a table.")
-        table = raw
-    where = f"{path} [models]"
+    settings = load_settings(settings_path)
     if endpoint is None:
         endpoint = os.environ.get("HF_ENDPOINT") or None
         if endpoint:
-            where = "the HF_ENDPOINT environment variable"
-    if endpoint is None:
-        value = table.get("hf_endpoint")
-        if value is not None and not isinstance(value, str):
-            raise settings_mod.SettingsError(f"{where}: 'hf_endpoint' must be a web address.")
-        endpoint = value
+            try:
+                endpoint = clean_hub_address(endpoint)
+            except SettingsError as e:
+                raise SettingsError(f"The HF_ENDPOINT environment variable: {e}") from None
+    else:
+        endpoint = clean_hub_address(endpoint)
     if offline is None:
         env = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("DESKMATE_OFFLINE")
         if env is not None and env.strip():
             offline = env.strip().lower() in _TRUE
     if offline is None:
-        value = table.get("offline", False)
-        if not isinstance(value, bool):
-            raise settings_mod.SettingsError(f"{where}: 'offline' must be true or false (found {value!r}).")
-        # The app-wide switch ([app] offline, set in the Settings dialog) covers downloads too.
-        offline = value or settings_mod.load_settings(path).app.offline
-    return HubConfig(endpoint=_clean_endpoint(endpoint, where) if endpoint else DEFAULT_ENDPOINT, offline=offline)
+        offline = settings.app.offline
+    return HubConfig(endpoint=endpoint or settings.models.hf_endpoint or DEFAULT_ENDPOINT, offline=offline)
 
 
 # --- what a remote file is --------------------------------------------------------------
@@ -292,7 +267,8 @@ class Downloader:
         if self.config.offline:
             raise OfflineError(
                 f"Deskmate is in offline mode, so it did not contact the hub for {what}. Turn offline mode off "
-                "(settings.toml [models] offline = false, and unset HF_HUB_OFFLINE) or import a model file you have."
+                "(File → Settings, or offline = false under [app] in settings.toml; and unset HF_HUB_OFFLINE) "
+                "or import a model file you have."
             )
 
     # --- talking to the hub ---------------------------------------------------------
@@ -416,9 +392,7 @@ class Downloader:
             part.unlink(missing_ok=True)
             size = 0
             sidecar.parent.mkdir(parents=True, exist_ok=True)
-            tmp = sidecar.with_suffix(".tmp")
-            tmp.write_text(json.dumps(want), encoding="utf-8")
-            os.replace(tmp, sidecar)
+            atomic_write(sidecar, json.dumps(want), durable=False)
         return part, sidecar, size
 
     def _check_disk(self, remote: RemoteFile, have: int) -> None:
@@ -494,7 +468,7 @@ class Downloader:
                     f"{filename} was downloaded and verified but could not be put in place ({e.strerror or e}); "
                     "close any program using the old file and try again."
                 ) from None
-            _fsync_dir(dest.parent)
+            fsync_dir(dest.parent)
             sidecar.unlink(missing_ok=True)
             _emit(on_progress, remote, remote.size, 0, 0.0, "done")
             return dest, remote
@@ -650,21 +624,6 @@ def _emit(fn: ProgressFn | None, remote: RemoteFile, done: int, fetched: int, sp
         fn(Progress(remote.filename, done, remote.size, fetched, speed, eta, state))
     except Exception:  # a broken progress view must not break the download
         pass
-
-
-def _fsync_dir(path: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # --- pull: a catalog id or owner/repo[/file] → a verified, registered model --------------------

@@ -24,12 +24,13 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from deskmate.core.engines.errors import EngineStartError, ModelInvalidError, ModelNotFoundError
 from deskmate.core.engines.gguf_check import check_gguf
 from deskmate.core.engines.protocol import KEY_ENV
 from deskmate.core.engines.supervisor import describe_exit
+from deskmate.core.fs import atomic_write
 
 from .registry import InstalledModel, Registry, RegistryError
 
@@ -157,21 +158,18 @@ def sha256_file(path: Path, on_progress: HashProgress | None = None) -> str:
 def _copy_hashing(src: Path, dest: Path, on_progress: HashProgress | None) -> str:
     h = hashlib.sha256()
     total = src.stat().st_size
-    done = 0
-    tmp = dest.with_name(dest.name + ".importing")
-    try:
-        with src.open("rb") as fin, tmp.open("wb") as fout:
+
+    def copy(fout: BinaryIO) -> None:
+        done = 0
+        with src.open("rb") as fin:
             for block in iter(lambda: fin.read(8 << 20), b""):
                 fout.write(block)
                 h.update(block)
                 done += len(block)
                 if on_progress:
                     on_progress(done, total)
-            fout.flush()
-            os.fsync(fout.fileno())
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
+
+    atomic_write(dest, copy)
     return h.hexdigest()
 
 

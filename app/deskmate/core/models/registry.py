@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from deskmate.core import paths
+from deskmate.core.fs import atomic_write
 
 REGISTRY_FILE = "registry.json"
 Source = Literal["hub", "import", "folder"]
@@ -121,13 +122,8 @@ class Registry:
             return []
 
     def _write(self, models: list[InstalledModel]) -> None:
-        tmp = self.file.with_suffix(".tmp")
         data = {"version": 1, "models": [m.to_json() for m in models]}
-        with tmp.open("w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False, indent=1)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.file)
+        atomic_write(self.file, json.dumps(data, ensure_ascii=False, indent=1))
 
     # --- queries -----------------------------------------------------------------------
     def registered(self) -> list[InstalledModel]:
@@ -194,7 +190,7 @@ class Registry:
         return default is not None and _same(default, model.file)
 
     def set_default(self, ref: str) -> InstalledModel:
-        from deskmate.core.settings_write import set_engine_model
+        from deskmate.core.settings import set_engine_model
 
         model = self.get(ref)
         if model.kind != "text":
@@ -214,7 +210,7 @@ class Registry:
         with self._locked():
             self._write([m for m in self._read() if m.id != model.id])
         if was_default:
-            from deskmate.core.settings_write import set_engine_model
+            from deskmate.core.settings import set_engine_model
 
             set_engine_model(None)
         return model, was_default

@@ -12,10 +12,11 @@ import errno
 import html
 import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from deskmate.core.fs import atomic_write
 
 from .db import StoreError
 from .drafts import Draft, DraftStore, derive_title
@@ -386,22 +387,6 @@ def docx_to_text(path: Path) -> str:
 # --- export ----------------------------------------------------------------------------
 
 
-def _write_atomically(path: Path, write: object) -> None:
-    """Write to a temporary file next to the target, then rename: a failed export never
-    leaves half a file in place of one that was there."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))  # type: ignore[operator]
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def export_draft(draft: Draft | str, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
     """Write a draft (or text) as .md, .docx or .html, chosen by the file name."""
     path = Path(path)
@@ -425,13 +410,13 @@ def export_draft(draft: Draft | str, path: str | os.PathLike[str], *, title: str
             raise DraftExportError(f"The folder {path.parent} does not exist.")
         if suffix == ".md":
             text = body if body.endswith("\n") or not body else body + "\n"
-            _write_atomically(path, lambda p: p.write_text(text, encoding="utf-8", newline=""))
+            atomic_write(path, text)
         elif suffix == ".html":
             page = to_html(body, title)
-            _write_atomically(path, lambda p: p.write_text(page, encoding="utf-8"))
+            atomic_write(path, page)
         else:
             doc = to_docx(body, title)
-            _write_atomically(path, lambda p: doc.save(str(p)))
+            atomic_write(path, doc.save)
     except OSError as e:
         if e.errno == errno.ENOSPC:
             raise DraftExportError(

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -27,6 +26,7 @@ from typing import Any, NamedTuple
 from pydantic import Field, ValidationError
 
 from deskmate.core import paths
+from deskmate.core.settings.toml import TomlFileError, read_toml
 
 from .schema import CATEGORY_ID, Catalog, Category, Localized, Task, _Model
 
@@ -104,12 +104,9 @@ class _Builder:
 
     def add_file(self, file: Path) -> None:
         try:
-            raw = tomllib.loads(file.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as e:
-            self.errors.append(TaskFileError(file, "", f"not valid TOML: {e}"))
-            return
-        except (OSError, UnicodeDecodeError) as e:
-            self.errors.append(TaskFileError(file, "", f"cannot be read: {e}"))
+            raw = read_toml(file)
+        except TomlFileError as e:
+            self.errors.append(TaskFileError(file, "", e.reason.removeprefix("is ")))
             return
         try:
             head = _CategoryFile.model_validate(raw)
