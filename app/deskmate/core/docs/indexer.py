@@ -207,13 +207,12 @@ class IndexRun:
                 self._emit(IndexEvent("file_failed", stage="read", path=path, done=n + 1, total=len(todo),
                                       message=msg))
                 continue
-            sha = None
             try:
-                sha = file_sha256(path)
-                parsed = parser.parse(path, fmt)
+                parsed = parser.parse(path, fmt)  # size limits first: a 500 MB "text" is never hashed
                 chunks = chunk_blocks(parsed.blocks)
                 if not chunks:
                     raise DocumentError("no_text", f"{path.name} has no text to index (it is empty or only pictures).")
+                sha = file_sha256(path)
             except ParseCancelled:
                 return
             except (DocumentError, OSError) as e:
@@ -221,11 +220,11 @@ class IndexRun:
                     return
                 msg = e.message if isinstance(e, DocumentError) else f"{path.name} could not be read: {e}."
                 self._failed.append((path, msg))
-                self.library.store_error(fid, msg, size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=sha)
+                # Size and time are kept, so an unchanged bad file is not tried again on every scan.
+                self.library.store_error(fid, msg, size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=None)
                 self._emit(IndexEvent("file_failed", stage="read", path=path, done=n + 1, total=len(todo),
                                       message=msg))
                 continue
-            assert sha is not None
             if self.library.store_chunks(fid, path, chunks, size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=sha,
                                          pages=parsed.pages, chars=parsed.chars):
                 self._read += 1

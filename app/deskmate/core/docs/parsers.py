@@ -54,12 +54,13 @@ class Parsed:
 _SPACES = re.compile(r"[ \t\u00a0\u3000\f\v]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MANY_BLANKS = re.compile(r"\n{3,}")
+_LEADERS = re.compile(r"(?:[ \t]*\.){5,}[ \t]*")  # ". . . . . 74" in tables of contents
 
 
 def clean(text: str) -> str:
     """One space between words, at most one blank line between paragraphs, no control characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
+    text = _LEADERS.sub(" … ", _CONTROL.sub("", text))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _MANY_BLANKS.sub("\n\n", "\n".join(lines)).strip()
 
@@ -307,6 +308,9 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codec
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
+_PREFERRED = ("utf_8", "gb18030", "gbk", "big5", "cp1252", "latin_1", "cp932", "cp949")
+
+
 def decode_text(data: bytes, name: str, hint: str | None = None) -> tuple[str, str]:
     """Bytes of a text file -> (text, encoding). UTF-8 first, then a declared ``hint``, then detection.
 
@@ -334,10 +338,14 @@ def decode_text(data: bytes, name: str, hint: str | None = None) -> tuple[str, s
         raise not_text
     import charset_normalizer
 
-    best = charset_normalizer.from_bytes(data[: 4 * 1024 * 1024]).best()
-    if best is None:
+    results = list(charset_normalizer.from_bytes(data[: 4 * 1024 * 1024]))
+    if not results:
         raise not_text
-    encoding = best.encoding
+    best = results[0]
+    # Short texts fit several encodings equally well (GBK bytes also read as Korean cp949):
+    # among those tied with the best, take the one a Chinese or English user most likely wrote.
+    tied = [r for r in results if r.chaos <= best.chaos + 0.01 and r.coherence >= best.coherence - 0.01]
+    encoding = min(tied, key=lambda r: _PREFERRED.index(r.encoding) if r.encoding in _PREFERRED else 99).encoding
     if encoding in ("gbk", "gb2312"):
         encoding = "gb18030"
     text = data.decode(encoding, errors="replace")
@@ -351,7 +359,7 @@ def _read_plain(path: Path, limits: ParseLimits) -> bytes:
     if size > limits.max_plain_bytes:  # checked by the parent too; a file can grow in between
         raise too_large(path, "text", size, limits)
     with open(path, "rb") as f:
-        return f.read(limits.max_plain_bytes + 1)
+        return f.read(size + 1)  # read(n) reserves n bytes up front: never ask for more than the file
 
 
 def parse_text(path: Path, limits: ParseLimits) -> Parsed:
@@ -405,6 +413,7 @@ class _HTMLText(html.parser.HTMLParser):
         self._add = add
         self._skip = 0
         self._pre = 0
+        self._cells = 0  # cells so far in this table row
         self._heading: list[str] | None = None
         self._section: str | None = None
         self._parts: list[str] = []
@@ -415,12 +424,17 @@ class _HTMLText(html.parser.HTMLParser):
         elif tag in _HEADINGS:
             self._flush()
             self._heading = []
+        elif tag == "tr":
+            self._cells = 0
         elif tag in ("td", "th"):
-            self._parts.append(" | ")
+            if self._cells:
+                self._parts.append(" | ")
+            self._cells += 1
         elif tag == "pre":
             self._pre += 1
             self._parts.append("\n")
         elif tag in _BLOCK_TAGS:
+            self._cells = 0
             self._parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
@@ -435,7 +449,8 @@ class _HTMLText(html.parser.HTMLParser):
         elif tag == "pre":
             self._pre = max(0, self._pre - 1)
             self._parts.append("\n")
-        elif tag in _BLOCK_TAGS or tag in ("td", "th"):
+        elif tag in _BLOCK_TAGS:
+            self._cells = 0
             self._parts.append("\n")
 
     def handle_data(self, data: str) -> None:
