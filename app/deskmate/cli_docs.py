@@ -19,10 +19,14 @@ from contextlib import contextmanager
 
 import click
 
+from typing import TYPE_CHECKING
+
 from deskmate.cli_common import fail, one_line
 from deskmate.cli_tasks import ctrl_c_cancels
-from deskmate.core.docs import DEFAULT_COLLECTION, DocsError, IndexRun, Library
-from deskmate.core.store.db import StoreError
+from deskmate.core.docs.errors import DocsError
+
+if TYPE_CHECKING:  # the library brings numpy: imported when a docs command runs, not for `deskmate --help`
+    from deskmate.core.docs import IndexRun, Library
 
 EXIT_USAGE = 2
 
@@ -30,12 +34,15 @@ _STATE_WORDS = {"pending": "waiting", "keyword": "keyword only", "ready": "ready
 
 collection_option = click.option(
     "--collection", "-c", "collection", metavar="NAME", default=None,
-    help=f"Work on this collection (default: {DEFAULT_COLLECTION!r} for add; all collections otherwise).",
+    help="Work on this collection (default: `add` adds to the default collection; the others use all of them).",
 )
 
 
 @contextmanager
 def open_library() -> Iterator[Library]:
+    from deskmate.core.docs import Library
+    from deskmate.core.store.db import StoreError
+
     try:
         library = Library()
     except (DocsError, StoreError) as e:
@@ -89,12 +96,12 @@ def add(paths: tuple[str, ...], collection: str | None) -> None:
     """Add files and folders to the library and index them (folders are watched while the app runs)."""
     with open_library() as library:
         try:
-            added = library.add(paths, collection or DEFAULT_COLLECTION)
+            added = library.add(paths, collection)
         except DocsError as e:
             fail(one_line(str(e)), EXIT_USAGE)
         for source in added:
             click.echo(f"added {'folder' if source.is_folder else 'file'} {source.path}", err=True)
-        _follow(library.index(collection or DEFAULT_COLLECTION))
+        _follow(library.index(added[0].collection))
 
 
 @docs.command("reindex")

@@ -21,6 +21,7 @@ from deskmate.core import paths
 from deskmate.core.store.db import Database, Migration, Wording
 
 DB_NAME = "docs.sqlite3"
+DEFAULT_COLLECTION = "default"
 
 # File states, in the order a file goes through them.
 PENDING = "pending"  # to be read (new, changed, or interrupted)

@@ -29,7 +29,7 @@ from deskmate.core.store.fts import index_text
 
 from . import db as schema
 from .chunking import Chunk
-from .db import DocsDatabase
+from .db import DEFAULT_COLLECTION, DocsDatabase
 from .errors import DocsError, IndexBusyError
 from .formats import ParseLimits, format_of
 from .search import LEG_DEPTH, fuse, keyword_search
@@ -38,9 +38,6 @@ from .vectors import Embedder, VectorIndex, to_blob
 if TYPE_CHECKING:
     from .indexer import IndexRun
     from .parsing import DocumentParser
-
-DEFAULT_COLLECTION = "default"
-
 
 @dataclasses.dataclass(frozen=True)
 class CollectionInfo:
@@ -189,8 +186,10 @@ class Library:
         return int(n)
 
     # --- sources -------------------------------------------------------------------------------------
-    def add(self, paths: Iterable[str | os.PathLike[str]], collection: str = DEFAULT_COLLECTION) -> list[SourceInfo]:
-        """Add files and folders (folders are watched); ``index()`` then reads them.
+    def add(self, paths: Iterable[str | os.PathLike[str]], collection: str | None = None) -> list[SourceInfo]:
+        """Add files and folders to ``collection`` (default: the default one); ``index()`` then reads them.
+
+        Folders are watched: files that appear in them later join at the next scan.
 
         Raises DocsError naming the first path that does not exist or that the library cannot read;
         nothing is added then.
@@ -209,7 +208,9 @@ class Library:
                 wanted.append((path, False))
             else:
                 raise DocsError(f"{path} does not exist (or cannot be opened). Check the path and try again.")
-        cid = self._collection_id(collection, create=True)
+        if not wanted:
+            raise DocsError("Give at least one file or folder to add.")
+        cid = self._collection_id(collection or DEFAULT_COLLECTION, create=True)
         now = time.time()
         with self.db.write() as conn:
             for path, is_folder in wanted:
