@@ -515,7 +515,7 @@ class Library:
         ids = self._collection_ids(collection)
         notices: list[str] = []
         conn = self.db.connection()
-        legs = [keyword_search(conn, ids, question, LEG_DEPTH)]
+        legs = [keyword_search(conn, None if collection is None else ids, question, LEG_DEPTH)]
         vector_leg = self._vector_leg(conn, ids, question, notices)
         if vector_leg is not None:
             legs.append(vector_leg)
