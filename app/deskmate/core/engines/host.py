@@ -71,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-warmup", action="store_true")
     parser.add_argument("--server", choices=("lean", "llama_cpp"), default="lean",
                         help="lean: chat + models only, fastest; llama_cpp: llama-cpp-python's full server")
+    parser.add_argument("--embedding", action="store_true",
+                        help="load an embedding model and serve /v1/embeddings (--n-ctx 0: the model's own)")
     args = parser.parse_args(argv)
 
     events = Events(take_over_stdout())
@@ -81,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     from deskmate.core.engines.gguf_check import check_gguf
 
     try:
-        check_gguf(args.model)
+        summary = check_gguf(args.model)
     except EngineError as e:
         events.emit("error", kind="model_invalid", message=str(e))
         return EXIT_MODEL_INVALID
@@ -98,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     name = os.path.basename(args.model)
 
     try:
-        if args.server == "llama_cpp":
+        if args.embedding:
+            app, llama = None, _embedding_llama(llama_cpp, args, summary, threads)
+        elif args.server == "llama_cpp":
             app, llama = _full_server_app(args, threads, api_key)
         else:
             app = None
@@ -107,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError as e:
         events.emit("error", kind="start_failed", message=f"The engine is not installed correctly: {e}.")
         return EXIT_START_FAILED
+    except NotAnEmbeddingModel as e:
+        events.emit("error", kind="model_invalid", message=str(e))
+        return EXIT_MODEL_INVALID
     except Exception as e:  # llama_cpp raises ValueError for most bad files
         events.emit("error", kind="model_invalid", message=f"llama.cpp could not load {name}: {e}. "
                     "The file may be damaged or made for a newer llama.cpp.")
@@ -117,7 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         # process) on its first completion: find out now, while it counts as a load.
         events.emit("warmup")
         try:
-            llama.create_completion("Hello", max_tokens=1, temperature=0.0)
+            if args.embedding:
+                llama.embed("Hello", truncate=False)
+            else:
+                llama.create_completion("Hello", max_tokens=1, temperature=0.0)
             llama.reset()
         except Exception as e:
             events.emit("error", kind="model_invalid", message=f"{name} loaded but failed its first test "
@@ -146,6 +156,27 @@ def main(argv: list[str] | None = None) -> int:
         uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, timeout_keep_alive=30)).run(
             sockets=[sock])
     return 0
+
+
+class NotAnEmbeddingModel(Exception):
+    pass
+
+
+def _embedding_llama(llama_cpp: Any, args: argparse.Namespace, summary: Any, threads: int) -> Any:
+    """Llama(embedding=True) whose batch holds a whole input: n_batch == n_ubatch == the context.
+
+    design.md: a larger n_batch than n_ubatch crashes BERT-type models, and the context may
+    not exceed what the model was trained for (its position table ends there)."""
+    arch = summary.architecture
+    meta = summary.metadata
+    if f"{arch}.pooling_type" not in meta:
+        raise NotAnEmbeddingModel(
+            f"{os.path.basename(args.model)} is not an embedding model (it names no pooling; it is probably "
+            "a chat model). Choose an embedding GGUF, such as bge-small-zh-v1.5.")
+    trained = int(meta.get(f"{arch}.context_length") or 512)
+    n_ctx = min(args.n_ctx, trained) if args.n_ctx > 0 else trained
+    return llama_cpp.Llama(args.model, embedding=True, n_ctx=n_ctx, n_batch=n_ctx, n_ubatch=n_ctx,
+                           n_threads=threads, n_threads_batch=threads, verbose=True)
 
 
 def _full_server_app(args: argparse.Namespace, threads: int, api_key: str | None) -> tuple[Any, Any]:

@@ -1,4 +1,5 @@
-"""A small OpenAI-compatible chat server for the engine child (``/v1/models``, ``/v1/chat/completions``).
+"""A small OpenAI-compatible server for the engine child (``/v1/models``, ``/v1/chat/completions``, and
+``/v1/embeddings`` when the model was loaded for embeddings; see embedding_api.py).
 
 Why not llama-cpp-python's FastAPI server for the app's own engine: its stream
 hops threads and polls the connection for every token, and on a 2-core machine
@@ -23,6 +24,9 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
+
+from .api_errors import ApiError, bad_request
+from .embedding_api import embeddings, is_embedding_model
 
 FLUSH_EVERY = 0.025
 
@@ -90,6 +94,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         if not self._authorized():
             return
+        if self.path.rstrip("/") == "/v1/embeddings":
+            self._embeddings()
+            return
         if self.path.rstrip("/") != "/v1/chat/completions":
             self._json(404, {"error": {"message": f"No such endpoint: {self.path}"}})
             return
@@ -101,6 +108,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(400, {"error": {"message": "The request is not a valid chat completion request."}})
             return
         kwargs = {k: body[k] for k in _PASSED if body.get(k) is not None}
+        if is_embedding_model(self.server.llama):
+            self._api_error(bad_request(f"'{self.server.alias}' is an embedding model; it cannot chat.", "model"))
+            return
         with self.server.lock:
             if body.get("stream"):
                 self._stream(messages, kwargs)
@@ -148,6 +158,23 @@ class _Handler(BaseHTTPRequestHandler):
             pass  # the client left: stop generating now
         finally:
             chunks.close()
+
+    def _embeddings(self) -> None:
+        try:
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+        except ValueError:
+            self._api_error(bad_request("The request body is not valid JSON."))
+            return
+        try:
+            with self.server.lock:
+                result = embeddings(self.server.llama, self.server.alias, body)
+        except ApiError as e:
+            self._api_error(e)
+            return
+        self._json(200, result)
+
+    def _api_error(self, error: ApiError) -> None:
+        self._json(error.status, error.body())
 
 
 def serve(sock: socket.socket, llama: Any, alias: str, api_key: str | None) -> None:

@@ -7,6 +7,7 @@ another thread can shut the socket down and end a blocking read at once.
 
 from __future__ import annotations
 
+import binascii
 import dataclasses
 import email.utils
 import http.client
@@ -20,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
 from .base import ChatStream, Completion, Json, Message, Sampling, Usage
+from .embedding_api import unpack_base64
 from .errors import (
     AuthError,
     ConnectionFailedError,
@@ -377,12 +379,36 @@ class OpenAIClient:
             s.cancel()
 
     def get_json(self, path: str, timeout: float | None = None) -> Json:
+        return self._json_request("GET", path, None, timeout)
+
+    def post_json(self, path: str, body: Json, timeout: float | None = None) -> Json:
+        return self._json_request("POST", path, body, timeout)
+
+    def embed(self, texts: Sequence[str], *, model: str | None = None, timeout: float | None = None) -> list[list[float]]:
+        """One vector per text, in order (``/embeddings``; a local engine's are unit length)."""
+        body = {"model": model or self.endpoint.model, "input": list(texts), "encoding_format": "base64"}
+        data = self.post_json("/embeddings", body, timeout).get("data")
+        if not isinstance(data, list) or len(data) != len(texts):
+            raise ProtocolError("The server's embeddings answer does not hold one vector per input.")
+        out: list[list[float]] = [[] for _ in texts]
+        try:
+            for item in data:
+                vector = item["embedding"]
+                # base64 is what we asked for; a server that ignores encoding_format sends floats.
+                out[int(item["index"])] = unpack_base64(vector) if isinstance(vector, str) else list(vector)
+        except (KeyError, TypeError, ValueError, IndexError, binascii.Error):
+            raise ProtocolError("The server sent a malformed embeddings answer.") from None
+        if any(not v for v in out):
+            raise ProtocolError("The server's embeddings answer is missing a vector.")
+        return out
+
+    def _json_request(self, method: str, path: str, body: Json | None, timeout: float | None) -> Json:
         endpoint = self.endpoint
         if timeout is not None:
             endpoint = dataclasses.replace(endpoint, connect_timeout=timeout, idle_timeout=timeout)
         conn = _Connection(endpoint)
         try:
-            resp = conn.request("GET", path)
+            resp = conn.request(method, path, body)
             raw = resp.read()
             if resp.status != 200:
                 raise status_error(resp.status, raw, resp.headers, endpoint)

@@ -50,6 +50,8 @@ class EngineConfig:
     # processing cannot be interrupted inside llama.cpp, so past this we kill.
     cancel_grace: float = 2.0
     start_timeout: float = 600.0
+    # An embedding model (Llama(embedding=True)) serving /v1/embeddings; n_ctx 0 is the model's own.
+    embedding: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -193,6 +195,8 @@ class Supervisor:
         if not self.config.warmup:
             cmd.append("--no-warmup")
         cmd += ["--server", self.config.server]
+        if self.config.embedding:
+            cmd.append("--embedding")
         env = dict(os.environ)
         env[KEY_ENV] = self.api_key
         stderr = self._open_log()
@@ -461,7 +465,8 @@ class Supervisor:
     def _runtime_path(self) -> Path | None:
         if self.config.runtime_dir is None:
             return None
-        return self.config.runtime_dir / f"engine-{os.getpid()}.json"
+        # One file per engine: a process may own several (serve: a chat and an embedding engine).
+        return self.config.runtime_dir / f"engine-{os.getpid()}-{self.config.role}.json"
 
     def _write_runtime(self, status: EngineStatus) -> None:
         path = self._runtime_path()
