@@ -38,23 +38,44 @@ collection_option = click.option(
 )
 
 
+embedding_option = click.option(
+    "--embedding-model", "embedding_model", metavar="FILE.gguf", default=None,
+    help="Embedding model for searching by meaning (default: the one the collection used, else the one installed "
+    "with `deskmate models pull bge-small-zh-v1.5`; without any, keyword search only).",
+)
+
+
 @contextmanager
-def open_library() -> Iterator[Library]:
+def open_library(embedding_model: str | None = None, collection: str | None = None,
+                 embed: bool = False) -> Iterator[Library]:
+    """The library; with ``embed``, its embedding model started (a child process), closed again after."""
     from deskmate.core.docs import Library
+    from deskmate.core.docs.embedding import open_embedder
+    from deskmate.core.engines.errors import EngineError
     from deskmate.core.store.db import StoreError
 
     try:
         library = Library()
-    except (DocsError, StoreError) as e:
+        if embed:
+            known = None
+            if embedding_model is None:
+                try:
+                    known = library.embedding_path(collection)
+                except DocsError:
+                    known = None  # a collection not made yet: `add` creates it
+            library.embedder = open_embedder(embedding_model or known)
+    except (DocsError, StoreError, EngineError) as e:
         fail(one_line(str(e)))
     for notice in library.notices:
         click.echo(f"deskmate: {one_line(notice)}", err=True)
     try:
         yield library
-    except (DocsError, StoreError) as e:
+    except (DocsError, StoreError, EngineError) as e:
         fail(one_line(str(e)))
     finally:
         library.close()
+        if library.embedder is not None:
+            library.embedder.close()  # type: ignore[attr-defined]
 
 
 def _follow(run: IndexRun) -> None:
@@ -92,9 +113,10 @@ def docs() -> None:
 @docs.command("add")
 @click.argument("paths", nargs=-1, required=True)
 @collection_option
-def add(paths: tuple[str, ...], collection: str | None) -> None:
+@embedding_option
+def add(paths: tuple[str, ...], collection: str | None, embedding_model: str | None) -> None:
     """Add files and folders to the library and index them (folders are watched while the app runs)."""
-    with open_library() as library:
+    with open_library(embedding_model, collection, embed=True) as library:
         try:
             added = library.add(paths, collection)
         except DocsError as e:
@@ -106,10 +128,11 @@ def add(paths: tuple[str, ...], collection: str | None) -> None:
 
 @docs.command("reindex")
 @collection_option
+@embedding_option
 @click.option("--force", is_flag=True, help="Read every file again, changed or not.")
-def reindex(collection: str | None, force: bool) -> None:
+def reindex(collection: str | None, embedding_model: str | None, force: bool) -> None:
     """Look for new, changed and deleted files and bring the index up to date (resumes an interrupted run)."""
-    with open_library() as library:
+    with open_library(embedding_model, collection, embed=True) as library:
         _follow(library.index(collection, force=force))
 
 
@@ -185,12 +208,14 @@ def _source(p) -> dict[str, object]:  # type: ignore[no-untyped-def]
 @collection_option
 @click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 50), help="How many passages.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"answer": ..., "sources": [...]} as JSON.')
-def ask(question: tuple[str, ...], collection: str | None, k: int, as_json: bool) -> None:
+@embedding_option
+def ask(question: tuple[str, ...], collection: str | None, k: int, as_json: bool,
+        embedding_model: str | None) -> None:
     """Find the passages in your documents that answer QUESTION, best first."""
     text = " ".join(question).strip()
     if not text:
         fail("the question is empty", EXIT_USAGE)
-    with open_library() as library:
+    with open_library(embedding_model, collection, embed=True) as library:
         found = library.search(text, k=k, collection=collection)
     for notice in found.notices:
         click.echo(f"note: {one_line(notice)}", err=True)

@@ -39,6 +39,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                 id INTEGER PRIMARY KEY AUTOINCREMENT,
                 name TEXT NOT NULL UNIQUE,
                 embedding_model TEXT,            -- whose vectors are stored; a change re-embeds
+                embedding_path TEXT,             -- that model's file, to embed questions with it later
                 generation INTEGER NOT NULL DEFAULT 0,  -- bumped by every write: in-memory caches reload
                 created REAL NOT NULL
             )""",
@@ -126,7 +127,7 @@ class DocsDatabase(Database):
             return 0
         try:
             for query, out in (
-                ("SELECT id, name, embedding_model, created FROM collections", collections),
+                ("SELECT id, name, embedding_model, embedding_path, created FROM collections", collections),
                 ("SELECT collection_id, path, is_folder, added, ignored FROM sources", sources),
             ):
                 with contextlib.suppress(sqlite3.Error):
@@ -137,10 +138,11 @@ class DocsDatabase(Database):
         names: dict[object, int] = {}
         rescued = 0
         with self.write() as conn:
-            for old_id, name, model, created in collections:
+            for old_id, name, _model, path, created in collections:
+                # No vectors survive the rescue: the model is set again when the files are embedded.
                 conn.execute(
-                    "INSERT OR IGNORE INTO collections (name, embedding_model, created) VALUES (?, ?, ?)",
-                    (name, model, created),
+                    "INSERT OR IGNORE INTO collections (name, embedding_path, created) VALUES (?, ?, ?)",
+                    (name, path, created),
                 )
                 row = conn.execute("SELECT id FROM collections WHERE name = ?", (name,)).fetchone()
                 if row is not None:

@@ -161,7 +161,7 @@ class IndexRun:
             embedder = self.library.embedder
             if embedder is not None:
                 for cid in self.collection_ids:
-                    if self.library.use_model(cid, embedder.name):
+                    if self.library.use_model(cid, embedder.name, getattr(embedder, "path", None)):
                         self._emit(IndexEvent("notice", message=f"Embedding with {embedder.name}: the collection's "
                                               "passages are embedded again."))
             if not self._cancel.is_set():

@@ -409,6 +409,15 @@ class Library:
                 self._parser = DocumentParser(self.limits)
             return self._parser
 
+    def embedding_path(self, collection: str | None = None) -> Path | None:
+        """The model file the collection (or the first that has one) was embedded with, if it still exists."""
+        for cid in self._collection_ids(collection):
+            row = self.db.connection().execute("SELECT embedding_path FROM collections WHERE id = ?",
+                                               (cid,)).fetchone()
+            if row and row[0] and os.path.isfile(row[0]):
+                return Path(row[0])
+        return None
+
     def cancel_reading(self) -> None:
         with self._lock:
             parser = self._parser
@@ -464,10 +473,15 @@ class Library:
             conn.execute("UPDATE collections SET generation = generation + 1 WHERE id = "
                          "(SELECT collection_id FROM files WHERE id = ?)", (file_id,))
 
-    def use_model(self, collection_id: int, model: str) -> bool:
-        """Make ``model`` the collection's embedding model; on a change, drop the old vectors. True if changed."""
+    def use_model(self, collection_id: int, model: str, path: Path | None = None) -> bool:
+        """Make ``model`` the collection's embedding model; on a change, drop the old vectors.
+
+        True when vectors of another model had to go (the collection is embedded again).
+        """
         with self.db.write() as conn:
             row = conn.execute("SELECT embedding_model FROM collections WHERE id = ?", (collection_id,)).fetchone()
+            if path is not None:
+                conn.execute("UPDATE collections SET embedding_path = ? WHERE id = ?", (str(path), collection_id))
             if row is None or row[0] == model:
                 return False
             conn.execute(
@@ -478,7 +492,7 @@ class Library:
             conn.execute("UPDATE collections SET embedding_model = ?, generation = generation + 1 WHERE id = ?",
                          (model, collection_id))
         self.vectors.forget(collection_id)
-        return True
+        return row[0] is not None
 
     def chunks_to_embed(self, file_id: int) -> tuple[float | None, list[tuple[int, str]]]:
         """(the file's version stamp, [(chunk id, text to embed)]) — the heading goes with the text."""
