@@ -28,7 +28,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from deskmate.core.docs import Library
 from deskmate.core.docs.db import DocsDatabase
 from deskmate.core.docs.vectors import normalized, to_blob
@@ -197,10 +196,35 @@ class _RandomQuery:
         return self.rng.standard_normal((len(texts), self.dim)).astype(np.float32)
 
 
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def embed_sample(db_path: Path, embedder: object, n: int) -> dict[str, float]:
+    """Embedding speed on ``n`` passages drawn from the corpus (wall time and the child's CPU time)."""
+    from deskmate.core.docs.chunking import tokens
+
+    conn = DocsDatabase(db_path)
+    rows = conn.connection().execute("SELECT text FROM chunks ORDER BY id").fetchall()
+    conn.close()
+    texts = [r[0] for r in random.Random(0).sample(rows, min(n, len(rows)))]
+    embedder.embed(["warm up"])  # type: ignore[attr-defined]
+    pid = embedder.pid  # type: ignore[attr-defined]
+    cpu0, t0 = cpu_seconds(pid), time.perf_counter()
+    for i in range(0, len(texts), 32):
+        embedder.embed(texts[i : i + 32])  # type: ignore[attr-defined]
+    wall, cpu = time.perf_counter() - t0, cpu_seconds(pid) - cpu0
+    return {"passages": len(texts), "wall_s": wall, "cpu_s": cpu, "tokens": sum(tokens(t) for t in texts)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--embedding-model", type=Path, default=None, help="GGUF embedding model (else keyword only)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--sample", type=int, default=256, help="passages for the embedding speed sample")
+    ap.add_argument("--hybrid-subset", action="store_true",
+                    help="also embed the English Debian Reference fully and compare hybrid with keyword recall on it")
     ap.add_argument("--skip-100k", action="store_true")
     args = ap.parse_args()
     files = [f for f in EN + ZH if os.path.exists(f)]
@@ -208,59 +232,67 @@ def main() -> None:
     if missing:
         sys.exit(f"missing corpus files (see the docstring for the apt-get line): {missing}")
     questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))
-    print(f"load average at start: {load()}")
+    print(f"load average at start: {load()}", flush=True)
     pages, base_s = baseline_extract(files)
     print(f"corpus: {len(files)} PDFs, {pages} pages; plain pypdfium2 extraction {base_s:.1f} s "
-          f"({pages / base_s:.0f} pages/s)")
+          f"({pages / base_s:.0f} pages/s)", flush=True)
+
+    work = Path(tempfile.mkdtemp(prefix="deskmate-bench-docs-"))
+    kw_db = work / "keyword.sqlite3"
+    kw = index_corpus(kw_db, files, None)
+    print(f"keyword index: {kw['keyword_s']:.1f} s, {pages / kw['keyword_s']:.0f} pages/s "
+          f"({kw['keyword_s'] / base_s:.2f}x plain extraction), {kw['chunks']:.0f} passages, "
+          f"{kw['failed']:.0f} failed; load {load()}", flush=True)
+    lib = Library(kw_db)
+    for lang in ("en", "zh"):
+        r, misses = recall(lib, questions[lang])
+        print(f"recall@5 {lang} (keyword, whole corpus): {r:.2f} of {len(questions[lang])}"
+              + (f"; missed: {misses}" if misses else ""), flush=True)
+    lib.close()
 
     embedder = None
+    dim = 384
     if args.embedding_model is not None:
         from deskmate.core.docs.embedding import open_embedder
 
         embedder = open_embedder(args.embedding_model, threads=args.threads)
-    work = Path(tempfile.mkdtemp(prefix="deskmate-bench-docs-"))
-    kw = index_corpus(work / "keyword.sqlite3", files, None)
-    print(f"keyword index: {kw['keyword_s']:.1f} s, {pages / kw['keyword_s']:.0f} pages/s "
-          f"({kw['keyword_s'] / base_s:.2f}x plain extraction), {kw['chunks']:.0f} passages, "
-          f"{kw['failed']:.0f} failed; load {load()}")
-    full_db = work / "keyword.sqlite3"
-    if embedder is not None:
-        full = index_corpus(work / "full.sqlite3", files, embedder)
-        embed_s = full["total_s"] - full["keyword_s"]
-        print(f"with embeddings: keyword at {full['keyword_s']:.1f} s, fully embedded at {full['total_s']:.1f} s "
-              f"({pages / full['total_s']:.1f} pages/s, embedding {full['chunks'] / embed_s:.1f} passages/s); "
-              f"load {load()}")
-        full_db = work / "full.sqlite3"
+        dim = int(np.asarray(embedder.embed(["dimension"])).shape[1])  # type: ignore[union-attr]
+        s = embed_sample(kw_db, embedder, args.sample)
+        rate = s["passages"] / s["wall_s"]
+        cpu_per = s["cpu_s"] / s["passages"]
+        print(f"embedding {embedder.name}: {rate:.1f} passages/s wall ({s['tokens'] / s['wall_s']:.0f} tokens/s), "
+              f"{cpu_per * 1000:.0f} CPU-ms per passage; whole corpus ({kw['chunks']:.0f} passages): "
+              f"{kw['chunks'] / rate / 60:.1f} min at this load, {kw['chunks'] * cpu_per / args.threads / 60:.1f} "
+              f"min of CPU on {args.threads} cores; load {load()}", flush=True)
+        if args.hybrid_subset:
+            subset = [f for f in files if f.endswith("debian-reference.en.pdf")]
+            sub_db = work / "subset.sqlite3"
+            sub = index_corpus(sub_db, subset, embedder)
+            print(f"subset {subset[0]}: keyword at {sub['keyword_s']:.1f} s, embedded at {sub['total_s']:.1f} s, "
+                  f"{sub['chunks']:.0f} passages; load {load()}", flush=True)
+            qs = [q for q in questions["en"] if q["file"] == "debian-reference.en.pdf"]
+            for leg, emb in (("keyword", None), ("hybrid", embedder)):
+                lib = Library(sub_db, embedder=emb)  # type: ignore[arg-type]
+                r, misses = recall(lib, qs)
+                print(f"recall@5 en on the subset ({leg}): {r:.2f} of {len(qs)}"
+                      + (f"; missed: {misses}" if misses else ""), flush=True)
+                lib.close()
 
-    for leg, emb in (("keyword only", None), ("hybrid", embedder)):
-        if leg == "hybrid" and emb is None:
-            continue
-        lib = Library(full_db, embedder=emb)  # type: ignore[arg-type]
-        for lang in ("en", "zh"):
-            r, misses = recall(lib, questions[lang])
-            print(f"recall@5 {lang} ({leg}): {r:.2f} of {len(questions[lang])}"
-                  + (f"; missed: {misses}" if misses else ""))
-        lib.close()
-
-    dim = 384
-    if embedder is not None:
-        dim = int(np.asarray(embedder.embed(["dimension"])).shape[1])
     all_q = [q["q"] for lang in ("en", "zh") for q in questions[lang]]
     rng = np.random.default_rng(0)
     for target in (10_000,) + (() if args.skip_100k else (100_000,)):
         db = work / f"scale{target}.sqlite3"
         t0 = time.perf_counter()
-        made = grow(full_db, db, target, dim, rng)
+        made = grow(kw_db, db, target, dim, rng)
         built = time.perf_counter() - t0
         lat = latency(db, all_q, embedder, dim)
-        print(f"{made} passages (built in {built:.0f} s): search p50 {lat['p50_ms']:.1f} ms, p95 {lat['p95_ms']:.1f} ms "
+        print(f"{made} passages (built in {built:.0f} s): search p50 {lat['p50_ms']:.1f} ms, "
+              f"p95 {lat['p95_ms']:.1f} ms "
               f"(numpy top-50 alone {lat['numpy_top50_ms']:.1f} ms, {lat['p95_ms'] / lat['numpy_top50_ms']:.1f}x); "
-              f"vectors {lat['vectors_mb']:.0f} MB, process RSS {lat['rss_mb']:.0f} MB; load {load()}")
+              f"vectors {lat['vectors_mb']:.0f} MB, process RSS {lat['rss_mb']:.0f} MB; load {load()}", flush=True)
     if embedder is not None:
-        pid = getattr(getattr(embedder, "inner", embedder), "pid", None)
-        if pid:
-            print(f"embedding child RSS {rss_mb(pid):.0f} MB")
-        embedder.close()  # type: ignore[attr-defined]
+        print(f"embedding child RSS {rss_mb(embedder.pid):.0f} MB")  # type: ignore[arg-type]
+        embedder.close()
     print(f"load average at end: {load()}")
 
 

@@ -7,7 +7,6 @@ Files are made in the tests (tests/doc_factory.py) and read by the real librarie
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import doc_factory as make
 import pytest

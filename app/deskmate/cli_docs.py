@@ -16,10 +16,9 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
-
-from typing import TYPE_CHECKING
 
 from deskmate.cli_common import fail, one_line
 from deskmate.cli_tasks import ctrl_c_cancels

@@ -26,10 +26,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import db as schema
+from . import writes
 from .chunking import chunk_blocks
 from .errors import DocumentError
-from .library import file_sha256
 from .parsing import ParseCancelled
+from .scan import file_sha256, scan
 from .vectors import normalized, to_blob
 
 if TYPE_CHECKING:
@@ -178,7 +179,7 @@ class IndexRun:
             self._events.put(_END)
 
     def _scan(self) -> None:
-        counts = self.library.scan(self.collection_ids, force=self.force)
+        counts = scan(self.library.db, self.collection_ids, force=self.force)
         self._removed, self._unchanged = counts.removed, counts.unchanged
         for missing in counts.missing_sources:
             self._emit(IndexEvent("notice", stage="scan", path=missing,
@@ -190,7 +191,7 @@ class IndexRun:
                               f"{counts.unchanged} unchanged"))
 
     def _read_stage(self) -> None:
-        todo = self.library.pending_files(self.collection_ids, schema.PENDING)
+        todo = writes.pending_files(self.library.db, self.collection_ids, schema.PENDING)
         self._emit(IndexEvent("stage", stage="read", total=len(todo)))
         parser = self.library.parser() if todo else None
         for n, (fid, path_s, fmt) in enumerate(todo):
@@ -203,7 +204,7 @@ class IndexRun:
                 st = os.stat(path)
             except OSError as e:
                 self._failed.append((path, msg := f"{path.name} could not be read: {e.strerror or e}."))
-                self.library.store_error(fid, msg, size=None, mtime_ns=None, sha256=None)
+                writes.store_error(self.library.db, fid, msg, size=None, mtime_ns=None, sha256=None)
                 self._emit(IndexEvent("file_failed", stage="read", path=path, done=n + 1, total=len(todo),
                                       message=msg))
                 continue
@@ -221,24 +222,25 @@ class IndexRun:
                 msg = e.message if isinstance(e, DocumentError) else f"{path.name} could not be read: {e}."
                 self._failed.append((path, msg))
                 # Size and time are kept, so an unchanged bad file is not tried again on every scan.
-                self.library.store_error(fid, msg, size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=None)
+                writes.store_error(self.library.db, fid, msg, size=st.st_size, mtime_ns=st.st_mtime_ns,
+                                   sha256=None)
                 self._emit(IndexEvent("file_failed", stage="read", path=path, done=n + 1, total=len(todo),
                                       message=msg))
                 continue
-            if self.library.store_chunks(fid, path, chunks, size=st.st_size, mtime_ns=st.st_mtime_ns, sha256=sha,
-                                         pages=parsed.pages, chars=parsed.chars):
+            if writes.store_chunks(self.library.db, fid, path, chunks, size=st.st_size, mtime_ns=st.st_mtime_ns,
+                                   sha256=sha, pages=parsed.pages, chars=parsed.chars):
                 self._read += 1
             self._emit(IndexEvent("file_done", stage="read", path=path, done=n + 1, total=len(todo),
                                   chunks=len(chunks)))
 
     def _embed_stage(self, embedder: Any) -> None:
-        todo = self.library.pending_files(self.collection_ids, schema.KEYWORD)
+        todo = writes.pending_files(self.library.db, self.collection_ids, schema.KEYWORD)
         self._emit(IndexEvent("stage", stage="embed", total=len(todo)))
         for n, (fid, path_s, _fmt) in enumerate(todo):
             if not self._checkpoint():
                 return
             path = Path(path_s)
-            stamp, items = self.library.chunks_to_embed(fid)
+            stamp, items = writes.chunks_to_embed(self.library.db, fid)
             self._emit(IndexEvent("file_started", stage="embed", path=path, done=n, total=len(todo),
                                   chunks_total=len(items)))
             blobs: list[bytes] = []
@@ -256,7 +258,7 @@ class IndexRun:
                 blobs.extend(to_blob(v) for v in vectors)
                 self._emit(IndexEvent("progress", stage="embed", path=path, done=n, total=len(todo),
                                       chunks=min(i + EMBED_BATCH, len(items)), chunks_total=len(items)))
-            if self.library.store_vectors(fid, stamp, embedder.name, [cid for cid, _t in items], blobs):
+            if writes.store_vectors(self.library.db, fid, stamp, embedder.name, [cid for cid, _t in items], blobs):
                 self._embedded += 1
             self._emit(IndexEvent("file_done", stage="embed", path=path, done=n + 1, total=len(todo),
                                   chunks=len(items)))

@@ -16,24 +16,22 @@ transactions, so another Deskmate process may index the same library at the same
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
-import stat as stat_mod
+import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
-from deskmate.core.store.fts import index_text
-
 from . import db as schema
-from .chunking import Chunk
+from . import writes
 from .db import DEFAULT_COLLECTION, DocsDatabase
 from .errors import DocsError, IndexBusyError
 from .formats import ParseLimits, format_of
+from .scan import normalize, under
 from .search import LEG_DEPTH, fuse, keyword_search
-from .vectors import Embedder, VectorIndex, to_blob
+from .vectors import Embedder, VectorIndex
 
 if TYPE_CHECKING:
     from .indexer import IndexRun
@@ -96,31 +94,6 @@ class Retrieval:
     question: str
     passages: list[Passage]
     notices: list[str]  # plain words about what the search could not use (no model yet, files still reading)
-
-
-@dataclasses.dataclass(frozen=True)
-class ScanCounts:
-    new: int = 0
-    changed: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    missing_sources: tuple[Path, ...] = ()
-
-
-def normalize(path: str | os.PathLike[str]) -> Path:
-    return Path(os.path.abspath(os.path.expanduser(os.fspath(path))))
-
-
-def _under(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 class Library:
@@ -253,9 +226,9 @@ class Library:
                 sources = conn.execute("SELECT id, path, is_folder, ignored FROM sources WHERE collection_id = ?",
                                        (cid,)).fetchall()
                 files = conn.execute("SELECT id, path FROM files WHERE collection_id = ?", (cid,)).fetchall()
-                gone = [fid for fid, p in files if _under(p, target)]
-                own = [sid for sid, p, _f, _i in sources if _under(p, target)]
-                inside = any(_under(target, p) and p != target and folder and not ignored
+                gone = [fid for fid, p in files if under(p, target)]
+                own = [sid for sid, p, _f, _i in sources if under(p, target)]
+                inside = any(under(target, p) and p != target and folder and not ignored
                              for _s, p, folder, ignored in sources)
                 if not gone and not own and not inside:
                     continue
@@ -273,6 +246,7 @@ class Library:
             raise DocsError(f"{target} is not in the library. `deskmate docs list` shows what is.")
         return removed
 
+    # --- files ---------------------------------------------------------------------------------------
     # --- files ---------------------------------------------------------------------------------------
     def files(self, collection: str | None = None, state: str | None = None) -> list[FileInfo]:
         ids = self._collection_ids(collection)
@@ -303,81 +277,7 @@ class Library:
         ).fetchall()
         return [Passage(r[0], Path(r[1]), r[2], r[3], r[4], r[5], r[6]) for r in rows]
 
-    # --- scanning (called by IndexRun) ---------------------------------------------------------------
-    def scan(self, collection_ids: Sequence[int], force: bool = False) -> ScanCounts:
-        """Bring the files table in line with the disk: new and changed files become pending.
-
-        Changed means size or modification time differ and then the content hash too (a file
-        touched or copied back unchanged is not read again). Files of an unreachable source
-        (an unplugged drive) are kept as they are.
-        """
-        counts = ScanCounts()
-        for cid in collection_ids:
-            c = self._scan_collection(cid, force)
-            counts = ScanCounts(counts.new + c.new, counts.changed + c.changed, counts.removed + c.removed,
-                                counts.unchanged + c.unchanged, counts.missing_sources + c.missing_sources)
-        return counts
-
-    def _scan_collection(self, cid: int, force: bool) -> ScanCounts:
-        conn = self.db.connection()
-        sources = conn.execute("SELECT id, path, is_folder, ignored FROM sources WHERE collection_id = ?",
-                               (cid,)).fetchall()
-        ignored = [p for _i, p, _f, x in sources if x]
-        known = {r[1]: r for r in conn.execute(
-            "SELECT id, path, source_id, size, mtime_ns, sha256, state FROM files WHERE collection_id = ?", (cid,))}
-        seen: set[str] = set()
-        new: list[tuple[int, str, str]] = []
-        changed: list[int] = []
-        touched: list[tuple[int, int, int]] = []  # same content, new size/mtime
-        missing: list[Path] = []
-        unchanged = 0
-        for sid, spath, is_folder, ex in sources:
-            if ex:
-                continue
-            if not os.path.exists(spath):
-                missing.append(Path(spath))
-                seen.update(p for p in known if _under(p, spath))  # keep what we have
-                continue
-            for path, st in (_walk(spath) if is_folder else _one(spath)):
-                if path in seen or any(_under(path, x) for x in ignored):
-                    continue
-                seen.add(path)
-                row = known.get(path)
-                if row is None:
-                    new.append((sid, path, format_of(path) or "text"))
-                    continue
-                fid, _p, _s, size, mtime, sha, state = row
-                if state == schema.PENDING:
-                    continue  # already waiting to be read
-                if force:
-                    changed.append(fid)
-                    continue
-                if size == st.st_size and mtime == st.st_mtime_ns:
-                    unchanged += 1
-                    continue
-                try:
-                    same = sha is not None and file_sha256(Path(path)) == sha
-                except OSError:
-                    same = False
-                if same:
-                    touched.append((st.st_size, st.st_mtime_ns, fid))
-                    unchanged += 1
-                else:
-                    changed.append(fid)
-        gone = [row[0] for path, row in known.items() if path not in seen]
-        if new or changed or touched or gone:
-            with self.db.write() as w:
-                w.executemany(
-                    "INSERT OR IGNORE INTO files (collection_id, source_id, path, format, state) VALUES (?, ?, ?, ?, ?)",
-                    [(cid, sid, path, fmt, schema.PENDING) for sid, path, fmt in new],
-                )
-                w.executemany("UPDATE files SET state = ?, error = NULL WHERE id = ?",
-                              [(schema.PENDING, fid) for fid in changed])
-                w.executemany("UPDATE files SET size = ?, mtime_ns = ? WHERE id = ?", touched)
-                w.executemany("DELETE FROM files WHERE id = ?", [(fid,) for fid in gone])
-                w.execute("UPDATE collections SET generation = generation + 1 WHERE id = ?", (cid,))
-        return ScanCounts(len(new), len(changed), len(gone), unchanged, tuple(missing))
-
+    # --- indexing --------------------------------------------------------------------------------------
     # --- indexing --------------------------------------------------------------------------------------
     @property
     def busy(self) -> bool:
@@ -418,108 +318,19 @@ class Library:
                 return Path(row[0])
         return None
 
+    def use_model(self, collection_id: int, model: str, path: Path | None = None) -> bool:
+        """See writes.use_model; the in-memory vectors of the old model go too."""
+        changed = writes.use_model(self.db, collection_id, model, path)
+        self.vectors.forget(collection_id)
+        return changed
+
     def cancel_reading(self) -> None:
         with self._lock:
             parser = self._parser
         if parser is not None:
             parser.cancel()
 
-    def pending_files(self, collection_ids: Sequence[int], state: str) -> list[tuple[int, str, str]]:
-        marks = ",".join("?" * len(collection_ids)) or "NULL"
-        return [tuple(r) for r in self.db.connection().execute(  # type: ignore[misc]
-            f"SELECT id, path, format FROM files WHERE state = ? AND collection_id IN ({marks}) ORDER BY id",
-            (state, *collection_ids))]
-
-    def store_chunks(self, file_id: int, path: Path, chunks: Sequence[Chunk], *, size: int, mtime_ns: int,
-                     sha256: str, pages: int | None, chars: int) -> bool:
-        """Replace a file's passages and keyword rows in one transaction. False when the file left the library."""
-        name = path.name
-        with self.db.write() as conn:
-            row = conn.execute(
-                "SELECT f.collection_id, c.embedding_model FROM files f JOIN collections c ON c.id = f.collection_id "
-                "WHERE f.id = ?", (file_id,)).fetchone()
-            if row is None:
-                return False
-            cid, model = row
-            conn.execute("DELETE FROM chunks WHERE file_id = ?", (file_id,))
-            fts = []
-            for ch in chunks:
-                cur = conn.execute(
-                    'INSERT INTO chunks (file_id, seq, page, section, start, "end", text) VALUES (?, ?, ?, ?, ?, ?, ?)',
-                    (file_id, ch.seq, ch.page, ch.section, ch.start, ch.end, ch.text),
-                )
-                heading = f"{name} {ch.section or ''}"
-                fts.append((cur.lastrowid, index_text(ch.text), index_text(heading)))
-            conn.executemany("INSERT INTO chunks_fts (rowid, text, heading) VALUES (?, ?, ?)", fts)
-            # A collection without an embedding model is keyword-only: its files are done here.
-            state = schema.KEYWORD if model is not None and chunks else schema.READY
-            conn.execute(
-                "UPDATE files SET state = ?, error = NULL, size = ?, mtime_ns = ?, sha256 = ?, pages = ?, chars = ?, "
-                "chunks = ?, indexed = ? WHERE id = ?",
-                (state, size, mtime_ns, sha256, pages, chars, len(chunks), time.time(), file_id),
-            )
-            conn.execute("UPDATE collections SET generation = generation + 1 WHERE id = ?", (cid,))
-        return True
-
-    def store_error(self, file_id: int, message: str, *, size: int | None, mtime_ns: int | None,
-                    sha256: str | None) -> None:
-        with self.db.write() as conn:
-            conn.execute("DELETE FROM chunks WHERE file_id = ?", (file_id,))
-            conn.execute(
-                "UPDATE files SET state = ?, error = ?, size = ?, mtime_ns = ?, sha256 = ?, pages = NULL, "
-                "chars = NULL, chunks = 0, indexed = ? WHERE id = ?",
-                (schema.ERROR, message, size, mtime_ns, sha256, time.time(), file_id),
-            )
-            conn.execute("UPDATE collections SET generation = generation + 1 WHERE id = "
-                         "(SELECT collection_id FROM files WHERE id = ?)", (file_id,))
-
-    def use_model(self, collection_id: int, model: str, path: Path | None = None) -> bool:
-        """Make ``model`` the collection's embedding model; on a change, drop the old vectors.
-
-        True when vectors of another model had to go (the collection is embedded again).
-        """
-        with self.db.write() as conn:
-            row = conn.execute("SELECT embedding_model FROM collections WHERE id = ?", (collection_id,)).fetchone()
-            if path is not None:
-                conn.execute("UPDATE collections SET embedding_path = ? WHERE id = ?", (str(path), collection_id))
-            if row is None or row[0] == model:
-                return False
-            conn.execute(
-                "DELETE FROM vectors WHERE chunk_id IN (SELECT c.id FROM chunks c JOIN files f ON f.id = c.file_id "
-                "WHERE f.collection_id = ?)", (collection_id,))
-            conn.execute("UPDATE files SET state = ? WHERE collection_id = ? AND state = ? AND chunks > 0",
-                         (schema.KEYWORD, collection_id, schema.READY))
-            conn.execute("UPDATE collections SET embedding_model = ?, generation = generation + 1 WHERE id = ?",
-                         (model, collection_id))
-        self.vectors.forget(collection_id)
-        return row[0] is not None
-
-    def chunks_to_embed(self, file_id: int) -> tuple[float | None, list[tuple[int, str]]]:
-        """(the file's version stamp, [(chunk id, text to embed)]) — the heading goes with the text."""
-        with self.db.read() as conn:
-            row = conn.execute("SELECT indexed, path FROM files WHERE id = ?", (file_id,)).fetchone()
-            if row is None:
-                return None, []
-            name = Path(row[1]).name
-            rows = conn.execute("SELECT id, section, text FROM chunks WHERE file_id = ? ORDER BY seq",
-                                (file_id,)).fetchall()
-        return row[0], [(cid, f"{name} {section}\n{text}" if section else f"{name}\n{text}")
-                        for cid, section, text in rows]
-
-    def store_vectors(self, file_id: int, stamp: float | None, model: str, ids: Sequence[int],
-                      vectors: Sequence[bytes]) -> bool:
-        """Write a file's vectors and mark it ready, unless it changed or the model changed meanwhile."""
-        with self.db.write() as conn:
-            row = conn.execute(
-                "SELECT f.state, f.indexed, c.embedding_model, c.id FROM files f "
-                "JOIN collections c ON c.id = f.collection_id WHERE f.id = ?", (file_id,)).fetchone()
-            if row is None or row[0] != schema.KEYWORD or row[1] != stamp or row[2] != model:
-                return False
-            conn.executemany("INSERT OR REPLACE INTO vectors (chunk_id, vector) VALUES (?, ?)", zip(ids, vectors))
-            conn.execute("UPDATE files SET state = ? WHERE id = ?", (schema.READY, file_id))
-            conn.execute("UPDATE collections SET generation = generation + 1 WHERE id = ?", (row[3],))
-        return True
-
+    # --- retrieval -----------------------------------------------------------------------------------
     # --- retrieval -----------------------------------------------------------------------------------
     def search(self, question: str, k: int = 5, collection: str | None = None) -> Retrieval:
         """The ``k`` passages that best answer ``question``: keyword and vector legs fused by rank."""
@@ -542,10 +353,11 @@ class Library:
             notices.append(f"{waiting} file(s) are still waiting to be read; they are not searched yet.")
         return Retrieval(question, passages, notices)
 
-    def _vector_leg(self, conn, ids: Sequence[int], question: str, notices: list[str]) -> list[int] | None:  # type: ignore[no-untyped-def]
-        rows = conn.execute(
-            f"SELECT id, embedding_model, generation FROM collections WHERE id IN ({','.join('?' * len(ids)) or 'NULL'})",
-            tuple(ids)).fetchall()
+    def _vector_leg(self, conn: sqlite3.Connection, ids: Sequence[int], question: str,
+                    notices: list[str]) -> list[int] | None:
+        marks = ",".join("?" * len(ids)) or "NULL"
+        rows = conn.execute(f"SELECT id, embedding_model, generation FROM collections WHERE id IN ({marks})",
+                            tuple(ids)).fetchall()
         embedder = self.embedder
         if embedder is None:
             if any(model for _i, model, _g in rows):
@@ -574,6 +386,7 @@ class Library:
         return [by_id[c] for c in chunk_ids if c in by_id]
 
     # --- lifetime ------------------------------------------------------------------------------------
+    # --- lifetime ------------------------------------------------------------------------------------
     def close(self) -> None:
         with self._lock:
             run, parser = self._run, self._parser
@@ -592,20 +405,3 @@ class Library:
         self.close()
 
 
-def _one(path: str) -> Iterator[tuple[str, os.stat_result]]:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return
-    if stat_mod.S_ISREG(st.st_mode):
-        yield path, st
-
-
-def _walk(folder: str) -> Iterator[tuple[str, os.stat_result]]:
-    """Readable files under ``folder`` the library can read; hidden folders and Office lock files skipped."""
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            if name.startswith((".", "~$")) or format_of(name) is None:
-                continue
-            yield from _one(os.path.join(root, name))

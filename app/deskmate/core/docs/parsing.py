@@ -220,7 +220,8 @@ class DocumentParser:
         if cancelled:
             return ParseCancelled(f"Reading {path.name} was cancelled.")
         if code == EXIT_OUT_OF_MEMORY:
-            return DocumentError("out_of_memory", f"{path.name} needs more memory to read than Deskmate allows one file.")
+            return DocumentError("out_of_memory",
+                                 f"{path.name} needs more memory to read than Deskmate allows one file.")
         if code == -getattr(signal, "SIGKILL", 9):
             # The kernel's out-of-memory killer sends SIGKILL too: do not call the file damaged.
             return DocumentError(

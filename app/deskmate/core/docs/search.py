@@ -33,7 +33,8 @@ _STOP_EN = frozenset(
     you your yours""".split()
 )
 # Question words and particles: they carry no topic, and a bigram across them ("的配") is noise.
-_STOP_ZH = ("为什么", "怎么样", "是什么", "如何", "怎么", "怎样", "什么", "哪些", "哪个", "哪里", "是否", "可以", "能否",
+_STOP_ZH = ("为什么", "怎么样", "是什么", "如何", "怎么", "怎样", "什么", "哪些", "哪个", "哪里", "是否", "可以",
+            "能否",
             "请问", "一下", "一个", "有没有", "的", "了", "吗", "呢", "吧", "啊", "是", "在", "和", "与", "及", "或",
             "把", "被", "将", "对", "中", "我", "你", "要", "用")
 _STOP_ZH_RE = re.compile("|".join(sorted(_STOP_ZH, key=len, reverse=True)))

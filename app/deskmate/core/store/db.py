@@ -236,7 +236,9 @@ class Database:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise StoreError(f"Deskmate cannot create the folder for its {self.wording.label}, {self.path.parent}: {e}.") from None
+            raise StoreError(
+                f"Deskmate cannot create the folder for its {self.wording.label}, {self.path.parent}: {e}."
+            ) from None
         try:
             self._first_touch(check)
         except CorruptDatabaseError as e:
@@ -279,7 +281,8 @@ class Database:
                     os.replace(src, Path(str(target) + suffix))
         except OSError as e:
             raise StoreError(
-                f"The {self.wording.label} {self.path} is damaged ({reason}) and Deskmate could not move it aside: {e}. "
+                f"The {self.wording.label} {self.path} is damaged ({reason}) and Deskmate could not move it aside: "
+                f"{e}. "
                 "Close other Deskmate windows and try again."
             ) from None
         self.set_aside = target
@@ -291,7 +294,8 @@ class Database:
         rescued = self._rescue_from(target)
         w = self.wording
         notice = f"The {w.label} was damaged ({reason}). Deskmate moved it to {target} and started a fresh one"
-        notice += f"; {rescued} {w.rescued} could be rescued from it." if rescued else "; nothing could be read from it."
+        notice += (f"; {rescued} {w.rescued} could be rescued from it." if rescued
+                   else "; nothing could be read from it.")
         self.notices.append(notice)
 
     def _rescue_from(self, damaged: Path) -> int:
@@ -339,7 +343,9 @@ class Database:
                         conn.execute("COMMIT")
                         continue
                     if current != m.version - 1:
-                        raise StoreError(f"The {self.wording.label} {self.path} skips from version {current} to {m.version}.")
+                        raise StoreError(
+                            f"The {self.wording.label} {self.path} skips from version {current} to {m.version}."
+                        )
                     if callable(m.steps):
                         m.steps(conn)
                     else:
