@@ -152,3 +152,11 @@ def test_a_file_that_needs_too_much_memory_fails_alone(tmp_path):
         assert info.value.kind == "out_of_memory"
         assert texts(parser.parse(good)) == [("A small file after the big one.", None, None)]
         assert parser.starts == 2
+
+
+def test_running_headers_and_footers_of_a_pdf_are_left_out(parser, tmp_path):
+    pages = [f"Printer Manual {n} / 4\nStep {n}: {step}\nCopyright ACME {2020 + n}"
+             for n, step in enumerate(["unpack", "plug in", "load paper", "print"], 1)]
+    pdf = make.write_pdf(tmp_path / "manual.pdf", pages)
+    assert texts(parser.parse(pdf)) == [("Step 1: unpack", 1, None), ("Step 2: plug in", 2, None),
+                                         ("Step 3: load paper", 3, None), ("Step 4: print", 4, None)]

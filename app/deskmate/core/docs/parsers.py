@@ -80,12 +80,15 @@ class _Collector:
             return
         self.chars += len(text)
         if self.chars > self.limits.max_chars:
-            raise DocumentError(
-                "too_much_text",
-                f"{self.name} holds more than {self.limits.max_chars:,} characters of text; Deskmate indexes "
-                "files up to that size. Split it into smaller files.",
-            )
+            raise self.too_much()
         self.blocks.append(Block(text, page, section))
+
+    def too_much(self) -> DocumentError:
+        return DocumentError(
+            "too_much_text",
+            f"{self.name} holds more than {self.limits.max_chars:,} characters of text; Deskmate indexes "
+            "files up to that size. Split it into smaller files.",
+        )
 
 
 # --- checks before a parser library sees the file ------------------------------------------------
@@ -152,6 +155,8 @@ def parse_pdf(path: Path, limits: ParseLimits) -> Parsed:
             ) from None
         raise DocumentError("damaged", f"{path.name} is a damaged PDF: PDFium could not open it ({e}).") from None
     out = _Collector(path.name, limits)
+    texts: list[str] = []
+    total = 0
     try:
         pages = len(pdf)
         for i in range(pages):
@@ -159,15 +164,20 @@ def parse_pdf(path: Path, limits: ParseLimits) -> Parsed:
             try:
                 textpage = page.get_textpage()
                 try:
-                    out.add(textpage.get_text_range(), page=i + 1)
+                    texts.append(clean(textpage.get_text_range()))
                 finally:
                     textpage.close()
             except pdfium.PdfiumError as e:
                 raise DocumentError("damaged", f"Page {i + 1} of {path.name} is damaged ({e}).") from None
             finally:
                 page.close()
+            total += len(texts[-1])
+            if total > limits.max_chars:
+                raise out.too_much()
     finally:
         pdf.close()
+    for i, text in enumerate(strip_running_lines(texts)):
+        out.add(text, page=i + 1)
     if not out.blocks and pages:
         raise DocumentError(
             "no_text",
@@ -175,6 +185,38 @@ def parse_pdf(path: Path, limits: ParseLimits) -> Parsed:
             "Deskmate does not read text in pictures (OCR); use a PDF with real text.",
         )
     return Parsed(out.blocks, pages=pages)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def strip_running_lines(pages: list[str]) -> list[str]:
+    """Pages without their running header and footer ("Debian Reference 152 / 233").
+
+    A first or last line that recurs, numbers aside, on at least a third of the pages is
+    printed furniture: it would start every passage with the same words and pull unrelated
+    pages into keyword matches.
+    """
+    if len(pages) < 3:
+        return pages
+    counts: dict[str, int] = {}
+    for text in pages:
+        lines = text.split("\n")
+        for line in {lines[0], lines[-1]}:
+            key = _DIGITS.sub("#", line)
+            counts[key] = counts.get(key, 0) + 1
+    running = {k for k, n in counts.items() if n >= max(3, len(pages) // 3) and k.strip()}
+    if not running:
+        return pages
+    out = []
+    for text in pages:
+        lines = text.split("\n")
+        while len(lines) > 1 and _DIGITS.sub("#", lines[0]) in running:  # never the page's only line
+            lines.pop(0)
+        while len(lines) > 1 and _DIGITS.sub("#", lines[-1]) in running:
+            lines.pop()
+        out.append("\n".join(lines))
+    return out
 
 
 # --- Word --------------------------------------------------------------------------------------------
