@@ -15,9 +15,9 @@ transactions, so another Deskmate process may index the same library at the same
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import os
-import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -111,6 +111,7 @@ class Library:
         self._lock = threading.Lock()
         self._run: IndexRun | None = None
         self._parser: DocumentParser | None = None
+        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
 
     @property
     def notices(self) -> list[str]:
@@ -340,8 +341,11 @@ class Library:
         ids = self._collection_ids(collection)
         notices: list[str] = []
         conn = self.db.connection()
+        # The two legs run side by side (SQLite, numpy and the embedding child all work outside the GIL):
+        # a question costs the slower leg, not their sum.
+        vector = self._legs().submit(self._vector_leg, ids, question, notices)
         legs = [keyword_search(conn, None if collection is None else ids, question, LEG_DEPTH)]
-        vector_leg = self._vector_leg(conn, ids, question, notices)
+        vector_leg = vector.result()
         if vector_leg is not None:
             legs.append(vector_leg)
         fused = fuse(legs)[:k]
@@ -353,8 +357,14 @@ class Library:
             notices.append(f"{waiting} file(s) are still waiting to be read; they are not searched yet.")
         return Retrieval(question, passages, notices)
 
-    def _vector_leg(self, conn: sqlite3.Connection, ids: Sequence[int], question: str,
-                    notices: list[str]) -> list[int] | None:
+    def _legs(self) -> concurrent.futures.ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="docs-vector-leg")
+            return self._pool
+
+    def _vector_leg(self, ids: Sequence[int], question: str, notices: list[str]) -> list[int] | None:
+        conn = self.db.connection()  # this thread's own
         marks = ",".join("?" * len(ids)) or "NULL"
         rows = conn.execute(f"SELECT id, embedding_model, generation FROM collections WHERE id IN ({marks})",
                             tuple(ids)).fetchall()
@@ -389,8 +399,10 @@ class Library:
     # --- lifetime ------------------------------------------------------------------------------------
     def close(self) -> None:
         with self._lock:
-            run, parser = self._run, self._parser
-            self._parser = None
+            run, parser, pool = self._run, self._parser, self._pool
+            self._parser = self._pool = None
+        if pool is not None:
+            pool.shutdown(wait=True)
         if run is not None and not run.done:
             run.cancel()
             run.wait(30)
