@@ -211,13 +211,14 @@ def serve(obj: Context, port: int, token: str | None) -> None:
 
 
 def _register() -> None:
+    from deskmate.cli_docs import docs
     from deskmate.cli_images import image
     from deskmate.cli_models import models
     from deskmate.cli_quick import quick
     from deskmate.cli_remote import remote
     from deskmate.cli_tasks import COMMANDS
 
-    for command in [*COMMANDS, models, image, remote, quick]:
+    for command in [*COMMANDS, models, image, remote, quick, docs]:
         main.add_command(command)
 
 

@@ -136,7 +136,7 @@ def list_models(ctx: int | None, as_json: bool) -> None:
                 verdict, badge = f.verdict, f.badge
             except EngineError:
                 verdict, badge = "broken", "broken file"
-        elif m.kind == "image" and m.catalog_id and catalog.get(m.catalog_id):
+        elif m.kind in ("image", "embedding") and m.catalog_id and catalog.get(m.catalog_id):
             entry = catalog.get(m.catalog_id)
             f = fit.assess_bytes(m.name, entry.memory_bytes or 0, memory)  # type: ignore[union-attr]
             verdict, badge = f.verdict, f.badge

@@ -1,4 +1,4 @@
-"""The line protocol our worker child processes speak to their parent.
+"""The line protocol our worker child processes speak to their parent (and how a child's end is named).
 
 An engine or image worker keeps its original stdout for JSON-line events and
 sends everything else that libraries print to stderr (the log), so a stray
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import threading
 from typing import Any, TextIO
@@ -35,3 +36,15 @@ def take_over_stdout() -> TextIO:
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     return events
+
+
+def describe_exit(code: int | None) -> str:
+    """A child's exit status in words, for messages and logs ("killed by SIGKILL", "exit code 1")."""
+    if code is None:
+        return "still running"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"

@@ -20,7 +20,6 @@ import dataclasses
 import json
 import os
 import queue
-import signal
 import subprocess
 import sys
 import threading
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from deskmate.core import paths
+from deskmate.core.child_events import describe_exit
 
 from .jobs import (
     ImageBusyError,
@@ -66,17 +66,6 @@ class ImageResult:
     job: ImageJob  # resolved: the seed, size, steps and guidance actually used
     seconds: float  # drawing and saving, without loading the model
     load_seconds: float  # 0 when the model was already loaded
-
-
-def describe_exit(code: int | None) -> str:
-    if code is None:
-        return "still running"
-    if code < 0:
-        try:
-            return f"killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"killed by signal {-code}"
-    return f"exit code {code}"
 
 
 _END = object()

@@ -41,10 +41,10 @@ class Arch(_Strict):
 class CatalogEntry(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$")
     name: str = Field(min_length=1)
-    kind: Literal["text", "image"]
-    tier: Literal["standard", "light", "image"]
+    kind: Literal["text", "image", "embedding"]
+    tier: Literal["standard", "light", "image", "embedding"]
     repo: str = Field(pattern=REPO_ID)
-    file: str | None = None  # text: the one GGUF file
+    file: str | None = None  # text and embedding: the one GGUF file
     files: tuple[str, ...] = ()  # image: glob patterns of the files to fetch
     size_bytes: int = Field(gt=0)
     size_exact: bool = True
@@ -55,6 +55,7 @@ class CatalogEntry(_Strict):
     context_length: int | None = Field(default=None, gt=0)
     arch: Arch | None = None
     memory_bytes: int | None = Field(default=None, gt=0)
+    dimensions: int | None = Field(default=None, gt=0)  # embedding: length of its vectors
     languages: tuple[str, ...] = ()
     description: dict[str, str] = {}
 
@@ -67,6 +68,14 @@ class CatalogEntry(_Strict):
                 raise ValueError("a text model needs 'arch' and 'context_length' for the memory estimate")
             if self.files:
                 raise ValueError("'files' is for image models; a text model names one 'file'")
+        elif self.kind == "embedding":
+            # Documents search (core/docs): run with llama.cpp's embedding mode in a child process.
+            if not self.file or not self.file.lower().endswith(".gguf"):
+                raise ValueError("an embedding model needs 'file', the name of a .gguf file")
+            if self.memory_bytes is None or self.dimensions is None:
+                raise ValueError("an embedding model needs 'memory_bytes' and 'dimensions'")
+            if self.files:
+                raise ValueError("'files' is for image models; an embedding model names one 'file'")
         else:
             if not self.files:
                 raise ValueError("an image model needs 'files', the patterns of the files to fetch")
@@ -106,6 +115,10 @@ class Catalog(_Strict):
     @property
     def images(self) -> tuple[CatalogEntry, ...]:
         return tuple(m for m in self.models if m.kind == "image")
+
+    @property
+    def embeddings(self) -> tuple[CatalogEntry, ...]:
+        return tuple(m for m in self.models if m.kind == "embedding")
 
 
 def shipped_catalog_path() -> Path:

@@ -634,7 +634,7 @@ _SPLIT = re.compile(r"^(?P<stem>.*)-(?P<i>\d{5})-of-(?P<n>\d{5})\.gguf$", re.IGN
 class PullPlan:
     repo_id: str
     files: tuple[str, ...]  # text: the GGUF (every part of a split one); image: the matched files
-    kind: str  # "text" | "image"
+    kind: str  # "text" | "image" | "embedding"
     entry: Any  # the CatalogEntry, when the model is in the catalog
 
 
@@ -676,7 +676,8 @@ def plan_pull(spec: str, downloader: Downloader, revision: str | None = None) ->
     assert filename is not None
     if not filename.lower().endswith(".gguf"):
         raise HubError(f"{filename} is not a .gguf file; Deskmate's chat engine runs GGUF models only.")
-    return PullPlan(repo, _split_parts(filename), "text", entry)
+    kind = "embedding" if entry is not None and entry.kind == "embedding" else "text"
+    return PullPlan(repo, _split_parts(filename), kind, entry)
 
 
 def pull(
@@ -713,7 +714,7 @@ def pull(
         )
     entry = plan.entry
     base = registry.root / ("images" if plan.kind == "image" else "") / plan.repo_id.replace("/", "--")
-    expected = entry.sha256 if entry is not None and plan.kind == "text" and len(remotes) == 1 else None
+    expected = entry.sha256 if entry is not None and plan.kind != "image" and len(remotes) == 1 else None
     paths = []
     for r in remotes:
         path, _ = downloader.download(
@@ -739,7 +740,7 @@ def pull(
     model = InstalledModel(
         id=existing.id if existing else (entry.id if entry is not None else registry.new_id(Path(plan.files[0]).stem, paths[0])),
         name=entry.name if entry is not None else summary.name,
-        kind="text",
+        kind=plan.kind,
         path=str(paths[0]),
         size=total,
         source="hub",

@@ -44,7 +44,7 @@ def models_dir() -> Path:
 class InstalledModel:
     id: str
     name: str
-    kind: Literal["text", "image"]
+    kind: Literal["text", "image", "embedding"]
     path: str  # the .gguf file, or the folder of an image model
     size: int
     source: Source
@@ -194,7 +194,8 @@ class Registry:
 
         model = self.get(ref)
         if model.kind != "text":
-            raise RegistryError(f"{model.name} is an image model; the default chat model must be a .gguf file.")
+            raise RegistryError(f"{model.name} is an {model.kind} model; the default chat model must be a text "
+                                "(chat) model.")
         if not model.present:
             raise RegistryError(f"The file of {model.name} is missing ({model.path}); download or import it again.")
         set_engine_model(model.file)
@@ -309,7 +310,7 @@ def verify(
     target = model.file
     if not target.exists():
         return Verification(model, (f"its file is missing ({target})",))
-    if model.kind == "text":
+    if model.kind in ("text", "embedding"):
         size = _size(target)
         if model.size and not model.files and size != model.size:
             problems.append(f"its size changed from {model.size:,} to {size:,} bytes")

@@ -80,26 +80,43 @@ def _is_corrupt(e: BaseException) -> bool:
     return code in (_SQLITE_CORRUPT, _SQLITE_NOTADB) or "malformed" in text or "not a database" in text
 
 
-def translate_error(e: BaseException, path: Path) -> StoreError:
+@dataclasses.dataclass(frozen=True)
+class Wording:
+    """How messages name one database file and what a person keeps when it fails.
+
+    The drafts and the documents index share this module; only their words differ.
+    """
+
+    label: str  # "drafts database"
+    on_full: str  # after "The disk is full, so Deskmate could not save."
+    on_damage: str  # after "The <label> <path> is damaged (…)."
+    rescued: str  # what the rescue counts: "draft(s)"
+
+
+DRAFTS = Wording(
+    "drafts database",
+    "Your text is still open in Deskmate: free some disk space and it will be saved.",
+    "Restart Deskmate: it will set the damaged file aside, rescue what it can and start a fresh one. "
+    "Your open text is still in the editor.",
+    "draft(s)",
+)
+
+
+def translate_error(e: BaseException, path: Path, wording: Wording = DRAFTS) -> StoreError:
     """Map a sqlite3/OS error to one of our errors with a message a user can act on."""
+    label = wording.label
     if _is_disk_full(e):
-        return DiskFullError(
-            "The disk is full, so Deskmate could not save. Your text is still open in Deskmate: "
-            f"free some disk space and it will be saved. (Database: {path})"
-        )
+        return DiskFullError(f"The disk is full, so Deskmate could not save. {wording.on_full} ({label}: {path})")
     if _is_corrupt(e):
-        err = CorruptDatabaseError(
-            f"The drafts database {path} is damaged ({e}). Restart Deskmate: it will set the damaged file "
-            "aside, rescue what it can and start a fresh one. Your open text is still in the editor."
-        )
+        err = CorruptDatabaseError(f"The {label} {path} is damaged ({e}). {wording.on_damage}")
         err.reason = str(e)
         return err
     code = _primary_code(e) if isinstance(e, sqlite3.Error) else 0
     if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
-        return StoreError(f"The drafts database {path} is busy in another program; try again in a moment.")
+        return StoreError(f"The {label} {path} is busy in another program; try again in a moment.")
     if code in (_SQLITE_READONLY, _SQLITE_CANTOPEN) or isinstance(e, PermissionError):
-        return StoreError(f"Deskmate cannot write its drafts database {path}: check the folder's permissions ({e}).")
-    return StoreError(f"The drafts database {path} could not be used: {e}.")
+        return StoreError(f"Deskmate cannot write its {label} {path}: check the folder's permissions ({e}).")
+    return StoreError(f"The {label} {path} could not be used: {e}.")
 
 
 # --- migrations -----------------------------------------------------------------
@@ -175,8 +192,11 @@ class Database:
     """One SQLite file shared by all threads of the process (and by other processes).
 
     Thread-safe: ``read()``, ``write()``, ``connection()``, ``checkpoint()`` and ``close()``
-    may be called from any thread.
+    may be called from any thread. Another database (the documents index) subclasses it with
+    its own ``wording`` and ``_rescue_from``.
     """
+
+    wording: Wording = DRAFTS
 
     def __init__(
         self,
@@ -216,7 +236,9 @@ class Database:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise StoreError(f"Deskmate cannot create the folder for its drafts, {self.path.parent}: {e}.") from None
+            raise StoreError(
+                f"Deskmate cannot create the folder for its {self.wording.label}, {self.path.parent}: {e}."
+            ) from None
         try:
             self._first_touch(check)
         except CorruptDatabaseError as e:
@@ -226,7 +248,7 @@ class Database:
             raise
         except (sqlite3.Error, OSError) as e:
             if not _is_corrupt(e):
-                raise translate_error(e, self.path) from None
+                raise translate_error(e, self.path, self.wording) from None
             self._close_all()
             self._set_aside_and_restart(str(e))
 
@@ -259,18 +281,21 @@ class Database:
                     os.replace(src, Path(str(target) + suffix))
         except OSError as e:
             raise StoreError(
-                f"The drafts database {self.path} is damaged ({reason}) and Deskmate could not move it aside: {e}. "
+                f"The {self.wording.label} {self.path} is damaged ({reason}) and Deskmate could not move it aside: "
+                f"{e}. "
                 "Close other Deskmate windows and try again."
             ) from None
         self.set_aside = target
-        log.error("Drafts database %s was damaged (%s); moved to %s", self.path, reason, target)
+        log.error("The %s %s was damaged (%s); moved to %s", self.wording.label, self.path, reason, target)
         try:
             self._first_touch(check=False)
         except (sqlite3.Error, OSError) as e:
-            raise translate_error(e, self.path) from None
+            raise translate_error(e, self.path, self.wording) from None
         rescued = self._rescue_from(target)
-        notice = f"The drafts database was damaged ({reason}). Deskmate moved it to {target} and started a fresh one"
-        notice += f"; {rescued} draft(s) could be rescued from it." if rescued else "; no drafts could be read from it."
+        w = self.wording
+        notice = f"The {w.label} was damaged ({reason}). Deskmate moved it to {target} and started a fresh one"
+        notice += (f"; {rescued} {w.rescued} could be rescued from it." if rescued
+                   else "; nothing could be read from it.")
         self.notices.append(notice)
 
     def _rescue_from(self, damaged: Path) -> int:
@@ -318,7 +343,9 @@ class Database:
                         conn.execute("COMMIT")
                         continue
                     if current != m.version - 1:
-                        raise StoreError(f"Drafts database {self.path} skips from version {current} to {m.version}.")
+                        raise StoreError(
+                            f"The {self.wording.label} {self.path} skips from version {current} to {m.version}."
+                        )
                     if callable(m.steps):
                         m.steps(conn)
                     else:
@@ -335,7 +362,7 @@ class Database:
             newest = conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
             if newest > len(self._migrations):
                 raise StoreError(
-                    f"The drafts database {self.path} was written by a newer Deskmate (schema {newest}, this one "
+                    f"The {self.wording.label} {self.path} was written by a newer Deskmate (schema {newest}, this one "
                     f"knows {len(self._migrations)}). Update Deskmate to open it; nothing was changed."
                 )
 
@@ -352,7 +379,7 @@ class Database:
         if conn is not None:
             return conn
         if self._closed:
-            raise StoreError("The drafts database is closed.")
+            raise StoreError(f"The {self.wording.label} is closed.")
         try:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves. check_same_thread=False
             # only so close() may close it from another thread; each thread uses its own.
@@ -364,7 +391,7 @@ class Database:
             if self._connect_hook is not None:
                 self._connect_hook(conn)
         except sqlite3.Error as e:
-            raise translate_error(e, self.path) from None
+            raise translate_error(e, self.path, self.wording) from None
         self._local.conn = conn
         me = threading.current_thread()
         with self._conns_lock:
@@ -396,7 +423,7 @@ class Database:
                         with contextlib.suppress(sqlite3.Error):
                             conn.execute("ROLLBACK")
                     if isinstance(e, (sqlite3.Error, OSError)) and not isinstance(e, StoreError):
-                        raise translate_error(e, self.path) from None
+                        raise translate_error(e, self.path, self.wording) from None
                     raise
             finally:
                 self._local.depth = depth
@@ -416,7 +443,7 @@ class Database:
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute("COMMIT")
         except (sqlite3.Error, OSError) as e:
-            raise translate_error(e, self.path) from None
+            raise translate_error(e, self.path, self.wording) from None
 
     def checkpoint(self) -> None:
         """Copy the WAL into the main file with an fsync: the power-loss-safe moment."""

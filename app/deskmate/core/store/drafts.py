@@ -14,6 +14,10 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 
 from .db import Database, DraftNotFoundError, StoreError
+from .fts import CJK_RE as _CJK_RE
+from .fts import ZWSP as _ZWSP
+from .fts import index_text as _index_text
+from .fts import phrase as _phrase
 
 KINDS = ("text", "table", "translation", "proofread")
 SOURCES = ("create", "save", "autosave", "restore", "recovered", "import")
@@ -29,17 +33,7 @@ UNTITLED = "Untitled draft"
 _TITLE_MAX = 80
 _PREVIEW_CHARS = 200
 
-# unicode61 keeps a run of Han/kana as one token, so "季度" inside "第二季度报告" would never
-# match. We index those scripts one character per token by putting a zero-width space
-# (a separator for unicode61) around each; phrases of single characters then match any
-# substring. The separators are taken out of snippets again.
-_ZWSP = "\u200b"
-_CJK_RE = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f])")
 _HI_START, _HI_END = "\x02", "\x03"
-
-
-def _index_text(text: str) -> str:
-    return _CJK_RE.sub(_ZWSP + r"\1" + _ZWSP, text.replace(_ZWSP, " "))
 
 
 def derive_title(body: str) -> str:
@@ -153,7 +147,7 @@ def _fts_query(query: str) -> tuple[str, bool] | None:
     for word in query.split():
         if not re.search(r"\w", word):
             continue  # punctuation alone has no tokens; FTS5 rejects an empty phrase
-        quoted = '"' + _index_text(word).replace('"', '""') + '"'
+        quoted = _phrase(word)
         if _CJK_RE.search(word[-1]):
             has_cjk = True
             parts.append(quoted)
