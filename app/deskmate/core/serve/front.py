@@ -36,6 +36,7 @@ import json
 import re
 import select
 import socket
+import struct
 import threading
 import time
 import urllib.parse
@@ -93,27 +94,44 @@ class _Upstream:
         self.endpoint = endpoint
         self.prefix = parts.path.rstrip("/")
         self.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        self.sock: socket.socket | None = None
+        self.resp: http.client.HTTPResponse | None = None
         self.reason: str | None = None  # "gone" or "limit" once cut
 
     def post(self, path: str, body: dict[str, Any]) -> http.client.HTTPResponse:
         headers = {"Content-Type": "application/json", "Authorization": f"Bearer {self.endpoint.api_key}"}
+        self.conn.connect()
+        # Kept here: http.client drops conn.sock when it hands a closing response its socket.
+        self.sock = self.conn.sock
+        if self.reason is not None:
+            self.cut(self.reason)
         self.conn.request("POST", self.prefix + path, body=json.dumps(body).encode(), headers=headers)
-        assert self.conn.sock is not None
-        self.conn.sock.settimeout(None)  # prompt processing on a CPU can take minutes
-        return self.conn.getresponse()
+        assert self.sock is not None
+        self.sock.settimeout(None)  # prompt processing on a CPU can take minutes
+        self.resp = self.conn.getresponse()
+        return self.resp
 
     def cut(self, reason: str) -> None:
         if self.reason is None:
             self.reason = reason
-        sock = self.conn.sock
+        sock = self.sock
         if sock is not None:
             try:
-                sock.shutdown(socket.SHUT_RDWR)
+                # When the relay thread then closes the socket, the engine gets a reset, not an
+                # orderly end: its very next write fails (after a FIN, only the one after it).
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                sock.shutdown(socket.SHUT_RD)  # wakes the relay thread's read
             except OSError:
                 pass
 
     def close(self) -> None:
+        # Close the socket itself, not only shut it down: Linux keeps accepting the engine's
+        # writes on a socket shut for reading; only a closed one fails them.
+        if self.resp is not None:
+            self.resp.close()
         self.conn.close()
+        if self.sock is not None:
+            self.sock.close()
 
 
 class Front(ThreadingHTTPServer):
@@ -167,7 +185,8 @@ class Front(ThreadingHTTPServer):
             raise bad_request(f"'{model}' is an embedding model; send it to /v1/embeddings. "
                               f"For chat use '{self.chat_id()}'.", "model", "model_not_chat")
         raise ApiError(404, f"The model '{model}' does not exist here. This server offers "
-                       f"'{self.chat_id()}' for chat{self._embedding_hint()} (GET /v1/models lists them).",
+                       f"'{self.chat_id()}' (or '{CHAT_ALIAS}') for chat{self._embedding_hint()} "
+                       "(GET /v1/models lists them).",
                        param="model", code="model_not_found")
 
     def resolve_embedding(self, model: Any) -> EngineSource:
@@ -184,7 +203,7 @@ class Front(ThreadingHTTPServer):
                        f"'{self.embedding_id()}'.", param="model", code="model_not_found")
 
     def _embedding_hint(self) -> str:
-        return f" and '{self.embedding_id()}' for embeddings" if self.embedding else ""
+        return f" and '{self.embedding_id()}' (or '{EMBEDDING_ALIAS}') for embeddings" if self.embedding else ""
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -204,10 +223,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         for k, v in (headers or {}).items():
             self.send_header(k, v)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(data)
 
     def _send_error(self, e: ApiError) -> None:
+        # The request body may be unread (a 401 comes first): never read it as the next request.
+        self.close_connection = True
         try:
             self._send_json(e.status, e.body(), e.headers())
         except OSError:
@@ -270,8 +293,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._route(self._post)
 
     def _not_allowed(self) -> None:
-        self._route(lambda: (_ for _ in ()).throw(
-            ApiError(405, f"{self.command} is not allowed on {self._path() or '/'}; see the OpenAI API reference.")))
+        def refuse() -> None:
+            raise ApiError(405, f"{self.command} is not allowed on {self._path() or '/'}; this server offers "
+                           "GET /v1/models, POST /v1/chat/completions and POST /v1/embeddings.")
+
+        self._route(refuse)
 
     do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed
 
@@ -441,18 +467,28 @@ class _Relay:
         self.usage: dict[str, Any] | None = None
         self.started = False
         self.cut_by_limit = False
+        self.out = bytearray()  # stream events not yet sent
 
     def run(self) -> None:
         complete = False
+        pending = b""
         try:
-            for line in self.resp:
-                if not line.startswith(b"data:"):
-                    continue
-                payload = line[5:].strip()
-                if payload == b"[DONE]":
-                    complete = True
+            # One read is one burst of the engine's stream (it writes every 25 ms): it goes
+            # on to the caller as one write, so the caller wakes as rarely as the engine writes.
+            while not complete:
+                data = self.resp.read1(65536)
+                if not data:
                     break
-                self._chunk(json.loads(payload))
+                *events, pending = (pending + data).split(b"\n\n")
+                for event in events:
+                    if not event.startswith(b"data:"):
+                        continue
+                    payload = event[5:].strip()
+                    if payload == b"[DONE]":
+                        complete = True
+                        break
+                    self._chunk(json.loads(payload))
+                self._flush()
         except (OSError, http.client.HTTPException, ValueError):
             pass
         # A cut that came after the engine's [DONE] changed nothing.
@@ -492,9 +528,14 @@ class _Relay:
             self._write(chunk)
 
     def _write(self, chunk: dict[str, Any]) -> None:
-        if not self.started:
-            self._start_stream()
-        self._send(b"data: " + json.dumps(chunk, ensure_ascii=False).encode() + b"\n\n")
+        self.out += b"data: " + json.dumps(chunk, ensure_ascii=False).encode() + b"\n\n"
+
+    def _flush(self) -> None:
+        if self.out:
+            if not self.started:
+                self._start_stream()
+            data, self.out = bytes(self.out), bytearray()
+            self._send(data)
 
     def _start_stream(self) -> None:
         h = self.h
@@ -516,7 +557,8 @@ class _Relay:
 
     def _fail(self, error: ApiError) -> None:
         if self.req.stream and self.started:
-            self._send(b"data: " + json.dumps(error.body()).encode() + b"\n\n")
+            self.out += b"data: " + json.dumps(error.body()).encode() + b"\n\n"
+            self._flush()
         else:
             raise error
 
@@ -526,9 +568,8 @@ class _Relay:
                 self._write({"id": self.id, "object": "chat.completion.chunk", "created": self.created,
                              "model": self.req.model,
                              "choices": [{"index": 0, "delta": {}, "finish_reason": "length"}]})
-            if not self.started:
-                self._start_stream()
-            self._send(b"data: [DONE]\n\n")
+            self.out += b"data: [DONE]\n\n"
+            self._flush()
             return
         answer: dict[str, Any] = {
             "id": self.id, "object": "chat.completion", "created": self.created, "model": self.req.model,
