@@ -6,8 +6,8 @@ hops threads and polls the connection for every token, and on a 2-core machine
 that work competes with llama.cpp's compute threads — measured decode speed
 fell to 0.86 of a raw in-process Llama. Here the generating thread writes each
 chunk straight to the socket between two decode steps, so nothing runs beside
-the compute threads. ``deskmate serve`` still uses the full llama-cpp-python
-server (completions, embeddings, …) for other apps.
+the compute threads. ``deskmate serve`` puts its own front in front of this
+server (core/serve/front.py) rather than llama-cpp-python's.
 
 Requests are served one at a time (a second waits, like llama-cpp-python's
 server with interrupt_requests off). A client that disconnects stops its answer
