@@ -363,6 +363,7 @@ def first_token_time(served) -> float:
 def test_killing_a_client_mid_stream_frees_the_engine_within_half_a_second(served):
     t0 = time.monotonic()
     solo = first_token_time(served) - t0  # this caller's own wait on this machine, now
+    token = token_seconds(served.client())
     child = start_killable(served)
     try:
         first: list[float] = []
@@ -373,11 +374,11 @@ def test_killing_a_client_mid_stream_frees_the_engine_within_half_a_second(serve
         killed = time.monotonic()
         child.send_signal(signal.SIGKILL)
         other.join(60)
-        assert first[0] - killed - solo < 0.5, (first[0] - killed, solo)
+        # Within 0.5 s, plus the token the engine may be computing (about 12 ms on a quiet machine).
+        assert first[0] - killed - solo < 0.5 + token, (first[0] - killed, solo, token)
     finally:
         child.kill()
         child.wait()
-    token = token_seconds(served.client())
     child = start_killable(served)  # and with no one waiting, the engine goes quiet at once
     child.send_signal(signal.SIGKILL)
     assert_engine_stops(engine_pid(served, "serve"), time.monotonic(), token)
