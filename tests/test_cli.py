@@ -76,8 +76,9 @@ def _post(url: str, body: dict, token: str | None) -> tuple[int, dict]:
 
 
 def test_serve_offers_the_model_with_a_token():
-    proc = subprocess.Popen(deskmate("serve", "--port", "0"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    # --own-engine: a Deskmate window left running by another test would otherwise be shared.
+    proc = subprocess.Popen(deskmate("serve", "--port", "0", "--own-engine"), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
     try:
         lines = []
         deadline = time.monotonic() + 120

@@ -173,52 +173,16 @@ def engine_status(obj: Context, check: bool, as_json: bool) -> None:
         sys.exit(EXIT_MODEL if not report.get("model_ok") else EXIT_ENGINE_START)
 
 
-@main.command()
-@click.option("--port", default=8765, show_default=True, help="Port on 127.0.0.1 (0 picks a free one).")
-@click.option("--token", default=None, help="API key clients must send (default: a new random one).")
-@click.pass_obj
-def serve(obj: Context, port: int, token: str | None) -> None:
-    """Offer the local model to other apps as an OpenAI-compatible server on 127.0.0.1."""
-    import secrets
-
-    token = token or secrets.token_urlsafe(24)
-    try:
-        # Other apps get llama-cpp-python's full server: completions, embeddings, tokenize too.
-        eng = obj.engine(role="serve", port=port, api_key=token, server="llama_cpp")
-    except (EngineError, SettingsError) as e:
-        fail(_one_line(str(e)), exit_code_for(e))
-    stop = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    sup = eng.supervisor
-    sup.keep_port = True
-    try:
-        sup.wait_ready()
-    except EngineError as e:
-        eng.close()
-        fail(_one_line(str(e)), exit_code_for(e))
-    base = f"http://127.0.0.1:{sup.status.port}/v1"
-    click.echo(f"Serving {Path(eng.config.model).name} at {base}")
-    click.echo(f"API key: {token}")
-    click.echo("Model id: local   (Ctrl+C stops)")
-    sys.stdout.flush()
-    try:
-        while not stop.wait(0.5):
-            pass
-    finally:
-        eng.close()
-        click.echo("stopped", err=True)
-
-
 def _register() -> None:
     from deskmate.cli_docs import docs
     from deskmate.cli_images import image
     from deskmate.cli_models import models
     from deskmate.cli_quick import quick
     from deskmate.cli_remote import remote
+    from deskmate.cli_serve import serve
     from deskmate.cli_tasks import COMMANDS
 
-    for command in [*COMMANDS, models, image, remote, quick, docs]:
+    for command in [*COMMANDS, models, image, remote, quick, docs, serve]:
         main.add_command(command)
 
 

@@ -108,7 +108,7 @@ class DeskmateApp:
         lang = self.settings.ui.language
         self.palette = QuickPalette(self.engine, self.window, lang=lang)
         self.palette.openAsDraft.connect(self._open_as_draft)
-        self.instance = InstanceServer(quick_handler(lambda: self.window.runner.client))
+        self.instance = InstanceServer(quick_handler(lambda: self.window.runner.client, lambda: self.engine))
         if not self.instance.listen():
             self.window.statusBar().showMessage(
                 self.instance.error or "Another Deskmate is already running; quick actions go to that one.", 15000)

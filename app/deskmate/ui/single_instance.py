@@ -5,7 +5,8 @@ Protocol: one JSON object per line each way. The client sends
 receives ``{"ok": true, "text": "...", "html": "", "notice": "", ...}`` or
 ``{"ok": false, "error": "a sentence for the person"}``. ``{"action": "ping"}``
 answers ``{"ok": true, "pong": true}``; ``{"action": "palette", "text": ...}``
-asks the app to show its quick palette.
+asks the app to show its quick palette; ``{"action": "engine"}`` answers where the
+app's local engine listens, with its key (for `deskmate serve`; see core/serve/sources.py).
 
 The server runs each request's work on a Python thread (never the GUI thread)
 and writes the answer back from the GUI thread. Qt's local socket is a Unix
@@ -52,12 +53,19 @@ def result_mime(text: str, html: str = "") -> QMimeData:
     return mime
 
 
-def quick_handler(client_for: Callable[[], Any]) -> Handler:
-    """A handler that runs quick actions on ``client_for()`` (the app's warm engine)."""
+def quick_handler(client_for: Callable[[], Any], engine_for: Callable[[], Any] = lambda: None) -> Handler:
+    """A handler that runs quick actions on ``client_for()`` (the app's warm engine).
+
+    ``{"action": "engine"}`` asks where ``engine_for()`` (the app's local engine) listens,
+    so `deskmate serve` can share it instead of loading the model a second time."""
 
     def handle(request: dict[str, Any]) -> dict[str, Any]:
         from deskmate.core.quick import run_action
 
+        if request.get("action") == "engine":
+            from deskmate.core.serve.sources import share_info
+
+            return share_info(engine_for())
         client = client_for()
         if client is None:
             return {"ok": False, "error": "Deskmate has no model loaded. Choose a model in Deskmate first."}

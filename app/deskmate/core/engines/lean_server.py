@@ -6,8 +6,8 @@ hops threads and polls the connection for every token, and on a 2-core machine
 that work competes with llama.cpp's compute threads — measured decode speed
 fell to 0.86 of a raw in-process Llama. Here the generating thread writes each
 chunk straight to the socket between two decode steps, so nothing runs beside
-the compute threads. ``deskmate serve`` still uses the full llama-cpp-python
-server (completions, embeddings, …) for other apps.
+the compute threads. ``deskmate serve`` puts its own front in front of this
+server (core/serve/front.py) rather than llama-cpp-python's.
 
 Requests are served one at a time (a second waits, like llama-cpp-python's
 server with interrupt_requests off). A client that disconnects stops its answer
@@ -25,6 +25,7 @@ import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
+from .answer_checks import TokenCount, schema_problem
 from .api_errors import ApiError, bad_request
 from .embedding_api import embeddings, is_embedding_model
 
@@ -111,9 +112,19 @@ class _Handler(BaseHTTPRequestHandler):
         if is_embedding_model(self.server.llama):
             self._api_error(bad_request(f"'{self.server.alias}' is an embedding model; it cannot chat.", "model"))
             return
+        problem = schema_problem(kwargs.get("response_format"))
+        if problem:
+            self._api_error(bad_request(problem, "response_format", "invalid_json_schema"))
+            return
+        usage = bool((body.get("stream_options") or {}).get("include_usage"))
         with self.server.lock:
+            if "seed" in kwargs:
+                # Measured: llama-cpp-python gives one seed two answers, depending on whether
+                # the prompt was already in the KV cache. A seeded answer is evaluated afresh,
+                # so the same seed and request always give the same answer.
+                self.server.llama.reset()
             if body.get("stream"):
-                self._stream(messages, kwargs)
+                self._stream(messages, kwargs, usage)
             else:
                 self._complete(messages, kwargs)
 
@@ -126,11 +137,14 @@ class _Handler(BaseHTTPRequestHandler):
         result["model"] = self.server.alias
         self._json(200, result)
 
-    def _stream(self, messages: list[dict[str, Any]], kwargs: dict[str, Any]) -> None:
+    def _stream(self, messages: list[dict[str, Any]], kwargs: dict[str, Any], usage: bool = False) -> None:
+        counted = TokenCount(self.server.llama).__enter__() if usage else None
         try:
             chunks = self.server.llama.create_chat_completion(messages=messages, stream=True, **kwargs)
             first = next(chunks, None)  # prompt errors surface here, before any header is sent
         except ValueError as e:
+            if counted is not None:
+                counted.__exit__()
             self._json(400, {"error": {"message": str(e)}})
             return
         self.send_response(200)
@@ -144,6 +158,7 @@ class _Handler(BaseHTTPRequestHandler):
         # llama.cpp's compute threads. 25 ms is still 40 screen updates a second.
         pending = bytearray()
         last = 0.0
+        chunk: dict[str, Any] = {}
         try:
             for chunk in itertools.chain([first] if first is not None else [], chunks):
                 chunk["model"] = self.server.alias
@@ -153,11 +168,17 @@ class _Handler(BaseHTTPRequestHandler):
                     self.wfile.write(pending)
                     pending.clear()
                     last = now
+            if counted is not None:  # OpenAI's stream_options.include_usage: a last chunk with no choices
+                tail = {"id": chunk.get("id"), "object": "chat.completion.chunk", "created": chunk.get("created"),
+                        "model": self.server.alias, "choices": [], "usage": counted.usage()}
+                pending += b"data: " + json.dumps(tail).encode() + b"\n\n"
             self.wfile.write(bytes(pending) + b"data: [DONE]\n\n")
         except (BrokenPipeError, ConnectionResetError, OSError):
             pass  # the client left: stop generating now
         finally:
             chunks.close()
+            if counted is not None:
+                counted.__exit__()
 
     def _embeddings(self) -> None:
         try:

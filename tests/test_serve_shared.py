@@ -1,0 +1,55 @@
+"""`deskmate serve` beside a running Deskmate: it uses the app's warm engine instead of loading a second copy.
+
+The app side is the real InstanceServer (the window's local socket) over the session's real
+engine; the Qt event loop runs while the serve process asks it where the engine listens.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import openai
+import pytest
+from serve_process import Served
+
+
+def children(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+
+
+def test_serve_shares_the_running_apps_engine(qtbot, engine, tiny_model):
+    from deskmate.ui.single_instance import InstanceServer, quick_handler
+
+    app_side = InstanceServer(quick_handler(lambda: engine, lambda: engine), write_clipboard=False)
+    assert app_side.listen(), app_side.error
+    started: dict[str, object] = {}
+
+    def start() -> None:
+        try:
+            started["served"] = Served("--host", "0.0.0.0", "--allow-network")
+        except Exception as e:  # noqa: BLE001 - reported below
+            started["error"] = e
+
+    threading.Thread(target=start, daemon=True).start()
+    try:
+        qtbot.waitUntil(lambda: bool(started), timeout=120_000)
+        assert "error" not in started, started.get("error")
+        served: Served = started["served"]  # type: ignore[assignment]
+        try:
+            assert "the Deskmate window's engine (shared" in served.banner
+            assert children(served.proc.pid) == []  # no engine process of its own: no second copy
+            client = served.client()
+            assert [m.id for m in client.models.list().data] == [tiny_model.stem]
+            r = client.chat.completions.create(model="local", max_tokens=6, temperature=0,
+                                               messages=[{"role": "user", "content": "Say hi."}])
+            assert r.choices[0].message.content
+            with pytest.raises(openai.NotFoundError) as e:
+                client.embeddings.create(model="local-embedding", input="hello")
+            assert e.value.code == "no_embedding_model" and "--embedding-model" in e.value.message
+            warned = "".join(served.err)
+            assert "WARNING" in warned and "other computers can reach" in warned
+        finally:
+            served.stop()
+    finally:
+        app_side.close()
