@@ -20,7 +20,8 @@ HTTP): the next chat request, or the next whose messages contain ``match``, gets
 answer word by word, honouring ``max_tokens`` and ``stop`` as a real server would. A
 dict or list is sent as its JSON; when the request asks for a schema
 (``response_format``), a scripted answer that does not fit it is refused with HTTP 400
-naming the problem, so a test cannot script an answer no real server could give.
+naming the problem, so a test cannot script an answer no real server could give
+(``ignore_schema`` plays a server that ignores response_format).
 ``stream: false`` gets one JSON body. ``requests`` records everything received.
 
 Helpers: :func:`closed_port` (nothing listens: connection refused) and
@@ -251,7 +252,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, body: dict[str, Any], text: str) -> None:
         """A scripted answer, cut by ``stop`` and ``max_tokens`` as a real server cuts it."""
-        schema = requested_schema(body)
+        schema = None if self.server.standin.ignore_schema else requested_schema(body)
         if schema is not None:
             try:
                 problem = schema_problem(json.loads(text), schema)
@@ -328,6 +329,7 @@ class StandIn:
         self.stalled = threading.Event()
         self.requests: list[dict[str, Any]] = []
         self.script: list[tuple[str | None, str]] = []  # (match, answer) in the order given
+        self.ignore_schema = False  # a server that ignores response_format (answers anything scripted)
         self.lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.standin = self
