@@ -126,7 +126,7 @@ def test_json_tasks_carry_a_bounded_schema(shipped) -> None:
     assert {"name", "phone", "email", "needs"} <= set(props)
     assert props["needs"]["maxItems"] > 0 and props["name"]["maxLength"] > 0
     assert all(t.json_schema is not None for t in shipped.tasks() if t.output == "json")
-    assert {t.output for t in shipped.tasks()} == {"text", "table", "diff", "json", "image-prompt"}
+    assert {t.output for t in shipped.tasks()} == {"text", "table", "diff", "json", "translation", "image-prompt"}
 
 
 def test_creativity_mapping_is_monotonic() -> None:

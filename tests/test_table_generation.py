@@ -92,7 +92,7 @@ def standin_client(s: StandIn) -> RemoteClient:
     return RemoteClient(RemoteEndpoint("standin", s.url, s.model, kind="openai"), None)
 
 
-def test_extract_a_table_from_text(standin) -> None:  # type: ignore[no-untyped-def]
+def test_extract_a_table_from_text(standin) -> None:
     standin.enqueue({"columns": ["Name", "Age", "City"], "rows": PEOPLE, "title": "Staff"})
     table = extract_table(standin_client(standin), PEOPLE_TEXT, instruction="one row per person", max_rows=4,
                           max_cols=3)
@@ -106,7 +106,7 @@ def test_extract_a_table_from_text(standin) -> None:  # type: ignore[no-untyped-
     assert (schema["rows"]["maxItems"], schema["columns"]["maxItems"], schema["rows"]["items"]["maxItems"]) == (4, 3, 3)
 
 
-def test_a_table_beyond_the_bounds_is_clipped_and_empty_rows_dropped(standin) -> None:  # type: ignore[no-untyped-def]
+def test_a_table_beyond_the_bounds_is_clipped_and_empty_rows_dropped(standin) -> None:
     standin.ignore_schema = True  # a server that ignores response_format and answers more than was asked
     standin.enqueue({"columns": ["Name", "Age", "City", "Job"], "title": "Staff",
                      "rows": [[*PEOPLE[0], "designer"], ["", "", "", ""], [*PEOPLE[1], "engineer"],
@@ -115,7 +115,7 @@ def test_a_table_beyond_the_bounds_is_clipped_and_empty_rows_dropped(standin) ->
     assert table.header == ["Name", "Age", "City"] and table.rows == PEOPLE[:2]
 
 
-def test_a_markdown_answer_from_a_server_that_ignores_the_schema_still_reads(standin) -> None:  # type: ignore[no-untyped-def]
+def test_a_markdown_answer_from_a_server_that_ignores_the_schema_still_reads(standin) -> None:
     standin.ignore_schema = True
     standin.enqueue("Here you go:\n\n| Name | Age | City |\n|---|---|---|\n| Alice Chen | 34 | Paris |\n"
                     "| Bob Müller | 27 | Berlin |\n| Carla Rossi | 45 | Rome |\n")

@@ -107,7 +107,8 @@ def _part(home: Path, repo: str = REPO) -> Path:
     return home / "data" / "models" / ".partial" / (dl.partial_name(repo, SMALL) + ".part")
 
 
-def test_download_from_recommended_shows_progress_then_installed_with_fit(qtbot, home, hub_standin, catalog, small_gguf):
+def test_download_from_recommended_shows_progress_then_installed_with_fit(qtbot, home, hub_standin, catalog,
+                                                                         small_gguf):
     size = small_gguf.stat().st_size
     hub_standin.throttle = 6 << 20  # about 3 s, so the progress can be watched
     d = open_dialog(qtbot, catalog=catalog)

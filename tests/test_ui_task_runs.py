@@ -44,7 +44,8 @@ KINDS = {
              [(CORRECTED[0], "Their going to the markt."), (CORRECTED[1], "You explain proofreading")],
              "--- original\n+++ corrected\n@@ -1 +1 @@\n-Their going to the markt.\n+They're going to the market.\n"),
     "translation": ("translate.text", {"text": "Good morning, everyone.\n\nThe report is ready.", "target": "French"},
-                    [("Bonjour à tous.", "Good morning, everyone."), ("Le rapport est prêt.", "The report is ready.")],
+                    [("Bonjour à tous.", "Good morning, everyone."),
+                     ("Le rapport est prêt.", "The report is ready.")],
                     "Bonjour à tous.\n\nLe rapport est prêt."),
 }
 
