@@ -11,7 +11,6 @@ import urllib.error
 import urllib.request
 
 
-
 def test_chat_streams_answer_to_stdout(deskmate_cli):
     proc = deskmate_cli("chat", "--max-tokens", "24", "--seed", "2", "Name three colours.", timeout=180)
     assert proc.returncode == 0, proc.stderr
