@@ -58,6 +58,21 @@ def test_write_on_a_diff_task_prints_the_diff(standin, deskmate_cli):
         ("Their", "They're", "contraction"), ("markt", "market", "spelling")]
 
 
+def test_write_with_review_prints_the_issues_and_the_rewrite(standin, deskmate_cli):
+    standin.enqueue("Sales rose. The weather was nice.",
+                    {"issues": ["Mentions the weather, which the text does not."], "ok": False},
+                    "Sales rose 12% in March.")
+    proc = deskmate_cli("write", "summarize.tldr", "--review", "--remote", "big", stdin="Sales rose 12% in March.",
+                        timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "Sales rose. The weather was nice.\n\n--- revised after review ---\nSales rose 12% in March.\n"
+    assert "deskmate: review: Mentions the weather, which the text does not." in proc.stderr
+    standin.enqueue("Sales rose.", {"issues": [], "ok": True})
+    proc = deskmate_cli("write", "summarize.tldr", "--review", "--json", "--remote", "big", stdin="Sales rose.",
+                        timeout=60)
+    assert json.loads(proc.stdout)["review"] == {"ok": True, "issues": [], "revised": None}
+
+
 def test_chat_with_unknown_remote_is_a_one_line_error(standin, deskmate_cli):
     proc = deskmate_cli("chat", "--remote", "nope", "hi", timeout=60)
     assert proc.returncode != 0

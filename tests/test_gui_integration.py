@@ -66,6 +66,8 @@ def test_remote_server_in_the_picker_answers_the_task(qtbot, session):
         with qtbot.waitSignal(win.runner.textDone, timeout=60000):
             win.run_button.click()
         assert win.output.toPlainText() == "Hello, this is the stand-in server. Done"
+        assert server.chat_bodies()[-1]["messages"][-1]["content"].endswith("Who are you?") or \
+            "Who are you?" in server.chat_bodies()[-1]["messages"][-1]["content"]
         assert win.runner.active is session.client
         server.enqueue("The meeting moved.")
         QApplication.clipboard().setText("We would like to kindly inform you that the meeting has moved.")
@@ -74,8 +76,6 @@ def test_remote_server_in_the_picker_answers_the_task(qtbot, session):
             assert session.palette.run("shorter")
         assert quick.args[0].text == "The meeting moved."
         assert "kindly inform you" in server.chat_bodies()[-1]["messages"][-1]["content"]
-        assert server.chat_bodies()[-1]["messages"][-1]["content"].endswith("Who are you?") or \
-            "Who are you?" in server.chat_bodies()[-1]["messages"][-1]["content"]
     finally:
         QApplication.clipboard().clear()
         server.close()

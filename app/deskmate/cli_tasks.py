@@ -264,7 +264,7 @@ def _show_events(run, as_json: bool) -> None:  # type: ignore[no-untyped-def]
         elif isinstance(event, (TextDone, TranslationDone)):
             if not as_json and not ended_with_newline:
                 sys.stdout.write("\n")
-            if run.review and isinstance(event, TextDone) and not event.completion.cancelled:
+            if run.review and isinstance(event, TextDone) and event.completion.finish_reason != "cancelled":
                 click.echo("deskmate: reviewing the answer…", err=True)
         elif isinstance(event, Paragraph):
             _paragraph_notes(event.index, event.paragraph)
