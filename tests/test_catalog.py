@@ -225,6 +225,18 @@ def test_template_mistakes_name_the_variable(tmp_path: Path) -> None:
     assert "writing.memo" not in catalog
 
 
+def test_a_translation_task_without_a_target_language_is_refused_in_plain_words(tmp_path: Path) -> None:
+    (tmp_path / "translate.toml").write_text(
+        'id = "translate"\n[[tasks]]\nid = "translate.legal"\nname = "Legal translation"\noutput = "translation"\n'
+        'prompt = "Translate this contract: {text}"\nvariables = [ { name = "text", label = "Text" } ]\n',
+        encoding="utf-8",
+    )
+    catalog, errors = load_catalog(tmp_path)
+    assert len(errors) == 1 and errors[0].field == "tasks[translate.legal].output"
+    assert 'a variable named "target"' in errors[0].message
+    assert "translate.legal" not in catalog
+
+
 def test_user_task_file_adds_and_overrides(tmp_path: Path, shipped) -> None:
     (tmp_path / "legal.toml").write_text(NEW_CATEGORY, encoding="utf-8")
     (tmp_path / "slogan.toml").write_text(
