@@ -97,6 +97,12 @@ class HubStandin:
         return f
 
     # --- counters -----------------------------------------------------------------------
+    def calm(self) -> None:
+        """No throttling, drops, ignored ranges or busy answers: a well-behaved hub again."""
+        self.throttle = None
+        self.drop_after, self.drops_left = None, 0
+        self.ignore_range, self.busy_left = False, 0
+
     def reset_counters(self) -> None:
         with self.lock:
             self.requests.clear()

@@ -15,6 +15,15 @@ makes it fail in one way:
     malformed           a few tokens, then an event that is not JSON
     error_event         a few tokens, then ``data: {"error": …}`` (echoing the key)
 
+``enqueue("…answer…")`` scripts exact answers (the llm MockModel idea, served over
+HTTP): the next chat request, or the next whose messages contain ``match``, gets that
+answer word by word, honouring ``max_tokens`` and ``stop`` as a real server would. A
+dict or list is sent as its JSON; when the request asks for a schema
+(``response_format``), a scripted answer that does not fit it is refused with HTTP 400
+naming the problem, so a test cannot script an answer no real server could give
+(``ignore_schema`` plays a server that ignores response_format).
+``stream: false`` gets one JSON body. ``requests`` records everything received.
+
 Helpers: :func:`closed_port` (nothing listens: connection refused) and
 :class:`Blackhole` (a port whose accept queue is full: connect() hangs).
 """
@@ -23,6 +32,7 @@ from __future__ import annotations
 
 import collections
 import json
+import re
 import socket
 import threading
 import time
@@ -30,6 +40,60 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
 TOKENS = ("Hello", ",", " this", " is", " the", " stand", "-in", " server", ".", " Done")
+
+_WIDE = "\u3000-\u9fff\uac00-\ud7af\uff00-\uffef"
+# A "token": a word with the space before it, or one CJK character; they join back to the text.
+_PIECE = re.compile(rf"\s*(?:[{_WIDE}]|[^\s{_WIDE}]+)|\s+")
+
+
+def pieces(text: str) -> list[str]:
+    return _PIECE.findall(text)
+
+
+def schema_problem(value: Any, schema: dict[str, Any], where: str = "$") -> str | None:
+    """The first way ``value`` breaks ``schema`` (the JSON Schema parts Deskmate sends), or None."""
+    kinds = {"object": dict, "array": list, "string": str, "boolean": bool, "integer": int, "number": (int, float)}
+    kind = schema.get("type")
+    if kind is not None:
+        want = kinds[kind]
+        if not isinstance(value, want) or (kind in ("integer", "number") and isinstance(value, bool)):
+            return f"{where} should be {kind}, not {type(value).__name__}"
+    if "enum" in schema and value not in schema["enum"]:
+        return f"{where} must be one of {schema['enum']}, not {value!r}"
+    if isinstance(value, str):
+        if len(value) > schema.get("maxLength", len(value)) or len(value) < schema.get("minLength", 0):
+            return f"{where} has {len(value)} characters, outside the schema's bounds"
+    if isinstance(value, list):
+        if len(value) > schema.get("maxItems", len(value)) or len(value) < schema.get("minItems", 0):
+            return f"{where} has {len(value)} items, outside the schema's bounds"
+        for i, item in enumerate(value):
+            problem = schema_problem(item, schema.get("items", {}), f"{where}[{i}]")
+            if problem:
+                return problem
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        for name in schema.get("required", ()):
+            if name not in value:
+                return f"{where} lacks the required {name!r}"
+        for name, item in value.items():
+            if name not in props:
+                if schema.get("additionalProperties", True) is False:
+                    return f"{where} has {name!r}, which the schema does not allow"
+                continue
+            problem = schema_problem(item, props[name], f"{where}.{name}")
+            if problem:
+                return problem
+    return None
+
+
+def requested_schema(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The schema in either form Deskmate sends: llama.cpp's json_object or OpenAI's json_schema."""
+    fmt = body.get("response_format") or {}
+    if fmt.get("type") == "json_object":
+        return fmt.get("schema") or {}
+    if fmt.get("type") == "json_schema":
+        return (fmt.get("json_schema") or {}).get("schema") or {}
+    return None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -138,8 +202,12 @@ class _Handler(BaseHTTPRequestHandler):
         fault = self._auth() or self._fault()
         if self._common_fault(fault):
             return
+        scripted = s.take_answer(body)
+        if scripted is not None:
+            self._answer(body, scripted)
+            return
         if not body.get("stream"):
-            self._json(400, {"error": {"message": "the stand-in only streams"}})
+            self._json(400, {"error": {"message": "the stand-in answers stock text only as a stream"}})
             return
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
@@ -182,6 +250,51 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError, OSError):
             self.close_connection = True
 
+    def _answer(self, body: dict[str, Any], text: str) -> None:
+        """A scripted answer, cut by ``stop`` and ``max_tokens`` as a real server cuts it."""
+        schema = None if self.server.standin.ignore_schema else requested_schema(body)
+        if schema is not None:
+            try:
+                problem = schema_problem(json.loads(text), schema)
+            except ValueError:
+                problem = "the scripted answer is not JSON"
+            if problem:
+                self._json(400, {"error": {"message": f"scripted answer does not fit the requested schema: {problem}"}})
+                return
+        stop = body.get("stop") or []
+        finish = "stop"
+        for cut in [stop] if isinstance(stop, str) else stop:
+            if cut and cut in text:
+                text = text[: text.index(cut)]
+        parts = pieces(text)
+        limit = int(body.get("max_tokens") or len(parts))
+        if len(parts) > limit:
+            parts, finish = parts[:limit], "length"
+        usage = {"prompt_tokens": 7, "completion_tokens": len(parts), "total_tokens": 7 + len(parts)}
+        if not body.get("stream"):
+            self._json(200, {"id": "chatcmpl-standin", "object": "chat.completion", "created": int(time.time()),
+                             "model": self.server.standin.model, "usage": usage,
+                             "choices": [{"index": 0, "finish_reason": finish,
+                                          "message": {"role": "assistant", "content": "".join(parts)}}]})
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        try:
+            for part in parts:
+                self._event(self._delta(part))
+                if self.server.standin.token_delay:
+                    time.sleep(self.server.standin.token_delay)
+            self._event(self._delta("", finish))
+            if (body.get("stream_options") or {}).get("include_usage"):
+                self._event({"id": "chatcmpl-standin", "object": "chat.completion.chunk", "choices": [],
+                             "usage": usage})
+            self._chunk(b"data: [DONE]\n\n")
+            self._end()
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            self.close_connection = True  # the client cancelled
+
     def _end(self) -> None:
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
@@ -215,6 +328,8 @@ class StandIn:
         self.token_delay = 0.0
         self.stalled = threading.Event()
         self.requests: list[dict[str, Any]] = []
+        self.script: list[tuple[str | None, str]] = []  # (match, answer) in the order given
+        self.ignore_schema = False  # a server that ignores response_format (answers anything scripted)
         self.lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.standin = self
@@ -234,6 +349,28 @@ class StandIn:
         """One fault per coming request, in order; then ``fault`` applies again."""
         with self.lock:
             self.fault_queue = collections.deque(faults)
+
+    def enqueue(self, *answers: str | dict[str, Any] | list[Any], match: str | None = None) -> Self:
+        """Script the next answers, one per coming chat request (see the module doc)."""
+        with self.lock:
+            for answer in answers:
+                text = answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False)
+                self.script.append((match, text))
+        return self
+
+    def take_answer(self, body: dict[str, Any]) -> str | None:
+        said = "\n".join(str(m.get("content", "")) for m in body.get("messages") or ())
+        with self.lock:
+            for i, (match, text) in enumerate(self.script):
+                if match is None or match in said:
+                    del self.script[i]
+                    return text
+        return None
+
+    def unanswered(self) -> list[str]:
+        """Scripted answers no request has taken yet."""
+        with self.lock:
+            return [text for _, text in self.script]
 
     def chat_bodies(self) -> list[dict[str, Any]]:
         with self.lock:

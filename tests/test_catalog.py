@@ -126,7 +126,7 @@ def test_json_tasks_carry_a_bounded_schema(shipped) -> None:
     assert {"name", "phone", "email", "needs"} <= set(props)
     assert props["needs"]["maxItems"] > 0 and props["name"]["maxLength"] > 0
     assert all(t.json_schema is not None for t in shipped.tasks() if t.output == "json")
-    assert {t.output for t in shipped.tasks()} == {"text", "table", "diff", "json", "image-prompt"}
+    assert {t.output for t in shipped.tasks()} == {"text", "table", "diff", "json", "translation", "image-prompt"}
 
 
 def test_creativity_mapping_is_monotonic() -> None:
@@ -223,6 +223,18 @@ def test_template_mistakes_name_the_variable(tmp_path: Path) -> None:
     assert len(errors) == 1 and errors[0].field == "tasks[writing.memo].prompt"
     assert "{topc}" in errors[0].message and "topic" in errors[0].message
     assert "writing.memo" not in catalog
+
+
+def test_a_translation_task_without_a_target_language_is_refused_in_plain_words(tmp_path: Path) -> None:
+    (tmp_path / "translate.toml").write_text(
+        'id = "translate"\n[[tasks]]\nid = "translate.legal"\nname = "Legal translation"\noutput = "translation"\n'
+        'prompt = "Translate this contract: {text}"\nvariables = [ { name = "text", label = "Text" } ]\n',
+        encoding="utf-8",
+    )
+    catalog, errors = load_catalog(tmp_path)
+    assert len(errors) == 1 and errors[0].field == "tasks[translate.legal].output"
+    assert 'a variable named "target"' in errors[0].message
+    assert "translate.legal" not in catalog
 
 
 def test_user_task_file_adds_and_overrides(tmp_path: Path, shipped) -> None:

@@ -3,59 +3,46 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 
-import pytest
 
-
-def deskmate(*args: str) -> list[str]:
-    exe = shutil.which("deskmate", path=os.path.dirname(sys.executable))
-    return ([exe] if exe else [sys.executable, "-m", "deskmate"]) + list(args)
-
-
-def test_chat_streams_answer_to_stdout():
-    proc = subprocess.run(deskmate("chat", "--max-tokens", "24", "--seed", "2", "Name three colours."),
-                          capture_output=True, text=True, timeout=180)
+def test_chat_streams_answer_to_stdout(deskmate_cli):
+    proc = deskmate_cli("chat", "--max-tokens", "24", "--seed", "2", "Name three colours.", timeout=180)
     assert proc.returncode == 0, proc.stderr
     assert len(proc.stdout.strip()) > 3
 
 
-def test_chat_reads_stdin():
-    proc = subprocess.run(deskmate("chat", "--max-tokens", "16"), input="Say hello to Ana.",
-                          capture_output=True, text=True, timeout=180)
+def test_chat_reads_stdin(deskmate_cli):
+    proc = deskmate_cli("chat", "--max-tokens", "16", stdin="Say hello to Ana.", timeout=180)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip()
 
 
-def test_chat_schema_gives_json(tmp_path):
+def test_chat_schema_gives_json(tmp_path, deskmate_cli):
     schema = tmp_path / "s.json"
     schema.write_text(json.dumps({
         "type": "object",
         "properties": {"city": {"type": "string", "maxLength": 30}},
         "required": ["city"],
     }))
-    proc = subprocess.run(deskmate("chat", "--schema", str(schema), "--max-tokens", "40", "Name a city as JSON."),
-                          capture_output=True, text=True, timeout=180)
+    proc = deskmate_cli("chat", "--schema", str(schema), "--max-tokens", "40", "Name a city as JSON.", timeout=180)
     assert proc.returncode == 0, proc.stderr
     assert isinstance(json.loads(proc.stdout, strict=False)["city"], str)
 
 
-def test_empty_prompt_is_refused():
-    proc = subprocess.run(deskmate("chat"), input="   \n", capture_output=True, text=True, timeout=60)
+def test_empty_prompt_is_refused(deskmate_cli):
+    proc = deskmate_cli("chat", stdin="   \n", timeout=60)
     assert proc.returncode == 2
     assert "empty" in proc.stderr
 
 
-def test_engine_status_check_reports_ready_model():
-    proc = subprocess.run(deskmate("engine", "status", "--check", "--json"), capture_output=True, text=True, timeout=180)
+def test_engine_status_check_reports_ready_model(deskmate_cli):
+    proc = deskmate_cli("engine", "status", "--check", "--json", timeout=180)
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert report["model_ok"] is True
@@ -75,9 +62,9 @@ def _post(url: str, body: dict, token: str | None) -> tuple[int, dict]:
         return e.code, {}
 
 
-def test_serve_offers_the_model_with_a_token():
+def test_serve_offers_the_model_with_a_token(deskmate_cli):
     # --own-engine: a Deskmate window left running by another test would otherwise be shared.
-    proc = subprocess.Popen(deskmate("serve", "--port", "0", "--own-engine"), stdout=subprocess.PIPE,
+    proc = subprocess.Popen(deskmate_cli.argv("serve", "--port", "0", "--own-engine"), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
         lines = []
@@ -97,7 +84,7 @@ def test_serve_offers_the_model_with_a_token():
         assert _post(base + "/chat/completions", body, None)[0] == 401
         assert _post(base + "/chat/completions", body, "wrong-token")[0] == 401
         # The runtime file lets `engine status` see it.
-        status_out = subprocess.run(deskmate("engine", "status", "--json"), capture_output=True, text=True, timeout=60)
+        status_out = deskmate_cli("engine", "status", "--json", timeout=60)
         running = json.loads(status_out.stdout)["running"]
         assert any(r["role"] == "serve" and r["phase"] == "ready" for r in running)
     finally:

@@ -2,56 +2,86 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
+import json
 
 import pytest
 
 from remote_standin import StandIn
 
-
-def deskmate(*args: str) -> list[str]:
-    exe = shutil.which("deskmate", path=os.path.dirname(sys.executable))
-    return ([exe] if exe else [sys.executable, "-m", "deskmate"]) + list(args)
+FRUITS = {"columns": ["Fruit", "Colour", "Price"], "rows": [["Apple", "red", "1.20"], ["Banana", "yellow", "0.50"]],
+          "title": "Fruit"}
 
 
 @pytest.fixture
-def standin(tmp_path):
+def standin(deskmate_cli):
     server = StandIn(key=None).start()
-    env = dict(os.environ, DESKMATE_HOME=str(tmp_path / "home"))
-    added = subprocess.run(deskmate("remote", "add", "big", server.url, "--model", "standin-180b", "--kind", "openai",
-                                    "--no-key"), capture_output=True, text=True, env=env, timeout=60)
+    added = deskmate_cli("remote", "add", "big", server.url, "--model", "standin-180b", "--kind", "openai", "--no-key",
+                         timeout=60)
     assert added.returncode == 0, added.stderr
-    yield server, env
+    yield server
     server.close()
 
 
-def test_write_runs_on_the_remote_server(standin):
-    server, env = standin
-    proc = subprocess.run(deskmate("write", "summarize.tldr", "--remote", "big"), input="Sales rose 12% in March.",
-                          capture_output=True, text=True, env=env, timeout=60)
+def test_write_runs_on_the_remote_server(standin, deskmate_cli):
+    proc = deskmate_cli("write", "summarize.tldr", "--remote", "big", stdin="Sales rose 12% in March.", timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "Hello, this is the stand-in server. Done"
-    body = server.chat_bodies()[-1]
+    body = standin.chat_bodies()[-1]
     assert body["model"] == "standin-180b"
     assert "Sales rose 12% in March." in body["messages"][-1]["content"]
 
 
-def test_chat_with_unknown_remote_is_a_one_line_error(standin):
-    _server, env = standin
-    proc = subprocess.run(deskmate("chat", "--remote", "nope", "hi"), capture_output=True, text=True, env=env,
-                          timeout=60)
+def test_write_on_a_table_task_prints_the_table_deskmate_table_prints(standin, deskmate_cli):
+    standin.enqueue(FRUITS, FRUITS)
+    table = deskmate_cli("table", "two fruits with colour and price", "--remote", "big", timeout=60)
+    write = deskmate_cli("write", "table.make", "--var", "about=two fruits with colour and price", "--remote", "big",
+                         timeout=60)
+    assert table.returncode == write.returncode == 0, table.stderr + write.stderr
+    assert write.stdout == table.stdout == (
+        "## Fruit\n\n| Fruit | Colour | Price |\n| --- | --- | ---: |\n| Apple | red | 1.20 |\n"
+        "| Banana | yellow | 0.50 |\n\n")
+    made, written = (b["response_format"] for b in standin.chat_bodies())
+    assert made == written, "the same bounded table schema"
+
+
+def test_write_on_a_diff_task_prints_the_diff(standin, deskmate_cli):
+    standin.enqueue("They're going to the market.", match="Their going")
+    standin.enqueue({"reasons": ["contraction", "spelling"]}, match="You explain proofreading")
+    proc = deskmate_cli("write", "proofread.check", "--remote", "big", "--json", stdin="Their going to the markt.",
+                        timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["answer"] == "They're going to the market." and out["kind"] == "diff"
+    assert out["diff"] == ("--- original\n+++ corrected\n@@ -1 +1 @@\n-Their going to the markt.\n"
+                           "+They're going to the market.\n")
+    assert [(c["original"], c["replacement"], c["reason"]) for c in out["changes"]] == [
+        ("Their", "They're", "contraction"), ("markt", "market", "spelling")]
+
+
+def test_write_with_review_prints_the_issues_and_the_rewrite(standin, deskmate_cli):
+    standin.enqueue("Sales rose. The weather was nice.",
+                    {"issues": ["Mentions the weather, which the text does not."], "ok": False},
+                    "Sales rose 12% in March.")
+    proc = deskmate_cli("write", "summarize.tldr", "--review", "--remote", "big", stdin="Sales rose 12% in March.",
+                        timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "Sales rose. The weather was nice.\n\n--- revised after review ---\nSales rose 12% in March.\n"
+    assert "deskmate: review: Mentions the weather, which the text does not." in proc.stderr
+    standin.enqueue("Sales rose.", {"issues": [], "ok": True})
+    proc = deskmate_cli("write", "summarize.tldr", "--review", "--json", "--remote", "big", stdin="Sales rose.",
+                        timeout=60)
+    assert json.loads(proc.stdout)["review"] == {"ok": True, "issues": [], "revised": None}
+
+
+def test_chat_with_unknown_remote_is_a_one_line_error(standin, deskmate_cli):
+    proc = deskmate_cli("chat", "--remote", "nope", "hi", timeout=60)
     assert proc.returncode != 0
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "nope" in lines[0]
 
 
-def test_remote_server_down_is_reported_plainly(standin):
-    server, env = standin
-    server.close()
-    proc = subprocess.run(deskmate("chat", "--remote", "big", "hi"), capture_output=True, text=True, env=env,
-                          timeout=60)
+def test_remote_server_down_is_reported_plainly(standin, deskmate_cli):
+    standin.close()
+    proc = deskmate_cli("chat", "--remote", "big", "hi", timeout=60)
     assert proc.returncode == 1
     assert "refused" in proc.stderr or "reach" in proc.stderr

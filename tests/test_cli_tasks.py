@@ -3,72 +3,59 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 
 from deskmate.core.tasks import default_catalog
 
 
-def deskmate(*args: str) -> list[str]:
-    exe = shutil.which("deskmate", path=os.path.dirname(sys.executable))
-    return ([exe] if exe else [sys.executable, "-m", "deskmate"]) + list(args)
-
-
-def run(*args: str, stdin: str | None = None, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(deskmate(*args), input=stdin, capture_output=True, text=True, timeout=timeout)
-
-
-def test_tasks_list_covers_the_catalog():
-    proc = run("tasks", "list", "--json")
+def test_tasks_list_covers_the_catalog(deskmate_cli):
+    proc = deskmate_cli("tasks", "list", "--json")
     assert proc.returncode == 0, proc.stderr
     listed = [t["id"] for c in json.loads(proc.stdout) for t in c["tasks"]]
     assert sorted(listed) == sorted(default_catalog().ids())
-    zh = run("tasks", "list", "--lang", "zh")
+    zh = deskmate_cli("tasks", "list", "--lang", "zh")
     assert "写作" in zh.stdout
 
 
-def test_tasks_show_names_variables_and_unknown_id_suggests():
-    proc = run("tasks", "show", "writing.slogan")
+def test_tasks_show_names_variables_and_unknown_id_suggests(deskmate_cli):
+    proc = deskmate_cli("tasks", "show", "writing.slogan")
     assert proc.returncode == 0
     assert "--var product=" in proc.stdout
-    bad = run("tasks", "show", "writing.slogn")
+    bad = deskmate_cli("tasks", "show", "writing.slogn")
     assert bad.returncode == 2
     assert "writing.slogan" in bad.stderr
 
 
-def test_route_by_keywords_without_the_model():
-    proc = run("route", "--no-model", "--json", "请帮我把这段话翻译成英文")
+def test_route_by_keywords_without_the_model(deskmate_cli):
+    proc = deskmate_cli("route", "--no-model", "--json", "请帮我把这段话翻译成英文")
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
     assert result["task"].startswith("translate.")
     assert result["method"] == "keyword"
 
 
-def test_route_vague_request_uses_the_model_and_names_a_real_task():
-    proc = run("route", "--json", "hmm, something for my boss tomorrow")
+def test_route_vague_request_uses_the_model_and_names_a_real_task(deskmate_cli):
+    proc = deskmate_cli("route", "--json", "hmm, something for my boss tomorrow")
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
     assert result["task"] in default_catalog()
 
 
-def test_write_streams_a_task_and_reads_stdin_for_the_missing_variable():
-    proc = run("write", "summarize.tldr", "--creativity", "0.1",
+def test_write_streams_a_task_and_reads_stdin_for_the_missing_variable(deskmate_cli):
+    proc = deskmate_cli("write", "summarize.tldr", "--creativity", "0.1",
                stdin="The quarterly results improved by 12 percent. Costs fell. Hiring resumes in May.")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip()
 
 
-def test_write_missing_variable_is_a_clear_error():
-    proc = run("write", "writing.slogan")
+def test_write_missing_variable_is_a_clear_error(deskmate_cli):
+    proc = deskmate_cli("write", "writing.slogan")
     assert proc.returncode == 2
     assert "product" in proc.stderr
 
 
-def test_write_with_review_returns_both_versions_as_json():
+def test_write_with_review_returns_both_versions_as_json(deskmate_cli):
     # A short task: the answer, the verdict and a possible rewrite all stay small.
-    proc = run("write", "summarize.tldr", "--review", "--json",
+    proc = deskmate_cli("write", "summarize.tldr", "--review", "--json",
                stdin="The launch went well. Sign-ups doubled in the first week. Support load stayed flat.",
                timeout=480)
     assert proc.returncode == 0, proc.stderr
@@ -81,56 +68,57 @@ def test_write_with_review_returns_both_versions_as_json():
         assert review["revised"] is None or review["revised"].strip()
 
 
-def test_table_command_writes_xlsx_that_reads_back(tmp_path):
+def test_table_command_writes_xlsx_that_reads_back(tmp_path, deskmate_cli):
     import openpyxl
 
     out = tmp_path / "planets.xlsx"
-    proc = run("table", "a table of four planets with diameter and number of moons", "--rows", "6", "-o", str(out))
+    proc = deskmate_cli("table", "a table of four planets with diameter and number of moons", "--rows", "6",
+                        "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     sheet = openpyxl.load_workbook(out).active
     assert sheet.max_row >= 2 and sheet.max_column >= 1
     assert sheet.max_row <= 7  # header + at most 6 rows
 
 
-def test_table_extract_from_stdin_to_csv(tmp_path):
+def test_table_extract_from_stdin_to_csv(tmp_path, deskmate_cli):
     import csv
 
     out = tmp_path / "people.csv"
-    proc = run("table", "--extract", "-", "--cols", "3", "-o", str(out),
+    proc = deskmate_cli("table", "--extract", "-", "--cols", "3", "-o", str(out),
                stdin="Alice is 31 and lives in Paris. Bob is 45 and lives in Lyon.")
     assert proc.returncode == 0, proc.stderr
     rows = list(csv.reader(out.open(encoding="utf-8-sig")))
     assert len(rows) >= 2 and 1 <= len(rows[0]) <= 3
 
 
-def test_table_refuses_unknown_format_before_running_the_model(tmp_path):
-    proc = run("table", "anything", "-o", str(tmp_path / "x.pdf"), timeout=30)
+def test_table_refuses_unknown_format_before_running_the_model(tmp_path, deskmate_cli):
+    proc = deskmate_cli("table", "anything", "-o", str(tmp_path / "x.pdf"), timeout=30)
     assert proc.returncode == 2
     assert ".xlsx" in proc.stderr
 
 
-def test_translate_streams_and_keeps_paragraphs_and_code(tmp_path):
+def test_translate_streams_and_keeps_paragraphs_and_code(tmp_path, deskmate_cli):
     src = tmp_path / "doc.md"
     src.write_text("# Weekly news\n\nSales grew by 12 percent in March.\n\n```\nrun(42)\n```\n\nThanks to everyone.\n",
                    encoding="utf-8")
-    proc = run("translate", "--to", "zh", str(src))
+    proc = deskmate_cli("translate", "--to", "zh", str(src))
     assert proc.returncode == 0, proc.stderr
     assert "4 paragraphs" in proc.stderr and "translated from English" in proc.stderr
     assert proc.stdout.count("\n\n") == 3, "paragraph breaks are kept"
     assert "```\nrun(42)\n```" in proc.stdout, "code is never translated"
 
 
-def test_translate_unknown_language_is_a_clear_error():
-    proc = run("translate", "--to", "klingonish", "-", stdin="hello", timeout=30)
+def test_translate_unknown_language_is_a_clear_error(deskmate_cli):
+    proc = deskmate_cli("translate", "--to", "klingonish", "-", stdin="hello", timeout=30)
     assert proc.returncode == 2
     assert "klingonish" in proc.stderr
 
 
-def test_proofread_json_changes_apply_to_the_corrected_text():
+def test_proofread_json_changes_apply_to_the_corrected_text(deskmate_cli):
     from deskmate.core.tasks.proofread import Change, apply
 
     text = "Their going to the markt tomorow. The shop open at nine."
-    proc = run("proofread", "--json", "--no-reasons", "-", stdin=text)
+    proc = deskmate_cli("proofread", "--json", "--no-reasons", "-", stdin=text)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["original"] == text

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from deskmate.core.engines.supervisor import Phase
 from remote_standin import StandIn
 
 
 @pytest.fixture
-def session(qtbot, tmp_path, monkeypatch):
+def session(qtbot, monkeypatch):
     from deskmate.ui.app import DeskmateApp
 
-    monkeypatch.setenv("DESKMATE_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("DESKMATE_IMAGE_MODEL", raising=False)
     app = DeskmateApp(None)
     app.start()
@@ -57,6 +57,10 @@ def test_remote_server_in_the_picker_answers_the_task(qtbot, session):
         win.model_picker.combo.setCurrentIndex(index)
         win.model_picker.combo.activated.emit(index)
         assert session.remote_name == "big"
+        # One holder: the window's runner, the translation view and quick actions all use the new client.
+        assert session.client.name == "big"
+        assert win.translation_view._client() is session.client
+        qtbot.waitUntil(lambda: getattr(session, "palette", None) is not None, timeout=10000)
         win.sidebar.select("qa.open")
         win.form.set_value("question", "Who are you?")
         with qtbot.waitSignal(win.runner.textDone, timeout=60000):
@@ -64,7 +68,16 @@ def test_remote_server_in_the_picker_answers_the_task(qtbot, session):
         assert win.output.toPlainText() == "Hello, this is the stand-in server. Done"
         assert server.chat_bodies()[-1]["messages"][-1]["content"].endswith("Who are you?") or \
             "Who are you?" in server.chat_bodies()[-1]["messages"][-1]["content"]
+        assert win.runner.active is session.client
+        server.enqueue("The meeting moved.")
+        QApplication.clipboard().setText("We would like to kindly inform you that the meeting has moved.")
+        assert session.palette.show_for_clipboard()
+        with qtbot.waitSignal(session.palette.resultReady, timeout=30000) as quick:
+            assert session.palette.run("shorter")
+        assert quick.args[0].text == "The meeting moved."
+        assert "kindly inform you" in server.chat_bodies()[-1]["messages"][-1]["content"]
     finally:
+        QApplication.clipboard().clear()
         server.close()
 
 

@@ -67,20 +67,6 @@ def hub(tiny_model: Path, small_gguf: Path):
         yield h
 
 
-def _calm(hub: HubStandin) -> None:
-    hub.throttle = None
-    hub.drop_after, hub.drops_left = None, 0
-    hub.ignore_range, hub.busy_left = False, 0
-
-
-@pytest.fixture()
-def standin(hub: HubStandin):
-    hub.reset_counters()
-    _calm(hub)
-    yield hub
-    _calm(hub)
-
-
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -89,7 +75,7 @@ def _downloader(root: Path, hub: HubStandin, **kw) -> Downloader:
     return Downloader(root, HubConfig(endpoint=hub.url), retry_wait=0.05, **kw)
 
 
-def test_full_download_verifies_and_lands_atomically(standin, tmp_path, tiny_model):
+def test_full_download_verifies_and_lands_atomically(hub_standin, tmp_path, tiny_model):
     reg = Registry(tmp_path / "models")
     dest = reg.root / "test-org--tiny-GGUF" / TINY
     seen_dest_early = []
@@ -98,19 +84,19 @@ def test_full_download_verifies_and_lands_atomically(standin, tmp_path, tiny_mod
         if p.state == "downloading":
             seen_dest_early.append(dest.exists())
 
-    model = pull(f"test-org/tiny-GGUF/{TINY}", downloader=_downloader(reg.root, standin), registry=reg,
+    model = pull(f"test-org/tiny-GGUF/{TINY}", downloader=_downloader(reg.root, hub_standin), registry=reg,
                  on_progress=progress)
     assert Path(model.path) == dest
     assert _sha(dest) == _sha(tiny_model) == model.sha256
     assert seen_dest_early and not any(seen_dest_early), "the file appeared before it was verified"
-    assert standin.bytes_sent == tiny_model.stat().st_size
+    assert hub_standin.bytes_sent == tiny_model.stat().st_size
     assert not list((reg.root / ".partial").glob("*.part"))
     assert reg.get(model.id).repo == "test-org/tiny-GGUF" and len(model.commit) == 40
     assert verify(model).ok
     # Pulling again finds it in place: no byte is fetched a second time.
-    standin.reset_counters()
-    pull(f"test-org/tiny-GGUF/{TINY}", downloader=_downloader(reg.root, standin), registry=reg)
-    assert standin.bytes_sent == 0
+    hub_standin.reset_counters()
+    pull(f"test-org/tiny-GGUF/{TINY}", downloader=_downloader(reg.root, hub_standin), registry=reg)
+    assert hub_standin.bytes_sent == 0
     assert [m.id for m in reg.registered()] == [model.id]
 
 
@@ -118,13 +104,13 @@ def _part_file(home: Path, repo: str, filename: str) -> Path:
     return home / "data" / "models" / ".partial" / (dl.partial_name(repo, filename) + ".part")
 
 
-def test_killed_download_resumes_without_refetching_finished_bytes(standin, tmp_path, small_gguf):
+def test_killed_download_resumes_without_refetching_finished_bytes(hub_standin, tmp_path, small_gguf):
     """The download process is SIGKILLed mid-file; the next run fetches only what is missing."""
     size = small_gguf.stat().st_size
-    env = dict(os.environ, DESKMATE_HOME=str(tmp_path), HF_ENDPOINT=standin.url)
+    env = dict(os.environ, DESKMATE_HOME=str(tmp_path), HF_ENDPOINT=hub_standin.url)
     cmd = [sys.executable, "-m", "deskmate.cli_models", "pull", f"test-org/small-GGUF/{SMALL}"]
     part = _part_file(tmp_path, "test-org/small-GGUF", SMALL)
-    standin.throttle = 6 << 20  # about 3 s for the whole file
+    hub_standin.throttle = 6 << 20  # about 3 s for the whole file
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
@@ -139,23 +125,23 @@ def test_killed_download_resumes_without_refetching_finished_bytes(standin, tmp_
     kept = part.stat().st_size
     assert size // 2 <= kept < size
 
-    standin.reset_counters()
-    standin.throttle = None
+    hub_standin.reset_counters()
+    hub_standin.throttle = None
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     installed = tmp_path / "data" / "models" / "test-org--small-GGUF" / SMALL
     assert _sha(installed) == _sha(small_gguf)
     remainder = size - kept
-    assert remainder <= standin.bytes_sent < remainder + dl.CHUNK
-    ranges = [r for m, p, r in standin.requests if p.startswith("/cdn/")]
+    assert remainder <= hub_standin.bytes_sent < remainder + dl.CHUNK
+    ranges = [r for m, p, r in hub_standin.requests if p.startswith("/cdn/")]
     assert ranges == [f"bytes={kept}-"]
     assert not part.exists()
 
 
-def test_ctrl_c_leaves_a_resumable_partial_file(standin, tmp_path, small_gguf):
-    env = dict(os.environ, DESKMATE_HOME=str(tmp_path), HF_ENDPOINT=standin.url)
+def test_ctrl_c_leaves_a_resumable_partial_file(hub_standin, tmp_path, small_gguf):
+    env = dict(os.environ, DESKMATE_HOME=str(tmp_path), HF_ENDPOINT=hub_standin.url)
     part = _part_file(tmp_path, "test-org/small-GGUF", SMALL)
-    standin.throttle = 4 << 20
+    hub_standin.throttle = 4 << 20
     proc = subprocess.Popen([sys.executable, "-m", "deskmate.cli_models", "pull", f"test-org/small-GGUF/{SMALL}"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
@@ -170,34 +156,34 @@ def test_ctrl_c_leaves_a_resumable_partial_file(standin, tmp_path, small_gguf):
     assert 0 < part.stat().st_size < small_gguf.stat().st_size
 
 
-def test_dropped_connections_resume_in_place(standin, tmp_path, small_gguf):
+def test_dropped_connections_resume_in_place(hub_standin, tmp_path, small_gguf):
     size = small_gguf.stat().st_size
-    standin.drop_after, standin.drops_left = 3 << 20, 3
+    hub_standin.drop_after, hub_standin.drops_left = 3 << 20, 3
     states = []
     reg = Registry(tmp_path / "models")
-    model = pull(f"test-org/small-GGUF/{SMALL}", downloader=_downloader(reg.root, standin), registry=reg,
+    model = pull(f"test-org/small-GGUF/{SMALL}", downloader=_downloader(reg.root, hub_standin), registry=reg,
                  on_progress=lambda p: states.append(p.state))
     assert _sha(Path(model.path)) == _sha(small_gguf)
     assert "retrying" in states
-    assert size <= standin.bytes_sent < size + dl.CHUNK  # nothing fetched twice
-    assert len([p for m, p, r in standin.requests if p.startswith("/cdn/")]) == 4
+    assert size <= hub_standin.bytes_sent < size + dl.CHUNK  # nothing fetched twice
+    assert len([p for m, p, r in hub_standin.requests if p.startswith("/cdn/")]) == 4
 
 
-def test_busy_server_and_ignored_range_still_give_an_intact_file(standin, tmp_path, small_gguf):
+def test_busy_server_and_ignored_range_still_give_an_intact_file(hub_standin, tmp_path, small_gguf):
     size = small_gguf.stat().st_size
-    standin.busy_left = 2
-    standin.drop_after, standin.drops_left = 3 << 20, 1
-    standin.ignore_range = True  # the resume gets the whole file again: start over, never mix
+    hub_standin.busy_left = 2
+    hub_standin.drop_after, hub_standin.drops_left = 3 << 20, 1
+    hub_standin.ignore_range = True  # the resume gets the whole file again: start over, never mix
     reg = Registry(tmp_path / "models")
-    model = pull(f"test-org/small-GGUF/{SMALL}", downloader=_downloader(reg.root, standin), registry=reg)
+    model = pull(f"test-org/small-GGUF/{SMALL}", downloader=_downloader(reg.root, hub_standin), registry=reg)
     assert _sha(Path(model.path)) == _sha(small_gguf)
-    assert standin.bytes_sent == (3 << 20) + size
-    assert standin.busy_left == 0
+    assert hub_standin.bytes_sent == (3 << 20) + size
+    assert hub_standin.busy_left == 0
 
 
-def test_pause_stops_the_transfer_and_resume_continues(standin, tmp_path, small_gguf):
+def test_pause_stops_the_transfer_and_resume_continues(hub_standin, tmp_path, small_gguf):
     size = small_gguf.stat().st_size
-    standin.throttle = 8 << 20
+    hub_standin.throttle = 8 << 20
     control = DownloadControl()
     states = []
     paused_at = threading.Event()
@@ -214,14 +200,14 @@ def test_pause_stops_the_transfer_and_resume_continues(standin, tmp_path, small_
     reg = Registry(tmp_path / "models")
     result = {}
     t = threading.Thread(target=lambda: result.update(m=pull(
-        f"test-org/small-GGUF/{SMALL}", downloader=_downloader(reg.root, standin), registry=reg,
+        f"test-org/small-GGUF/{SMALL}", downloader=_downloader(reg.root, hub_standin), registry=reg,
         on_progress=progress, control=control)))
     t.start()
     assert paused_at.wait(30)
     time.sleep(0.5)  # let the closed connection settle
-    sent = standin.bytes_sent
+    sent = hub_standin.bytes_sent
     time.sleep(0.7)
-    assert standin.bytes_sent == sent, "bytes kept flowing while paused"
+    assert hub_standin.bytes_sent == sent, "bytes kept flowing while paused"
     assert "paused" in states
     control.resume()
     t.join(60)
@@ -229,15 +215,15 @@ def test_pause_stops_the_transfer_and_resume_continues(standin, tmp_path, small_
     assert moving and all(p.eta is not None and p.eta >= 0 for p in moving)
     assert 4 << 20 < max(p.speed for p in moving) < 16 << 20  # about the 8 MB/s the stand-in allows
     assert _sha(Path(result["m"].path)) == _sha(small_gguf)
-    assert standin.bytes_sent < size + 2 * dl.CHUNK
+    assert hub_standin.bytes_sent < size + 2 * dl.CHUNK
 
 
-def test_cancel_keeps_the_partial_file_for_later(standin, tmp_path, small_gguf):
+def test_cancel_keeps_the_partial_file_for_later(hub_standin, tmp_path, small_gguf):
     size = small_gguf.stat().st_size
-    standin.throttle = 16 << 20
+    hub_standin.throttle = 16 << 20
     control = DownloadControl()
     reg = Registry(tmp_path / "models")
-    down = _downloader(reg.root, standin)
+    down = _downloader(reg.root, hub_standin)
 
     def progress(p):
         if p.state == "downloading" and p.done > size // 3:
@@ -247,56 +233,56 @@ def test_cancel_keeps_the_partial_file_for_later(standin, tmp_path, small_gguf):
         pull(f"test-org/small-GGUF/{SMALL}", downloader=down, registry=reg, on_progress=progress, control=control)
     kept = down.partial_size("test-org/small-GGUF", SMALL)
     assert size // 3 < kept < size and reg.list() == []
-    standin.reset_counters()
-    standin.throttle = None
+    hub_standin.reset_counters()
+    hub_standin.throttle = None
     pull(f"test-org/small-GGUF/{SMALL}", downloader=down, registry=reg)
-    assert size - kept <= standin.bytes_sent < size - kept + dl.CHUNK  # the cancelled stream may trail a little
+    assert size - kept <= hub_standin.bytes_sent < size - kept + dl.CHUNK  # the cancelled stream may trail a little
 
 
-def test_one_corrupted_byte_is_refused_and_not_installed(standin, tmp_path):
+def test_one_corrupted_byte_is_refused_and_not_installed(hub_standin, tmp_path):
     reg = Registry(tmp_path / "models")
     with pytest.raises(ChecksumMismatchError, match="damaged") as info:
-        pull(f"test-org/damaged-GGUF/{SMALL}", downloader=_downloader(reg.root, standin), registry=reg)
+        pull(f"test-org/damaged-GGUF/{SMALL}", downloader=_downloader(reg.root, hub_standin), registry=reg)
     assert "not installed" in str(info.value)
     assert not (reg.root / "test-org--damaged-GGUF" / SMALL).exists()
     assert not list((reg.root / ".partial").glob("*.part"))
     assert reg.list() == []
 
 
-def test_not_enough_disk_is_reported_before_any_byte(standin, tmp_path, small_gguf):
+def test_not_enough_disk_is_reported_before_any_byte(hub_standin, tmp_path, small_gguf):
     reg = Registry(tmp_path / "models")
     free = 5_000_000
     with pytest.raises(NotEnoughDiskError) as info:
-        pull(f"test-org/small-GGUF/{SMALL}", downloader=_downloader(reg.root, standin, free_space=lambda p: free),
+        pull(f"test-org/small-GGUF/{SMALL}", downloader=_downloader(reg.root, hub_standin, free_space=lambda p: free),
              registry=reg)
     e = info.value
     assert e.free == free and e.needed >= small_gguf.stat().st_size
     assert f"{e.needed:,} bytes" in str(e) and f"{free:,} bytes" in str(e)
-    assert standin.bytes_sent == 0
+    assert hub_standin.bytes_sent == 0
 
 
-def test_offline_mode_makes_no_network_call(standin, tmp_path, monkeypatch):
+def test_offline_mode_makes_no_network_call(hub_standin, tmp_path, monkeypatch):
     reg = Registry(tmp_path / "models")
     with pytest.raises(OfflineError, match="offline mode"):
-        pull(f"test-org/tiny-GGUF/{TINY}", downloader=Downloader(reg.root, HubConfig(endpoint=standin.url,
+        pull(f"test-org/tiny-GGUF/{TINY}", downloader=Downloader(reg.root, HubConfig(endpoint=hub_standin.url,
                                                                                     offline=True)), registry=reg)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("HF_ENDPOINT", standin.url)
+    monkeypatch.setenv("HF_ENDPOINT", hub_standin.url)
     with pytest.raises(OfflineError):
         pull("test-org/tiny-GGUF", downloader=Downloader(reg.root, hub_config()), registry=reg)
-    assert standin.requests == []
+    assert hub_standin.requests == []
 
 
-def test_catalog_pin_refuses_a_different_file_before_downloading(standin, tmp_path):
+def test_catalog_pin_refuses_a_different_file_before_downloading(hub_standin, tmp_path):
     reg = Registry(tmp_path / "models")
     with pytest.raises(ChecksumMismatchError, match="catalog"):
-        pull("qwen2.5-1.5b-instruct", downloader=_downloader(reg.root, standin), registry=reg)
-    assert standin.bytes_sent == 0
+        pull("qwen2.5-1.5b-instruct", downloader=_downloader(reg.root, hub_standin), registry=reg)
+    assert hub_standin.bytes_sent == 0
 
 
-def test_image_model_fetches_only_its_files_and_verifies_them(standin, tmp_path):
+def test_image_model_fetches_only_its_files_and_verifies_them(hub_standin, tmp_path):
     reg = Registry(tmp_path / "models")
-    model = pull("sd-turbo", downloader=_downloader(reg.root, standin), registry=reg)
+    model = pull("sd-turbo", downloader=_downloader(reg.root, hub_standin), registry=reg)
     folder = Path(model.path)
     got = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     assert "unet/diffusion_pytorch_model.fp16.safetensors" in got
@@ -308,19 +294,19 @@ def test_image_model_fetches_only_its_files_and_verifies_them(standin, tmp_path)
     assert "unet/config.json is damaged" in verify(model).problems[0]
 
 
-def test_repo_with_several_ggufs_asks_which_one(standin, tmp_path):
+def test_repo_with_several_ggufs_asks_which_one(hub_standin, tmp_path):
     reg = Registry(tmp_path / "models")
     with pytest.raises(HubError, match="a-Q4_K_M.gguf, a-Q8_0.gguf"):
-        pull("test-org/two-GGUF", downloader=_downloader(reg.root, standin), registry=reg)
-    assert standin.bytes_sent == 0
+        pull("test-org/two-GGUF", downloader=_downloader(reg.root, hub_standin), registry=reg)
+    assert hub_standin.bytes_sent == 0
 
 
-def test_missing_repo_and_file_are_named(standin, tmp_path):
+def test_missing_repo_and_file_are_named(hub_standin, tmp_path):
     reg = Registry(tmp_path / "models")
     with pytest.raises(NotFoundOnHubError, match="no repository"):
-        pull("test-org/nothing-here/x.gguf", downloader=_downloader(reg.root, standin), registry=reg)
+        pull("test-org/nothing-here/x.gguf", downloader=_downloader(reg.root, hub_standin), registry=reg)
     with pytest.raises(NotFoundOnHubError, match="no file test-org/tiny-GGUF/missing.gguf"):
-        pull("test-org/tiny-GGUF/missing.gguf", downloader=_downloader(reg.root, standin), registry=reg)
+        pull("test-org/tiny-GGUF/missing.gguf", downloader=_downloader(reg.root, hub_standin), registry=reg)
 
 
 def test_unreachable_hub_is_a_network_error(tmp_path):
@@ -351,8 +337,8 @@ def test_hub_settings_come_from_arguments_environment_then_settings(tmp_path, mo
         hub_config(settings_path=settings)
 
 
-def test_cli_pull_shows_progress_and_list_shows_it_installed(standin, tmp_path):
-    env = dict(os.environ, DESKMATE_HOME=str(tmp_path), HF_ENDPOINT=standin.url)
+def test_cli_pull_shows_progress_and_list_shows_it_installed(hub_standin, tmp_path):
+    env = dict(os.environ, DESKMATE_HOME=str(tmp_path), HF_ENDPOINT=hub_standin.url)
     run = lambda *args: subprocess.run([sys.executable, "-m", "deskmate.cli_models", *args], env=env,
                                        capture_output=True, text=True, timeout=120, check=False)
     got = run("pull", f"test-org/tiny-GGUF/{TINY}", "--set-default")

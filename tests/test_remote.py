@@ -13,9 +13,6 @@ import time
 import traceback
 from pathlib import Path
 
-import deskmate.core.secrets as secrets_mod
-import keyring
-import keyring.backends.fail
 import pytest
 from click.testing import CliRunner
 from deskmate.core.engines.base import Sampling, msg
@@ -46,7 +43,7 @@ from deskmate.core.engines.remote import (
 from deskmate.core.engines.routing import NoRemoteError, Router, choose_route, router_for_task
 from deskmate.core.secrets import InvalidKeyError, KeyringUnavailableError, KeyStore
 from deskmate.core.settings import settings_path
-from remote_standin import Blackhole, MemoryKeyring, StandIn, closed_port
+from remote_standin import Blackhole, StandIn, closed_port
 
 BIG_KEY = "sk-big-" + secrets.token_hex(12)
 STANDIN_KEY = "sk-standin-" + secrets.token_hex(12)
@@ -72,33 +69,9 @@ def big_endpoint(big) -> RemoteEndpoint:
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    """A fresh Deskmate home for this test (settings, logs, database)."""
-    h = tmp_path / "home"
-    monkeypatch.setenv("DESKMATE_HOME", str(h))
-    return h
-
-
-def _use_keyring(backend):
-    previous = keyring.get_keyring()
-    keyring.set_keyring(backend)
-    secrets_mod._default = None  # forget session keys and opt-ins of earlier tests
-    return previous
-
-
-@pytest.fixture
-def memory_keyring():
-    kr = MemoryKeyring()
-    previous = _use_keyring(kr)
-    yield kr
-    _use_keyring(previous)
-
-
-@pytest.fixture
-def no_keyring():
-    previous = _use_keyring(keyring.backends.fail.Keyring())
-    yield
-    _use_keyring(previous)
+def home(deskmate_home) -> Path:
+    """This test's Deskmate home (settings, logs, database)."""
+    return deskmate_home
 
 
 @pytest.fixture

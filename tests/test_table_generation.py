@@ -1,4 +1,5 @@
-"""Tables from the real tiny model (SmolLM2-135M): structure and bounds, never quality."""
+"""Tables from a chat model: exact content from the scripted stand-in; structure and bounds (never
+quality) from the real tiny model (SmolLM2-135M)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import json
 import pytest
 
 from deskmate.core.engines.base import Sampling
+from deskmate.core.engines.remote import RemoteClient, RemoteEndpoint
 from deskmate.core.tables import Table, describe_table, extract_table, generate_table, table_schema
 from deskmate.core.tables.generate import table_messages
+from remote_standin import StandIn
 
 # Short answers keep the file fast on two shared cores; an answer cut off by the
 # limit must still come back as a table, which is part of what is tested.
@@ -71,13 +74,58 @@ def test_the_grammar_itself_holds_the_model_to_the_bounds(engine) -> None:  # ty
     assert all(1 <= len(row) <= 2 and all(len(cell) <= 20 for cell in row) for row in data["rows"])
 
 
-def test_extract_a_table_from_text(engine) -> None:  # type: ignore[no-untyped-def]
-    text = (
-        "Alice Chen is 34 and works in Paris as a designer. "
-        "Bob Müller is 27 and works in Berlin as an engineer. "
-        "Carla Rossi is 45 and works in Rome as a lawyer."
-    )
-    table = extract_table(engine, text, max_rows=4, max_cols=3, sampling=FAST)
+PEOPLE_TEXT = (
+    "Alice Chen is 34 and works in Paris as a designer. "
+    "Bob Müller is 27 and works in Berlin as an engineer. "
+    "Carla Rossi is 45 and works in Rome as a lawyer."
+)
+PEOPLE = [["Alice Chen", "34", "Paris"], ["Bob Müller", "27", "Berlin"], ["Carla Rossi", "45", "Rome"]]
+
+
+@pytest.fixture
+def standin():
+    with StandIn(key=None) as s:
+        yield s
+
+
+def standin_client(s: StandIn) -> RemoteClient:
+    return RemoteClient(RemoteEndpoint("standin", s.url, s.model, kind="openai"), None)
+
+
+def test_extract_a_table_from_text(standin) -> None:
+    standin.enqueue({"columns": ["Name", "Age", "City"], "rows": PEOPLE, "title": "Staff"})
+    table = extract_table(standin_client(standin), PEOPLE_TEXT, instruction="one row per person", max_rows=4,
+                          max_cols=3)
+    assert (table.title, table.header, table.rows) == ("Staff", ["Name", "Age", "City"], PEOPLE)
+    assert [c.type for c in table.columns] == ["text", "number", "text"]
+    body = standin.chat_bodies()[-1]
+    system, user = body["messages"]
+    assert "at most 3 columns and 4 rows" in system["content"] and "facts stated in the text" in system["content"]
+    assert user["content"] == f"Extract a table from this text. one row per person\n\nText:\n{PEOPLE_TEXT}"
+    schema = body["response_format"]["json_schema"]["schema"]["properties"]
+    assert (schema["rows"]["maxItems"], schema["columns"]["maxItems"], schema["rows"]["items"]["maxItems"]) == (4, 3, 3)
+
+
+def test_a_table_beyond_the_bounds_is_clipped_and_empty_rows_dropped(standin) -> None:
+    standin.ignore_schema = True  # a server that ignores response_format and answers more than was asked
+    standin.enqueue({"columns": ["Name", "Age", "City", "Job"], "title": "Staff",
+                     "rows": [[*PEOPLE[0], "designer"], ["", "", "", ""], [*PEOPLE[1], "engineer"],
+                              [*PEOPLE[2], "lawyer"]]})
+    table = generate_table(standin_client(standin), "staff with age and city", max_rows=2, max_cols=3)
+    assert table.header == ["Name", "Age", "City"] and table.rows == PEOPLE[:2]
+
+
+def test_a_markdown_answer_from_a_server_that_ignores_the_schema_still_reads(standin) -> None:
+    standin.ignore_schema = True
+    standin.enqueue("Here you go:\n\n| Name | Age | City |\n|---|---|---|\n| Alice Chen | 34 | Paris |\n"
+                    "| Bob Müller | 27 | Berlin |\n| Carla Rossi | 45 | Rome |\n")
+    table = extract_table(standin_client(standin), PEOPLE_TEXT, max_rows=4, max_cols=3)
+    assert table.header == ["Name", "Age", "City"] and table.rows == PEOPLE
+
+
+def test_extract_a_table_on_the_real_model(engine) -> None:  # type: ignore[no-untyped-def]
+    """Smoke test: the real tiny model's extraction comes back as a bounded table."""
+    table = extract_table(engine, PEOPLE_TEXT, max_rows=4, max_cols=3, sampling=FAST)
     assert_table_within(table, 4, 3)
 
 

@@ -5,37 +5,13 @@ from __future__ import annotations
 import secrets
 
 import deskmate.core.secrets as secrets_mod
-import keyring
-import keyring.backends.fail
 import pytest
 from deskmate.core.engines.remote import RemoteEndpoint, load_endpoints, save_endpoint
 from deskmate.ui.endpoint_dialog import EndpointDialog
 from PySide6.QtCore import Qt
-from remote_standin import MemoryKeyring, StandIn
+from remote_standin import StandIn
 
 KEY = "sk-dialog-" + secrets.token_hex(12)
-
-
-def _use(backend):
-    previous = keyring.get_keyring()
-    keyring.set_keyring(backend)
-    secrets_mod._default = None
-    return previous
-
-
-@pytest.fixture
-def memory_keyring():
-    kr = MemoryKeyring()
-    previous = _use(kr)
-    yield kr
-    _use(previous)
-
-
-@pytest.fixture
-def no_keyring():
-    previous = _use(keyring.backends.fail.Keyring())
-    yield
-    _use(previous)
 
 
 @pytest.fixture

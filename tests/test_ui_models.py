@@ -19,7 +19,7 @@ from deskmate.core.settings import load_settings, set_value
 from deskmate.ui.models_dialog import ModelsDialog
 from gguf_factory import rewrite
 from hub_standin import HubStandin, make_gguf
-from PySide6.QtCore import QCoreApplication, Qt, QTranslator
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 SMALL = "small-f16.gguf"
@@ -43,27 +43,12 @@ def hub(small_gguf: Path):
         yield h
 
 
-def _calm(hub: HubStandin) -> None:
-    hub.throttle = None
-    hub.drop_after, hub.drops_left = None, 0
-    hub.ignore_range, hub.busy_left = False, 0
-
-
 @pytest.fixture()
-def standin(hub: HubStandin):
-    hub.reset_counters()
-    _calm(hub)
-    yield hub
-    _calm(hub)
-
-
-@pytest.fixture()
-def home(tmp_path, monkeypatch, hub) -> Path:
-    monkeypatch.setenv("DESKMATE_HOME", str(tmp_path / "home"))
+def home(deskmate_home, monkeypatch, hub) -> Path:
     monkeypatch.setenv("HF_ENDPOINT", hub.url)
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     monkeypatch.delenv("DESKMATE_OFFLINE", raising=False)
-    return tmp_path / "home"
+    return deskmate_home
 
 
 def _entry(id_: str, name: str, repo: str, size: int) -> str:
@@ -121,9 +106,10 @@ def _part(home: Path, repo: str = REPO) -> Path:
     return home / "data" / "models" / ".partial" / (dl.partial_name(repo, SMALL) + ".part")
 
 
-def test_download_from_recommended_shows_progress_then_installed_with_fit(qtbot, home, standin, catalog, small_gguf):
+def test_download_from_recommended_shows_progress_then_installed_with_fit(qtbot, home, hub_standin, catalog,
+                                                                         small_gguf):
     size = small_gguf.stat().st_size
-    standin.throttle = 6 << 20  # about 3 s, so the progress can be watched
+    hub_standin.throttle = 6 << 20  # about 3 s, so the progress can be watched
     d = open_dialog(qtbot, catalog=catalog)
     d.tabs.setCurrentWidget(d.recommended_page)
     offer = next(r for r in rows(d.recommended_table) if r[R_NAME] == "Stand-in Small")
@@ -161,12 +147,12 @@ def test_download_from_recommended_shows_progress_then_installed_with_fit(qtbot,
     assert not action_button(d, "Stand-in Small").isEnabled()
     path = home / "data" / "models" / "test-org--small-GGUF" / SMALL
     assert _sha(path) == _sha(small_gguf)
-    assert standin.bytes_sent == size
+    assert hub_standin.bytes_sent == size
 
 
-def test_pause_stops_the_byte_flow_and_resume_finishes(qtbot, home, standin, catalog, small_gguf):
+def test_pause_stops_the_byte_flow_and_resume_finishes(qtbot, home, hub_standin, catalog, small_gguf):
     size = small_gguf.stat().st_size
-    standin.throttle = 8 << 20
+    hub_standin.throttle = 8 << 20
     d = open_dialog(qtbot, catalog=catalog)
     row = d.download("standin-small")
     qtbot.waitUntil(lambda: row.bar.value() > 250, timeout=30000)
@@ -175,9 +161,9 @@ def test_pause_stops_the_byte_flow_and_resume_finishes(qtbot, home, standin, cat
     assert row.pause_button.text() == "Resume"
     assert action_button(d, "Stand-in Small").text() == "Paused"
     qtbot.wait(500)  # the open stream is closed at the end of the chunk in flight
-    sent, shown = standin.bytes_sent, row.bar.value()
+    sent, shown = hub_standin.bytes_sent, row.bar.value()
     qtbot.wait(800)
-    assert standin.bytes_sent == sent, "bytes kept flowing while paused"
+    assert hub_standin.bytes_sent == sent, "bytes kept flowing while paused"
     assert row.bar.value() == shown < 1000
     assert re.fullmatch(r"Paused at \d+\.\d MB of 16\.8 MB\.", row.detail.text())
 
@@ -186,12 +172,12 @@ def test_pause_stops_the_byte_flow_and_resume_finishes(qtbot, home, standin, cat
     qtbot.waitUntil(lambda: row.state == "done", timeout=60000)
     qtbot.waitUntil(lambda: "Stand-in Small" in installed(d), timeout=30000)
     assert _sha(home / "data" / "models" / "test-org--small-GGUF" / SMALL) == _sha(small_gguf)
-    assert standin.bytes_sent < size + 2 * dl.CHUNK  # nothing fetched twice
+    assert hub_standin.bytes_sent < size + 2 * dl.CHUNK  # nothing fetched twice
 
 
-def test_partial_download_survives_closing_and_resumes_next_time(qtbot, home, standin, catalog, small_gguf):
+def test_partial_download_survives_closing_and_resumes_next_time(qtbot, home, hub_standin, catalog, small_gguf):
     size = small_gguf.stat().st_size
-    standin.throttle = 6 << 20
+    hub_standin.throttle = 6 << 20
     first = open_dialog(qtbot, catalog=catalog)
     row = first.download("standin-small")
     qtbot.waitUntil(lambda: row.bar.value() > 300, timeout=30000)
@@ -200,8 +186,8 @@ def test_partial_download_survives_closing_and_resumes_next_time(qtbot, home, st
     kept = _part(home).stat().st_size
     assert size * 0.3 < kept < size
 
-    standin.reset_counters()
-    standin.throttle = None
+    hub_standin.reset_counters()
+    hub_standin.throttle = None
     again = open_dialog(qtbot, catalog=catalog)
     (pending,) = again.download_rows()
     assert pending.detail.text() == f"Stopped at {human_size(kept)} of 16.8 MB. Resume continues from there."
@@ -212,13 +198,13 @@ def test_partial_download_survives_closing_and_resumes_next_time(qtbot, home, st
     qtbot.waitUntil(lambda: pending.state == "done", timeout=60000)
     qtbot.waitUntil(lambda: "Stand-in Small" in installed(again), timeout=30000)
     remainder = size - kept
-    assert remainder <= standin.bytes_sent < remainder + dl.CHUNK
-    assert [r for _, p, r in standin.requests if p.startswith("/cdn/")] == [f"bytes={kept}-"]
+    assert remainder <= hub_standin.bytes_sent < remainder + dl.CHUNK
+    assert [r for _, p, r in hub_standin.requests if p.startswith("/cdn/")] == [f"bytes={kept}-"]
     assert not _part(home).exists()
 
 
-def test_cancel_deletes_what_was_downloaded(qtbot, home, standin, catalog):
-    standin.throttle = 6 << 20
+def test_cancel_deletes_what_was_downloaded(qtbot, home, hub_standin, catalog):
+    hub_standin.throttle = 6 << 20
     d = open_dialog(qtbot, catalog=catalog)
     row = d.download("standin-small")
     qtbot.waitUntil(lambda: row.bar.value() > 100, timeout=30000)
@@ -232,9 +218,9 @@ def test_cancel_deletes_what_was_downloaded(qtbot, home, standin, catalog):
     assert list(installed(d)) == ["Built-in small model"]
 
 
-def test_set_default_verify_and_delete(qtbot, home, standin, catalog, small_gguf):
+def test_set_default_verify_and_delete(qtbot, home, hub_standin, catalog, small_gguf):
     model = pull(f"{REPO}/{SMALL}", registry=Registry(),
-                 downloader=Downloader(Registry().root, HubConfig(endpoint=standin.url)))
+                 downloader=Downloader(Registry().root, HubConfig(endpoint=hub_standin.url)))
     d = open_dialog(qtbot, catalog=catalog)
     listed = installed(d)
     assert listed["Built-in small model"][DEFAULT] == "★ default"
@@ -305,7 +291,7 @@ def test_import_of_a_broken_tokenizer_gguf_is_refused_and_registers_nothing(qtbo
     assert list(installed(d)) == ["Built-in small model"]
 
 
-def test_offline_mode_says_so_and_makes_no_request(qtbot, home, standin, catalog):
+def test_offline_mode_says_so_and_makes_no_request(qtbot, home, hub_standin, catalog):
     set_value("app", "offline", True)  # the Settings dialog's switch
     d = open_dialog(qtbot, catalog=catalog)
     assert d.offline_banner.isVisible()
@@ -316,16 +302,16 @@ def test_offline_mode_says_so_and_makes_no_request(qtbot, home, standin, catalog
     qtbot.waitUntil(lambda: row.state == "failed", timeout=10000)
     assert row.detail.text().startswith("Offline mode is on, so nothing was downloaded")
     assert row.pause_button.text() == "Retry"
-    assert standin.requests == []
+    assert hub_standin.requests == []
 
 
 @pytest.mark.parametrize("case", ["disk", "checksum", "network"])
-def test_download_errors_are_shown_in_plain_words(qtbot, home, standin, catalog, small_gguf, case):
+def test_download_errors_are_shown_in_plain_words(qtbot, home, hub_standin, catalog, small_gguf, case):
     reg = Registry()
     entry = "standin-small"
     downloader = None
     if case == "disk":
-        downloader = Downloader(reg.root, HubConfig(endpoint=standin.url), free_space=lambda p: 5_000_000)
+        downloader = Downloader(reg.root, HubConfig(endpoint=hub_standin.url), free_space=lambda p: 5_000_000)
     elif case == "checksum":
         entry = "standin-damaged"
     else:
@@ -337,7 +323,7 @@ def test_download_errors_are_shown_in_plain_words(qtbot, home, standin, catalog,
     if case == "disk":
         needed = small_gguf.stat().st_size + dl.DISK_MARGIN
         assert text.startswith(f"Not enough disk space: this download needs {human_size(needed)} but only 5.0 MB is free.")
-        assert standin.bytes_sent == 0
+        assert hub_standin.bytes_sent == 0
     elif case == "checksum":
         assert text.startswith("The file arrived damaged") and "not installed" in text
         assert not _part(home, "test-org/damaged-GGUF").exists()
@@ -349,23 +335,11 @@ def test_download_errors_are_shown_in_plain_words(qtbot, home, standin, catalog,
     assert reg.list() == []
 
 
-class Marked(QTranslator):
-    def translate(self, context, source, disambiguation=None, n=-1):
-        return "«" + source + "»"
-
-    def isEmpty(self) -> bool:
-        return False
-
-
-def test_texts_follow_a_language_change(qtbot, home, catalog):
+def test_texts_follow_a_language_change(qtbot, home, catalog, marked_translator):
     d = open_dialog(qtbot, catalog=catalog)
-    marked = Marked()
-    QCoreApplication.installTranslator(marked)
-    try:
+    with marked_translator():
         qtbot.waitUntil(lambda: d.tabs.tabText(0) == "«Installed»")
         assert d.verify_button.text() == "«&Verify»"
         assert action_button(d, "Stand-in Small").text() == "«Download»"
         assert d.recommended_table.horizontalHeaderItem(R_FIT).text() == "«Fit»"
-    finally:
-        QCoreApplication.removeTranslator(marked)
     qtbot.waitUntil(lambda: d.tabs.tabText(0) == "Installed")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from deskmate.core.tasks.proofread import build_result
 from deskmate.ui.proofread_view import ProofreadView
-from PySide6.QtCore import QCoreApplication, Qt, QTranslator
+from PySide6.QtCore import Qt
 
 ORIGINAL = "Teh quick brown fox jump over the lazy dog. It were a sunny day."
 CORRECTED = "The quick brown fox jumps over the lazy dog. It was a sunny day."
@@ -106,22 +106,10 @@ def test_a_text_with_nothing_to_change(qtbot):
     assert not view.accept_all_button.isEnabled() and not view.restored_notice.isVisible()
 
 
-class Marked(QTranslator):
-    def translate(self, context, source, disambiguation=None, n=-1):
-        return "«" + source + "»"
-
-    def isEmpty(self) -> bool:
-        return False
-
-
-def test_texts_follow_a_language_change(qtbot):
+def test_texts_follow_a_language_change(qtbot, marked_translator):
     view = make_view(qtbot)
-    marked = Marked()
-    QCoreApplication.installTranslator(marked)
-    try:
+    with marked_translator():
         qtbot.waitUntil(lambda: view.accept_all_button.text() == "«Accept all»")
         assert view.changes.item(0).text().startswith("«")
         assert view.final_label.text() == "«Final text:»"
-    finally:
-        QCoreApplication.removeTranslator(marked)
     qtbot.waitUntil(lambda: view.accept_all_button.text() == "Accept all")

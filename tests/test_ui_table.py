@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from deskmate.core.tables import Table, to_tsv
 from deskmate.ui.table_view import TableEditor
-from PySide6.QtCore import QCoreApplication, QPoint, Qt, QTranslator
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -180,24 +180,10 @@ def test_copy_as_table_puts_html_and_tsv_on_the_clipboard(qtbot):
     assert data.text() == to_tsv(editor.table()) == "Item\tQty\nPens\t3\nPaper\t10\nStapler\t1\n"
 
 
-class Marked(QTranslator):
-    """Every string in another 'language': proves the views re-set their texts on a language change."""
-
-    def translate(self, context, source, disambiguation=None, n=-1):
-        return "«" + source + "»"
-
-    def isEmpty(self) -> bool:
-        return False
-
-
-def test_texts_follow_a_language_change(qtbot):
+def test_texts_follow_a_language_change(qtbot, marked_translator):
     editor = make_editor(qtbot)
-    marked = Marked()
-    QCoreApplication.installTranslator(marked)
-    try:
+    with marked_translator():
         qtbot.waitUntil(lambda: editor.buttons["add_row"].text() == "«Add row»")
         assert editor.export_button.text() == "«Export»"
         assert editor.buttons["copy_table"].accessibleName() == "«Copy as table»"
-    finally:
-        QCoreApplication.removeTranslator(marked)
     qtbot.waitUntil(lambda: editor.buttons["add_row"].text() == "Add row")

@@ -11,7 +11,7 @@ import itertools
 from deskmate.core.engines.openai_client import Endpoint, OpenAIClient
 from deskmate.core.tasks.translate import ParagraphDelta, ParagraphStart, split_paragraphs
 from deskmate.ui.translation_view import TranslationView
-from PySide6.QtCore import QCoreApplication, Qt, QTranslator
+from PySide6.QtCore import Qt
 
 THREE = "The office opens at nine.\n\nLunch is at noon.\n\nThe printer is broken.\n"
 SIX = (
@@ -136,23 +136,11 @@ def test_nothing_starts_without_text_or_model(qtbot):
     assert view.translate_button.isEnabled() and not view.busy
 
 
-class Marked(QTranslator):
-    def translate(self, context, source, disambiguation=None, n=-1):
-        return "«" + source + "»"
-
-    def isEmpty(self) -> bool:
-        return False
-
-
-def test_texts_follow_a_language_change(qtbot):
+def test_texts_follow_a_language_change(qtbot, marked_translator):
     view = make_view(qtbot, None, target="ja")
-    marked = Marked()
-    QCoreApplication.installTranslator(marked)
-    try:
+    with marked_translator():
         qtbot.waitUntil(lambda: view.translate_button.text() == "«Translate»")
         assert view.target_combo.currentText() == "«Japanese»"
         assert view.source_combo.itemText(0) == "«Auto-detect»"
         assert view.stop_button.accessibleName() == "«Stop translating»"
-    finally:
-        QCoreApplication.removeTranslator(marked)
     qtbot.waitUntil(lambda: view.translate_button.text() == "Translate")

@@ -199,9 +199,12 @@ def write_cmd(obj: Context, task_id: str, pairs: tuple[str, ...], creativity: fl
     """Run catalog task TASK_ID (see `deskmate tasks list`).
 
     A required variable that is not given with --var is read from stdin when
-    text is piped in.
+    text is piped in. Text answers stream as they are written; a table task
+    prints its table as Markdown (like `deskmate table`); a proofreading task
+    prints a unified diff, with each change on stderr; a translation streams.
     """
-    from deskmate.core.tasks import TaskInputError, UnknownTaskError, render
+    from deskmate.core.tasks import TaskInputError, UnknownTaskError
+    from deskmate.core.tasks.run import TaskRun
 
     catalog = _catalog()
     try:
@@ -217,43 +220,120 @@ def write_cmd(obj: Context, task_id: str, pairs: tuple[str, ...], creativity: fl
 
         sample = " ".join(values.values())
         lang = "zh" if sample.strip() and detect_language(sample).code.startswith("zh") else "en"
-    try:
-        messages, sampling = render(task, values, lang=lang, creativity=creativity, catalog=catalog)
-    except TaskInputError as e:
-        fail(f"{e} (see `deskmate tasks show {task.id}`)", 2)
-    schema = task.json_schema if task.output == "json" else None
     with engine_for(obj) as eng:
-        stream = eng.stream(messages, sampling, schema)
-        with ctrl_c_cancels(stream.cancel):
-            for piece in stream:
-                if not as_json:
-                    sys.stdout.write(piece)
-                    sys.stdout.flush()
-        answer = stream.text
-        if not as_json and answer and not answer.endswith("\n"):
-            sys.stdout.write("\n")
-        result = None
-        if review and answer.strip():
-            from deskmate.core.tasks.review import review as review_pass
-
-            instruction = messages[-1]["content"]
-            click.echo("deskmate: reviewing the answer…", err=True)
-            result = review_pass(eng, instruction, answer, sampling=sampling)
+        try:
+            run = TaskRun(task, values, client=eng, lang=lang, creativity=creativity, review=review, catalog=catalog)
+        except TaskInputError as e:
+            fail(f"{e} (see `deskmate tasks show {task.id}`)", 2)
+        if review and not run.review:
+            click.echo(f"deskmate: --review is for text answers; {task.id} gives a {task.output}", err=True)
+        with ctrl_c_cancels(run.cancel):
+            _show_events(run, as_json)
+    result = run.result
+    assert result is not None
     if as_json:
-        out = {"task": task.id, "answer": answer}
-        if result is not None:
-            out.update(review={"ok": result.ok, "issues": list(result.issues), "revised": result.revised})
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(_result_json(result), ensure_ascii=False, indent=2))
+
+
+def _show_events(run, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    """Print a run's events as they come: the answer on stdout, everything else on stderr."""
+    from deskmate.core.tasks.run import (
+        Delta,
+        Failed,
+        Notice,
+        Paragraph,
+        ProofreadDone,
+        ReviewDone,
+        TableDone,
+        TextDone,
+        TranslationDone,
+    )
+
+    streams = run.kind in ("text", "json", "image-prompt", "translation")
+    ended_with_newline = True
+    for event in run:
+        if isinstance(event, Delta) and streams and not as_json:
+            sys.stdout.write(event.text)
+            sys.stdout.flush()
+            ended_with_newline = event.text.endswith("\n")
+        elif isinstance(event, Notice):
+            click.echo(f"deskmate: {_one_line(event.text)}", err=True)
+        elif isinstance(event, Failed):
+            sys.stdout.flush()
+            fail(_one_line(event.message), exit_code_for(event.error))
+        elif isinstance(event, (TextDone, TranslationDone)):
+            if not as_json and not ended_with_newline:
+                sys.stdout.write("\n")
+            if run.review and isinstance(event, TextDone) and event.completion.finish_reason != "cancelled":
+                click.echo("deskmate: reviewing the answer…", err=True)
+        elif isinstance(event, Paragraph):
+            _paragraph_notes(event.index, event.paragraph)
+        elif isinstance(event, TableDone) and not as_json:
+            from deskmate.core.tables import to_markdown
+
+            click.echo(to_markdown(event.table))
+        elif isinstance(event, ProofreadDone):
+            _proofread_notes(event.result, show_diff=not as_json)
+        elif isinstance(event, ReviewDone) and not as_json:
+            _review_notes(event.review)
+    result = run.result
+    if result is not None and result.translation is not None:
+        click.echo(f"deskmate: translated from {result.translation.source_language.name}", err=True)
+
+
+def _paragraph_notes(index: int, p) -> None:  # type: ignore[no-untyped-def]
+    for src, tgt in p.missing_terms:
+        click.echo(f"deskmate: glossary: paragraph {index + 1} lacks '{tgt}' for '{src}'", err=True)
+    if p.missing_numbers:
+        click.echo(f"deskmate: check paragraph {index + 1}: numbers {', '.join(p.missing_numbers)} "
+                   "are not in the translation", err=True)
+    if p.fallback:
+        click.echo(f"deskmate: paragraph {index + 1} came back empty; the original was kept", err=True)
+
+
+def _proofread_notes(result, *, show_diff: bool) -> None:  # type: ignore[no-untyped-def]
+    for r in result.restored:
+        click.echo(f"deskmate: the model dropped a sentence; restored: {_one_line(r.text)[:80]!r}", err=True)
+    for c in result.changes:
+        why = f" — {c.reason}" if c.reason else ""
+        click.echo(f"deskmate: change {c.id}: {c.original!r} → {c.replacement!r}{why}", err=True)
+    if show_diff:
+        click.echo(result.unified_diff(), nl=False)
+    if not result.changes:
+        click.echo("deskmate: no changes", err=True)
+
+
+def _review_notes(review) -> None:  # type: ignore[no-untyped-def]
+    if review.ok:
+        click.echo("deskmate: review: no problems found", err=True)
         return
-    if result is not None:
-        if result.ok:
-            click.echo("deskmate: review: no problems found", err=True)
-        else:
-            for issue in result.issues:
-                click.echo(f"deskmate: review: {issue}", err=True)
-            if result.revised:
-                click.echo("\n--- revised after review ---")
-                click.echo(result.revised)
+    for issue in review.issues:
+        click.echo(f"deskmate: review: {issue}", err=True)
+    if review.revised:
+        click.echo("\n--- revised after review ---")
+        click.echo(review.revised)
+
+
+def _changes_json(result) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    return [{"id": c.id, "start": c.start, "end": c.end, "original": c.original, "replacement": c.replacement,
+             "reason": c.reason, "kind": c.kind} for c in result.changes]
+
+
+def _result_json(result) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    out: dict[str, object] = {"task": result.task, "kind": result.kind, "answer": result.text,
+                              "cancelled": result.cancelled}
+    if result.table is not None:
+        out["table"] = {"title": result.table.title, "columns": result.table.header,
+                        "rows": [list(r) for r in result.table.rows]}
+    if result.proofread is not None:
+        out["diff"] = result.proofread.unified_diff()
+        out["changes"] = _changes_json(result.proofread)
+    if result.review is not None:
+        r = result.review
+        out["review"] = {"ok": r.ok, "issues": list(r.issues), "revised": r.revised}
+    if result.notices:
+        out["notices"] = list(result.notices)
+    return out
 
 
 # --- table ------------------------------------------------------------------
@@ -363,14 +443,8 @@ def translate_cmd(obj: Context, source: str | None, target: str, source_lang: st
             out.close()
     if result is not None:
         click.echo(f"deskmate: translated from {result.source_language.name}", err=True)
-        for index, src, tgt in result.glossary_misses:
-            click.echo(f"deskmate: glossary: paragraph {index + 1} lacks '{tgt}' for '{src}'", err=True)
         for p in result.paragraphs:
-            if p.missing_numbers:
-                click.echo(f"deskmate: check paragraph {p.index + 1}: numbers {', '.join(p.missing_numbers)} "
-                           "are not in the translation", err=True)
-            if p.fallback:
-                click.echo(f"deskmate: paragraph {p.index + 1} came back empty; the original was kept", err=True)
+            _paragraph_notes(p.index, p)
 
 
 # --- proofread --------------------------------------------------------------
@@ -399,8 +473,7 @@ def proofread_cmd(obj: Context, source: str | None, as_diff: bool, list_changes:
         click.echo(json.dumps({
             "original": result.original,
             "corrected": result.corrected,
-            "changes": [{"id": c.id, "start": c.start, "end": c.end, "original": c.original,
-                         "replacement": c.replacement, "reason": c.reason, "kind": c.kind} for c in result.changes],
+            "changes": _changes_json(result),
             "restored": [r.text for r in result.restored],
         }, ensure_ascii=False, indent=2))
         return

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import threading
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from deskmate.core.engines.base import ChatClient, ChatStream, Sampling
+from deskmate.core.engines.base import ChatClient
 
 # More than this many bytes of UTF-8 is refused outright: it is not a "quick" text.
 MAX_BYTES = 1_000_000
@@ -190,22 +189,16 @@ def default_target(text: str) -> str:
     return "en" if len(_CJK.findall(text)) / letters > 0.3 else "zh"
 
 
-def build_messages(act: QuickAction, text: str, *, lang: str = "en") -> tuple[list[dict[str, str]], Sampling]:
-    """Messages for a rewrite/summary/table action: system, then instruction, then the text last."""
-    from deskmate.core.tasks import render
-
-    values = {"text": text, **act.variables}
-    messages, sampling = render(act.task, values, lang=lang)
-    return messages, sampling.replace(max_tokens=answer_budget(text, sampling.max_tokens))
-
-
 class QuickRun:
     """One quick action: iterate once for text deltas; ``result`` is set when iteration ends.
 
-    ``cancel()`` may be called from any thread; iteration then ends quietly."""
+    The work is a :class:`~deskmate.core.tasks.run.TaskRun` of the action's catalog task;
+    ``cancel()`` may be called from any thread and stops that run only."""
 
     def __init__(self, client: ChatClient, act: QuickAction, qi: QuickInput, *, to: str | None = None,
                  lang: str = "en", max_tokens: int | None = None) -> None:
+        from deskmate.core.tasks.run import TaskRun
+
         self.client = client
         self.action = act
         self.input = qi
@@ -213,43 +206,55 @@ class QuickRun:
         self.lang = lang
         self.max_tokens = max_tokens
         self.result: QuickResult | None = None
-        self._cancel = threading.Event()
-        self._lock = threading.Lock()
-        self._job: Any = None  # the ChatStream or Translation being read
-        self._started = False
+        values = {"text": qi.text, **act.variables}
+        if act.kind == "translation":
+            values["target"] = self.to
+        # A quick fix wants the corrected text now: no reasons pass; the diff shows the changes.
+        self._run = TaskRun(act.task, values, client=client, lang=lang, explain=False)
+        if act.kind == "text":
+            ceiling = self._run.sampling.max_tokens
+            self._run.sampling = self._run.sampling.replace(max_tokens=max_tokens or answer_budget(qi.text, ceiling))
+        elif max_tokens and act.kind == "table":
+            self._run.sampling = self._run.sampling.replace(max_tokens=max_tokens)
+
+    @property
+    def messages(self) -> list[dict[str, str]]:
+        """What the model is asked (system, instruction, then the text last: see the module doc)."""
+        return self._run.messages
 
     def cancel(self) -> None:
-        self._cancel.set()
-        with self._lock:
-            job = self._job
-        if job is not None:
-            job.cancel()
-
-    def _set_job(self, job: Any) -> Any:
-        with self._lock:
-            self._job = job
-        if self._cancel.is_set():
-            job.cancel()
-        return job
+        self._run.cancel()
 
     def __iter__(self) -> Iterator[str]:
-        if self._started:
-            raise RuntimeError("A quick action can be read only once.")
-        self._started = True
-        kind = self.action.kind
+        from deskmate.core.tasks.run import Delta, Failed, ProofreadDone
+
         t0 = time.monotonic()
-        if kind == "text":
-            result = yield from self._text()
-        elif kind == "table":
-            result = yield from self._table()
-        elif kind == "translation":
-            result = yield from self._translation(t0)
-        else:
-            result = self._grammar()
-            if result.text:
-                yield result.text
-        result.notice = self.input.notice
-        result.seconds = time.monotonic() - t0
+        first: float | None = None
+        for event in self._run:
+            if isinstance(event, Delta):
+                if first is None:
+                    first = time.monotonic() - t0
+                yield event.text
+            elif isinstance(event, ProofreadDone) and event.result.corrected:
+                yield event.result.corrected
+            elif isinstance(event, Failed):
+                raise event.error
+        done = self._run.result
+        assert done is not None
+        result = QuickResult(self.action.id, self.action.kind, self.input.text, done.text.strip(),
+                             cancelled=done.cancelled, notice=self.input.notice, seconds=time.monotonic() - t0,
+                             first_token_seconds=first if first is not None else time.monotonic() - t0)
+        if done.table is not None:
+            from deskmate.core.tables.export import clipboard_payload, to_markdown
+
+            result.html, result.tsv = clipboard_payload(done.table)
+            result.text, result.markdown = result.tsv, to_markdown(done.table)
+        elif done.cancelled and self.action.kind == "table":
+            result.text = ""
+        if done.proofread is not None:
+            result.changes = tuple(done.proofread.changes)
+        if self.action.kind == "translation":
+            result.target = self._run.target_language.code  # type: ignore[union-attr]
         self.result = result
         return result
 
@@ -259,71 +264,6 @@ class QuickRun:
             pass
         assert self.result is not None
         return self.result
-
-    # --- the kinds ------------------------------------------------------------
-    def _sampling(self, sampling: Sampling) -> Sampling:
-        return sampling.replace(max_tokens=self.max_tokens) if self.max_tokens else sampling
-
-    def _stream(self, messages, sampling: Sampling, schema=None) -> Iterator[str]:  # type: ignore[no-untyped-def]
-        stream: ChatStream = self._set_job(self.client.stream(messages, sampling, schema))
-        yield from stream
-        return stream.result()
-
-    def _text(self) -> Iterator[str]:
-        messages, sampling = build_messages(self.action, self.input.text, lang=self.lang)
-        done = yield from self._stream(messages, self._sampling(sampling))
-        return QuickResult(self.action.id, "text", self.input.text, done.text.strip(),
-                           cancelled=done.finish_reason == "cancelled",
-                           first_token_seconds=done.usage.first_token_seconds)
-
-    def _table(self) -> Iterator[str]:
-        from deskmate.core.tables.export import clipboard_payload, to_markdown
-        from deskmate.core.tables.generate import table_from_answer
-        from deskmate.core.tables.schema import table_schema
-
-        messages, sampling = build_messages(self.action, self.input.text, lang=self.lang)
-        sampling = sampling.replace(max_tokens=self.max_tokens or 900, repeat_penalty=1.0)
-        done = yield from self._stream(messages, sampling, table_schema(20, 8))
-        if done.finish_reason == "cancelled":
-            return QuickResult(self.action.id, "table", self.input.text, "", cancelled=True)
-        table = table_from_answer(done.text, 20, 8)  # TableGenerationError: a sentence for the person
-        html, tsv = clipboard_payload(table)
-        return QuickResult(self.action.id, "table", self.input.text, tsv, html=html, tsv=tsv,
-                           markdown=to_markdown(table), first_token_seconds=done.usage.first_token_seconds)
-
-    def _translation(self, t0: float) -> Iterator[str]:
-        from deskmate.core.tasks.translate import Finished, ParagraphDelta, ParagraphStart, Translation
-
-        job = self._set_job(Translation(self.client, self.input.text, self.to))
-        first: float | None = None
-        finished = None
-        for event in job:
-            if isinstance(event, ParagraphStart) and event.lead:
-                yield event.lead
-            elif isinstance(event, ParagraphDelta) and event.text:
-                if first is None:
-                    first = time.monotonic() - t0
-                yield event.text
-            elif isinstance(event, Finished):
-                finished = event
-                if event.trailing:
-                    yield event.trailing
-        res = job.result
-        text = res.text if res is not None else job.text_so_far
-        return QuickResult(self.action.id, "translation", self.input.text, text.strip(),
-                           cancelled=bool(res is None or res.cancelled or finished is None),
-                           first_token_seconds=first, target=job.target.code)
-
-    def _grammar(self) -> QuickResult:
-        from deskmate.core.tasks.proofread import proofread
-
-        t0 = time.monotonic()
-        sampling = Sampling(temperature=0.1, top_p=0.9, repeat_penalty=1.0,
-                            max_tokens=self.max_tokens or answer_budget(self.input.text, 1536))
-        # No reasons pass: a quick fix wants the corrected text now; the diff shows the changes.
-        res = proofread(self.client, self.input.text, explain=False, sampling=sampling)
-        return QuickResult(self.action.id, "diff", self.input.text, res.corrected, changes=tuple(res.changes),
-                           cancelled=self._cancel.is_set(), first_token_seconds=time.monotonic() - t0)
 
 
 def run_action(client: ChatClient, action_id: str, text: str, *, to: str | None = None, lang: str = "en",

@@ -210,3 +210,11 @@ def key_store() -> KeyStore:
         if _default is None:
             _default = KeyStore()
         return _default
+
+
+def reset() -> None:
+    """Forget the process-wide key store (its session keys and opt-ins): the next
+    ``key_store()`` starts afresh on the keyring backend set now. For tests and a sign-out."""
+    global _default
+    with _default_lock:
+        _default = None

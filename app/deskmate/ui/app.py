@@ -54,6 +54,7 @@ class DeskmateApp:
         self.problems += list(self.store.notices)
         # Text journaled before a crash or kill becomes the newest version of its draft.
         self.recovered = recover(self.store)
+        # The one holder of the current client: every view reads it from here when it starts work.
         self.bridge = EngineBridge()
         self.remote_name: str | None = None
         self.engine = None
@@ -83,6 +84,11 @@ class DeskmateApp:
             self.window.engine_label.setText(self.engine_error)
             self.window.progress.setVisible(False)
 
+    @property
+    def client(self):  # type: ignore[no-untyped-def]  # -> ChatClient | None
+        """The model the window, the palette and quick actions use now (local engine or a remote server)."""
+        return self.bridge.client
+
     @staticmethod
     def tr_none() -> str:
         return "no model"
@@ -96,7 +102,7 @@ class DeskmateApp:
         except (EngineError, SettingsError) as e:
             self.engine = None
             self.engine_error = str(e)
-        self.bridge.client = self.engine
+        self.bridge.set_client(self.engine)
 
     def _start_quick_actions(self) -> None:
         """Tray, quick palette, `deskmate quick` IPC, copy-twice and the global hotkey."""
@@ -106,9 +112,9 @@ class DeskmateApp:
         from .tray import DeskmateTray
 
         lang = self.settings.ui.language
-        self.palette = QuickPalette(self.engine, self.window, lang=lang)
+        self.palette = QuickPalette(lambda: self.client, self.window, lang=lang)
         self.palette.openAsDraft.connect(self._open_as_draft)
-        self.instance = InstanceServer(quick_handler(lambda: self.window.runner.client, lambda: self.engine))
+        self.instance = InstanceServer(quick_handler(lambda: self.client, lambda: self.engine))
         if not self.instance.listen():
             self.window.statusBar().showMessage(
                 self.instance.error or "Another Deskmate is already running; quick actions go to that one.", 15000)
@@ -200,7 +206,7 @@ class DeskmateApp:
     def client_for_task(self, task):  # type: ignore[no-untyped-def]  # -> ChatClient
         """The task's route from settings: local (default), remote or auto with a local fallback."""
         if self.remote_name is not None or self.engine is None:
-            return self.window.runner.client
+            return self.client
         try:
             from deskmate.core.engines.routing import router_for_task
 
@@ -222,10 +228,7 @@ class DeskmateApp:
             self.window.model_picker.refresh(str(self.engine.config.model) if self.engine else "")
             return
         self.remote_name = name
-        self.window.runner.client = client
-        if getattr(self, "palette", None) is not None:
-            self.palette.client = client
-        self.window.translation_view.set_client(client)
+        self.bridge.set_client(client)
         self.window.model_name = QCoreApplication.translate("DeskmateApp", "remote server {name}").format(name=name)
         self.window.retranslate()
 
@@ -268,10 +271,6 @@ class DeskmateApp:
         if self.engine is not None:
             self.engine.close()
         self._make_engine()
-        self.window.runner.client = self.engine
-        self.window.translation_view.set_client(self.engine)
-        if getattr(self, "palette", None) is not None:
-            self.palette.client = self.engine
         if self.engine is None:
             QMessageBox.warning(self.window, "Deskmate", self.engine_error)
             return

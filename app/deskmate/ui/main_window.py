@@ -104,7 +104,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.model_name = model_name
         self.last_status: EngineStatus | None = None
         self.close_to_tray: Callable[[], bool] | None = None
-        self.runner = TaskRunner(bridge.client, self)
+        self.runner = TaskRunner(lambda: bridge.client, self)
         self.resize(1280, 820)
 
         # --- left: tasks and drafts ---
@@ -165,7 +165,7 @@ class MainWindow(Retranslating, QMainWindow):
         task_layout.addWidget(split)
         self.task_page = task_page
 
-        self.translation_view = TranslationView(bridge.client)
+        self.translation_view = TranslationView(lambda: bridge.client)
         self.work = QStackedWidget()
         self.work.addWidget(task_page)
         self.work.addWidget(self.translation_view)
@@ -368,7 +368,7 @@ class MainWindow(Retranslating, QMainWindow):
     # --- tasks ------------------------------------------------------------------
     def show_task(self, task_id: str) -> None:
         task = self.catalog.task(task_id)
-        if task_id.startswith("translate.") and task.output == "text":
+        if task.output == "translation":
             self.work.setCurrentWidget(self.translation_view)
             return
         self.work.setCurrentIndex(0)

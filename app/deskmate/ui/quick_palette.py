@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from deskmate.core.quick import ACTIONS, QuickInputError, QuickResult, action, prepare, run_action
 
+from .engine_bridge import ClientSource, current_client
 from .single_instance import result_mime
 from .worker import Worker, describe_error
 
@@ -83,13 +84,13 @@ class QuickPalette(QWidget):
     resultReady = Signal(object)  # QuickResult
     clipboardWritten = Signal()  # Deskmate wrote the clipboard (copy-twice detection should ignore it)
 
-    def __init__(self, client=None, parent: QWidget | None = None, *, clipboard: QClipboard | None = None,  # type: ignore[no-untyped-def]
-                 lang: str = "en") -> None:
+    def __init__(self, client: ClientSource | None = None, parent: QWidget | None = None, *,
+                 clipboard: QClipboard | None = None, lang: str = "en") -> None:
         super().__init__(parent, Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint
                          | Qt.WindowType.FramelessWindowHint)
         self.setObjectName("QuickPalette")
         self.setWindowTitle("Deskmate quick actions")
-        self.client = client
+        self.client = client  # a ChatClient, or a function giving the current one
         self.lang = lang
         self.clipboard = clipboard or QGuiApplication.clipboard()
         self.worker = Worker(self, name="deskmate-quick")
@@ -240,7 +241,8 @@ class QuickPalette(QWidget):
         if self.worker.busy:
             self._say("An action is still running. Stop it first.")
             return False
-        if self.client is None:
+        client = current_client(self.client)
+        if client is None:
             self._say("No model is loaded yet. Choose a model in Deskmate, then try again.")
             return False
         if not self.text:
@@ -248,7 +250,7 @@ class QuickPalette(QWidget):
                 self._say("There is no text to work on: copy some text first, then try again.")
             return False
         try:
-            self._run = run_action(self.client, action_id, self.text, to=to, lang=self.lang)
+            self._run = run_action(client, action_id, self.text, to=to, lang=self.lang)
         except QuickInputError as e:
             self._say(str(e))
             return False

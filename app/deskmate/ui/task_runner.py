@@ -1,19 +1,31 @@
-"""Runs one catalog task off the GUI thread and reports back through signals.
+"""The window's side of a task run: a core TaskRun on a Worker thread, its events as signals.
 
-Text answers stream piece by piece; table tasks stream their JSON and then
-become a Table; proofreading returns a ProofreadResult; an optional review pass
-follows the answer. The views only connect to these signals.
+What to do for each output kind lives in ``core/tasks/run.py``; the views only
+connect to these signals, which always arrive on the GUI thread.
 """
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from deskmate.core.engines.base import ChatClient, ChatStream, Sampling
-from deskmate.core.engines.errors import EngineError
-from deskmate.core.tasks import Task, render
+from deskmate.core.engines.base import ChatClient
+from deskmate.core.tasks import Task
+from deskmate.core.tasks.run import (
+    Delta,
+    Failed,
+    Notice,
+    ProofreadDone,
+    ReviewDone,
+    TableDone,
+    TaskResult,
+    TaskRun,
+    TextDone,
+)
+
+from .engine_bridge import ClientSource, current_client
+from .worker import Worker, describe_error
 
 
 class TaskRunner(QObject):
@@ -27,93 +39,66 @@ class TaskRunner(QObject):
     busyChanged = Signal(bool)
     notice = Signal(str)  # e.g. "the remote server could not be reached; answered locally"
 
-    def __init__(self, client: ChatClient | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, client: ClientSource | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.client = client
-        self._stream: ChatStream | None = None
-        self._thread: threading.Thread | None = None
-        self._cancel = threading.Event()
-        self.last_tokens_per_second = 0.0
+        self.client = client  # a ChatClient, or a function giving the current one
         # Optional: task → the ChatClient to use (local, remote or auto with fallback).
-        self.route = None
-        self.active: ChatClient | None = client
+        self.route: Callable[[Task], ChatClient] | None = None
+        self.active: ChatClient | None = None  # the client the last run used
+        self.last_tokens_per_second = 0.0
+        self._run: TaskRun | None = None
+        self.worker = Worker(self, name="task-runner")
+        self.worker.event.connect(self._on_event)
+        self.worker.finished.connect(self._on_finished)
+        self.worker.failed.connect(self._on_crashed)
+        self._events = {
+            Delta: lambda e: self.delta.emit(e.text),
+            TextDone: self._on_text_done,
+            TableDone: lambda e: self.tableDone.emit(e.table),
+            ProofreadDone: lambda e: self.proofreadDone.emit(e.result),
+            ReviewDone: lambda e: self.reviewDone.emit(e.review),
+            Notice: lambda e: self.notice.emit(e.text),
+            Failed: lambda e: self.failed.emit(describe_error(e.error), e.partial),
+        }
 
     @property
     def busy(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self.worker.busy
 
     def run(self, task: Task, values: dict[str, str], *, lang: str, creativity: float, review: bool) -> None:
-        """Render now (errors are the caller's to show), then work on a thread."""
-        if self.client is None or self.busy:
+        """Render now (errors such as TaskInputError are the caller's to show), then work on a thread."""
+        client = current_client(self.client)
+        if client is None or self.busy:
             return
-        messages, sampling = render(task, values, lang=lang, creativity=creativity)
-        self.active = self.route(task) if self.route is not None else self.client
-        self._cancel.clear()
+        active = self.route(task) if self.route is not None else client
+        run = TaskRun(task, values, client=active, lang=lang, creativity=creativity, review=review)
+        self._run, self.active = run, active
         self.started.emit(task.output)
         self.busyChanged.emit(True)
-        if task.output == "diff":
-            main = next((v.name for v in task.variables if v.multiline), task.variables[0].name)
-            target = lambda: self._proofread(values.get(main, ""), sampling)  # noqa: E731
-        elif task.output == "table":
-            target = lambda: self._table(messages, sampling)  # noqa: E731
-        else:
-            schema = task.json_schema if task.output == "json" else None
-            target = lambda: self._text(messages, sampling, schema, review)  # noqa: E731
-        self._thread = threading.Thread(target=self._guard, args=(target,), name="task-runner", daemon=True)
-        self._thread.start()
-
-    def _guard(self, target) -> None:  # type: ignore[no-untyped-def]
-        try:
-            target()
-        except EngineError as e:
-            self.failed.emit(str(e), e.partial or (self._stream.text if self._stream else ""))
-        except Exception as e:  # the window must survive whatever happens below
-            self.failed.emit(f"Something went wrong: {e}", self._stream.text if self._stream else "")
-        finally:
-            self.busyChanged.emit(False)
-
-    def _stream_text(self, messages, sampling: Sampling, schema=None):  # type: ignore[no-untyped-def]
-        stream = self.active.stream(messages, sampling, schema)  # type: ignore[union-attr]
-        self._stream = stream
-        if self._cancel.is_set():
-            stream.cancel()
-        for piece in stream:
-            self.delta.emit(piece)
-        result = stream.result()
-        self.last_tokens_per_second = result.usage.tokens_per_second
-        return result
-
-    def _text(self, messages, sampling: Sampling, schema, review: bool) -> None:  # type: ignore[no-untyped-def]
-        result = self._stream_text(messages, sampling, schema)
-        self.textDone.emit(result)
-        if review and result.finish_reason != "cancelled" and result.text.strip() and not self._cancel.is_set():
-            from deskmate.core.tasks.review import review as review_pass
-
-            self.reviewDone.emit(review_pass(self.active, messages[-1]["content"], result.text, sampling=sampling))
-
-    def _table(self, messages, sampling: Sampling) -> None:  # type: ignore[no-untyped-def]
-        from deskmate.core.tables.generate import table_from_answer
-        from deskmate.core.tables.schema import table_schema
-
-        result = self._stream_text(messages, sampling.replace(max_tokens=max(sampling.max_tokens, 900)),
-                                   table_schema(20, 8))
-        if result.finish_reason == "cancelled":
-            self.textDone.emit(result)
-            return
-        self.tableDone.emit(table_from_answer(result.text, 20, 8))
-
-    def _proofread(self, text: str, sampling: Sampling) -> None:
-        from deskmate.core.tasks.proofread import proofread
-
-        self.proofreadDone.emit(proofread(self.active, text, sampling=sampling))  # type: ignore[arg-type]
+        self.worker.events(lambda: run)
 
     def stop(self) -> None:
-        self._cancel.set()
-        if self._stream is not None:
-            self._stream.cancel()
-        for client in {self.client, self.active} - {None}:
-            client.cancel()
+        """Stop this window's run; other work on the same engine carries on."""
+        if self._run is not None:
+            self._run.cancel()
 
     def wait(self, timeout: float = 5.0) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout)
+        self.worker.wait(timeout)
+
+    def _on_event(self, event: object) -> None:
+        handler = self._events.get(type(event))
+        if handler is not None:
+            handler(event)
+
+    def _on_text_done(self, event: TextDone) -> None:
+        self.last_tokens_per_second = event.completion.usage.tokens_per_second
+        self.textDone.emit(event.completion)
+
+    def _on_finished(self, _result: TaskResult | None) -> None:
+        self._run = None
+        self.busyChanged.emit(False)
+
+    def _on_crashed(self, error: BaseException) -> None:  # a bug below: the window must survive it
+        self._run = None
+        self.failed.emit(describe_error(error), "")
+        self.busyChanged.emit(False)

@@ -35,10 +35,10 @@ from deskmate.core.tasks.translate import (
     TranslationResult,
 )
 
+from .engine_bridge import ClientSource, current_client
 from .retranslating import Retranslating
 from .worker import Worker, describe_error
 
-ClientSource = ChatClient | Callable[[], "ChatClient | None"]
 Message = Callable[[], str]
 
 # The languages offered in the pickers, in this order; any code resolve_language knows also works.
@@ -197,9 +197,6 @@ class TranslationView(Retranslating, QWidget):
         self.source_combo.setItemText(0, label)
 
     # --- settings -----------------------------------------------------------
-    def set_client(self, client: ClientSource | None) -> None:
-        self._client_source = client
-
     def set_glossary(self, glossary: Mapping[str, str]) -> None:
         """Terms the translation must use (checked after each paragraph)."""
         self._glossary = dict(glossary)
@@ -299,12 +296,7 @@ class TranslationView(Retranslating, QWidget):
 
     # --- internals ----------------------------------------------------------
     def _client(self) -> ChatClient | None:
-        source = self._client_source
-        if source is None:
-            return None
-        if hasattr(source, "stream"):
-            return source  # type: ignore[return-value]
-        return source()  # type: ignore[operator]
+        return current_client(self._client_source)
 
     def _fail_early(self, message: Message) -> None:
         self._warnings, self._error = [], message

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Literal, Protocol, TypeVar
 
 StreamT = TypeVar("StreamT", bound="ChatStream")
+JobT = TypeVar("JobT")
 Role = Literal["system", "user", "assistant"]
 Message = dict[str, str]
 Json = dict[str, Any]
@@ -97,6 +98,62 @@ class ChatStream(abc.ABC):
         return Completion(self.text, self.usage, self.finish_reason)
 
 
+class Cancellable:
+    """A job that runs other jobs one after another (streams, retries, paragraphs):
+    ``cancel()`` from any thread reaches the one running now, and one adopted after
+    a cancel is cancelled at once, so a cancel can never fall between two of them."""
+
+    def __init__(self) -> None:
+        self._cancel = threading.Event()
+        self._job_lock = threading.Lock()
+        self._job: Any = None
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        with self._job_lock:
+            job = self._job
+        if job is not None:
+            job.cancel()
+
+    def _adopt(self, job: JobT) -> JobT:
+        """Make ``job`` (anything with ``cancel()``) the one a cancel reaches."""
+        with self._job_lock:
+            self._job = job
+        if self._cancel.is_set():
+            job.cancel()  # type: ignore[attr-defined]
+        return job
+
+    def _release(self, job: Any) -> None:
+        with self._job_lock:
+            if self._job is job:
+                self._job = None
+
+
+class DelegatingStream(Cancellable, ChatStream):
+    """A ChatStream whose answer comes from inner streams (a retry, a fallback, a restarted
+    engine). ``_pump(inner)`` streams one of them and keeps ``text``, ``usage`` and
+    ``finish_reason`` in step with it, also when it fails or the reader stops early."""
+
+    def __init__(self) -> None:
+        ChatStream.__init__(self)
+        Cancellable.__init__(self)
+
+    def _pump(self, inner: ChatStream) -> Iterator[str]:
+        self._adopt(inner)
+        deltas = iter(inner)
+        try:
+            for delta in deltas:
+                self.text = inner.text
+                yield delta
+        finally:
+            close = getattr(deltas, "close", None)
+            if close is not None:
+                close()  # a reader that stops early closes the connection now
+            self.text = inner.text
+            self.usage = inner.usage
+            self.finish_reason = inner.finish_reason
+
+
 class ChatClient(Protocol):
     """What every text engine offers, local or remote."""
 
@@ -152,3 +209,30 @@ class TrackedClient(abc.ABC):
             active = list(self._active)
         for s in active:
             s.cancel()
+
+
+class ScopedClient(TrackedClient):
+    """One job's view of a shared client: ``cancel()`` stops the streams started
+    through this view and no others, so stopping one task never stops a quick action
+    or a translation running on the same engine. After a cancel, new streams start
+    cancelled (they end at once with no text)."""
+
+    def __init__(self, client: ChatClient) -> None:
+        super().__init__()
+        self.client = client
+        self.name = client.name
+        self._cancelled = threading.Event()
+
+    def stream(self, messages: Sequence[Message], sampling: Sampling = Sampling(),
+               schema: Json | None = None) -> ChatStream:
+        s = self._track(self.client.stream(messages, sampling, schema))
+        if self._cancelled.is_set():
+            s.cancel()
+        return s
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+        super().cancel()
+
+    def close(self) -> None:
+        self.cancel()  # the shared client is its owner's to close

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator, Sequence
 
-from .base import ChatStream, Json, Message, Sampling, TrackedClient
+from .base import DelegatingStream, Json, Message, Sampling, TrackedClient
 from .errors import ConnectionFailedError, EngineStoppedError, ProtocolError, StreamTimeoutError
 from .openai_client import HttpChatStream, OpenAIClient, build_body
 from .supervisor import EngineConfig, Listener, Supervisor, describe_exit
@@ -15,23 +14,13 @@ class _RetryOnFreshEngine(Exception):
     pass
 
 
-class LocalChatStream(ChatStream):
+class LocalChatStream(DelegatingStream):
     def __init__(self, engine: "LocalEngine", messages: Sequence[Message], sampling: Sampling, schema: Json | None) -> None:
         super().__init__()
         self._engine = engine
         self._messages = list(messages)
         self._sampling = sampling
         self._schema = schema
-        self._cancel = threading.Event()
-        self._inner: HttpChatStream | None = None
-        self._lock = threading.Lock()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-        with self._lock:
-            inner = self._inner
-        if inner is not None:
-            inner.cancel()
 
     def __iter__(self) -> Iterator[str]:
         # A request that reaches a process which died a moment ago (before the
@@ -53,19 +42,11 @@ class LocalChatStream(ChatStream):
                 return
             raise
         inner = HttpChatStream(endpoint, build_body(endpoint, self._messages, self._sampling, self._schema))
-        with self._lock:
-            self._inner = inner
-        if self._cancel.is_set():
-            inner.cancel()
         pid = sup.pid
-        deltas = iter(inner)
         self._engine._in_flight(+1)
         try:
-            for delta in deltas:
-                self.text = inner.text
-                yield delta
+            yield from self._pump(inner)
         except (ProtocolError, ConnectionFailedError, StreamTimeoutError) as e:
-            self.text = inner.text
             code = sup.process_exit(wait=2.0) if sup.pid == pid else None
             if sup.pid != pid or code is not None:
                 if not self.text and retry_allowed:
@@ -79,10 +60,6 @@ class LocalChatStream(ChatStream):
             e.partial = self.text
             raise
         finally:
-            deltas.close()  # a consumer that stops reading closes the connection now
-            self.text = inner.text
-            self.usage = inner.usage
-            self.finish_reason = inner.finish_reason
             self._engine._in_flight(-1)
             # With another answer running, the probe would queue behind it and
             # misread a busy engine as a stuck one: the next token stops this one anyway.

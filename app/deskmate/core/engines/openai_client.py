@@ -20,7 +20,7 @@ import urllib.parse
 from collections.abc import Iterator, Sequence
 from typing import Any, Literal
 
-from .base import ChatStream, Completion, Json, Message, Sampling, Usage
+from .base import ChatStream, Json, Message, Sampling, TrackedClient, Usage
 from .embedding_api import unpack_base64
 from .errors import (
     AuthError,
@@ -218,14 +218,13 @@ def status_error(status: int, raw: bytes, headers: Any, endpoint: Endpoint) -> E
 
 
 class HttpChatStream(ChatStream):
-    def __init__(self, endpoint: Endpoint, body: Json, on_close: Any = None) -> None:
+    def __init__(self, endpoint: Endpoint, body: Json) -> None:
         super().__init__()
         self._endpoint = endpoint
         self._body = body
         self._conn: _Connection | None = None
         self._cancel = threading.Event()
         self._lock = threading.Lock()
-        self._on_close = on_close
         self._iterated = False
         self._first_token: float | None = None
 
@@ -346,37 +345,18 @@ class HttpChatStream(ChatStream):
                 if self._conn is not None:
                     self._conn.close()
                     self._conn = None
-            if self._on_close is not None:
-                self._on_close(self)
 
 
-class OpenAIClient:
+class OpenAIClient(TrackedClient):
     """ChatClient over an OpenAI-compatible HTTP API."""
 
     def __init__(self, endpoint: Endpoint, name: str = "remote") -> None:
+        super().__init__()
         self.endpoint = endpoint
         self.name = name
-        self._active: set[HttpChatStream] = set()
-        self._active_lock = threading.Lock()
-
-    def _closed(self, stream: HttpChatStream) -> None:
-        with self._active_lock:
-            self._active.discard(stream)
 
     def stream(self, messages: Sequence[Message], sampling: Sampling = Sampling(), schema: Json | None = None) -> HttpChatStream:
-        s = HttpChatStream(self.endpoint, build_body(self.endpoint, messages, sampling, schema), on_close=self._closed)
-        with self._active_lock:
-            self._active.add(s)
-        return s
-
-    def complete(self, messages: Sequence[Message], sampling: Sampling = Sampling(), schema: Json | None = None) -> Completion:
-        return self.stream(messages, sampling, schema).result()
-
-    def cancel(self) -> None:
-        with self._active_lock:
-            active = list(self._active)
-        for s in active:
-            s.cancel()
+        return self._track(HttpChatStream(self.endpoint, build_body(self.endpoint, messages, sampling, schema)))
 
     def get_json(self, path: str, timeout: float | None = None) -> Json:
         return self._json_request("GET", path, None, timeout)

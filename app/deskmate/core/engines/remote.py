@@ -55,7 +55,7 @@ from deskmate.core.settings.remote import (
     parse_extra,
 )
 
-from .base import ChatStream, Json, Message, Sampling, TrackedClient, Usage, msg
+from .base import DelegatingStream, Json, Message, Sampling, TrackedClient, Usage, msg
 from .errors import (
     AuthError,
     ConnectionFailedError,
@@ -109,26 +109,16 @@ def _describe_server(kind: ServerKind, owned_by: str) -> str:
             "llamacpp": "llama.cpp server"}.get(owned_by, "OpenAI-compatible server")
 
 
-class RemoteChatStream(ChatStream):
+class RemoteChatStream(DelegatingStream):
     def __init__(self, client: RemoteClient, messages: Sequence[Message], sampling: Sampling, schema: Json | None) -> None:
         super().__init__()
         self._client = client
         self._messages = list(messages)
         self._sampling = sampling
         self._schema = schema
-        self._cancel = threading.Event()
-        self._lock = threading.Lock()
-        self._inner: HttpChatStream | None = None
         self._iterated = False
         # Plain-words notes for the person (e.g. "the server is busy; retrying in 2 s").
         self.notices: list[str] = []
-
-    def cancel(self) -> None:
-        self._cancel.set()
-        with self._lock:
-            inner = self._inner
-        if inner is not None:
-            inner.cancel()
 
     def _cancelled(self) -> None:
         self.usage = Usage(None, 0, True, time.monotonic() - self._started)
@@ -149,16 +139,9 @@ class RemoteChatStream(ChatStream):
                 kind = client.resolve_kind() if self._schema is not None else (client.kind or "openai")
                 wire = client._wire(kind)
                 inner = HttpChatStream(wire, build_body(wire, self._messages, self._sampling, self._schema))
-                with self._lock:
-                    self._inner = inner
-                if self._cancel.is_set():
-                    inner.cancel()
                 log.info("remote %s: request to %s (model %s)", client.name, client.endpoint.host, client.endpoint.model)
-                deltas = iter(inner)
                 try:
-                    for delta in deltas:
-                        self.text = inner.text
-                        yield delta
+                    yield from self._pump(inner)
                 except RateLimitedError as e:
                     wait = e.retry_after
                     if not inner.text and attempt < client.retries and wait is not None and wait <= client.max_retry_wait:
@@ -173,11 +156,6 @@ class RemoteChatStream(ChatStream):
                             return
                         continue
                     raise
-                finally:
-                    deltas.close()
-                    self.text = inner.text
-                    self.usage = inner.usage
-                    self.finish_reason = inner.finish_reason
                 return
         except EngineError as e:
             raise client.clean_error(e, partial=self.text) from None

@@ -18,14 +18,13 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 
 from deskmate.core.secrets import KeyStore
 
-from .base import ChatClient, ChatStream, Json, Message, Sampling, TrackedClient
+from .base import ChatClient, DelegatingStream, Json, Message, Sampling, TrackedClient
 from .errors import (
     AuthError,
     ConnectionFailedError,
@@ -117,7 +116,7 @@ def unreachable(error: EngineError) -> bool:
     return False
 
 
-class RoutedChatStream(ChatStream):
+class RoutedChatStream(DelegatingStream):
     def __init__(self, router: Router, route: Route, messages: Sequence[Message], sampling: Sampling,
                  schema: Json | None) -> None:
         super().__init__()
@@ -128,36 +127,10 @@ class RoutedChatStream(ChatStream):
         self.notice = ""
         self._router = router
         self._args = (list(messages), sampling, schema)
-        self._cancel = threading.Event()
-        self._lock = threading.Lock()
-        self._inner: ChatStream | None = None
         self._iterated = False
 
-    def cancel(self) -> None:
-        self._cancel.set()
-        with self._lock:
-            inner = self._inner
-        if inner is not None:
-            inner.cancel()
-
     def _run(self, client: ChatClient) -> Iterator[str]:
-        inner = client.stream(*self._args)
-        with self._lock:
-            self._inner = inner
-        if self._cancel.is_set():
-            inner.cancel()
-        deltas = iter(inner)
-        try:
-            for delta in deltas:
-                self.text = inner.text
-                yield delta
-        finally:
-            close = getattr(deltas, "close", None)
-            if close is not None:
-                close()
-            self.text = inner.text
-            self.usage = inner.usage
-            self.finish_reason = inner.finish_reason
+        return self._pump(client.stream(*self._args))
 
     def __iter__(self) -> Iterator[str]:
         if self._iterated:

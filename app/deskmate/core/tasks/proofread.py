@@ -13,9 +13,9 @@ import dataclasses
 import difflib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
-from deskmate.core.engines.base import ChatClient, Sampling, msg
+from deskmate.core.engines.base import ChatClient, Message, Sampling, msg
 
 from .translate import split_paragraphs
 
@@ -33,6 +33,8 @@ SYSTEM = (
     "Keep its meaning, its language, its wording where it is correct, and every sentence. "
     "Do not add anything. Reply with the corrected text only."
 )
+
+Ask = Callable[[str], Sequence[Message]]
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:['’][^\W{_CJK}]+)*|\s+|.", re.S)
@@ -291,9 +293,14 @@ def _clean_answer(answer: str) -> str:
     return re.split(r"\n\s*\n", text, maxsplit=1)[0].strip()
 
 
-def correct_paragraph(client: ChatClient, text: str, sampling: Sampling | None = None) -> str:
+def default_ask(paragraph: str) -> list[Message]:
+    return [msg("system", SYSTEM), msg("user", paragraph)]
+
+
+def correct_paragraph(client: ChatClient, text: str, sampling: Sampling | None = None,
+                      ask: Ask = default_ask) -> str:
     sampling = (sampling or DEFAULT_SAMPLING).replace(max_tokens=_budget(text))
-    answer = client.complete([msg("system", SYSTEM), msg("user", text)], sampling).text
+    answer = client.complete(ask(text), sampling).text
     return _clean_answer(answer)
 
 
@@ -303,8 +310,12 @@ def proofread(
     *,
     explain: bool = True,
     sampling: Sampling | None = None,
+    ask: Ask = default_ask,
 ) -> ProofreadResult:
-    """Correct ``text`` paragraph by paragraph; code and paragraphs without letters are left alone."""
+    """Correct ``text`` paragraph by paragraph; code and paragraphs without letters are left alone.
+
+    ``ask`` turns one paragraph into the messages that ask for its correction: a catalog
+    task passes its own system prompt and instruction (proofread.check, proofread.polish)."""
     doc = split_paragraphs(text)
     corrected: list[str] = []
     restored: list[RestoredSentence] = []
@@ -314,7 +325,7 @@ def proofread(
         if para.kind == "prose":
             # Dropped sentences are restored inside their own paragraph, so a put-back
             # sentence can never land across a paragraph break.
-            fixed, back = restore_dropped(para.text, correct_paragraph(client, para.text, sampling))
+            fixed, back = restore_dropped(para.text, correct_paragraph(client, para.text, sampling, ask))
             restored += [RestoredSentence(r.start + offset, r.end + offset, r.text) for r in back]
             corrected.append(fixed)
         else:

@@ -16,7 +16,7 @@ DEFAULT_SYSTEM = Localized(
 )
 
 # Answers the user waits for in a box; the kind says roughly how long they run.
-_DEFAULT_MAX_TOKENS = {"text": 1024, "table": 1024, "diff": 1536, "json": 512, "image-prompt": 200}
+_DEFAULT_MAX_TOKENS = {"text": 1024, "table": 1024, "diff": 1536, "json": 512, "translation": 1024, "image-prompt": 200}
 
 
 class TaskInputError(ValueError):

@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
-OutputKind = Literal["text", "table", "diff", "json", "image-prompt"]
+OutputKind = Literal["text", "table", "diff", "json", "translation", "image-prompt"]
 
 CATEGORY_ID = r"^[a-z][a-z0-9_]*$"
 TASK_ID = r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"
@@ -204,6 +204,17 @@ class Task(_Model):
         if problems:
             raise _error("template", "; ".join(problems))
         return prompt
+
+    @field_validator("output")
+    @classmethod
+    def _output_variables(cls, output: str, info: ValidationInfo) -> str:
+        names = [v.name for v in info.data.get("variables", ())]
+        if output in ("diff", "translation") and not names:
+            raise _error("output_text", f"a task with output = \"{output}\" needs a variable for the text it works on")
+        if output == "translation" and "target" not in names:
+            raise _error("translation_target", 'a task with output = "translation" needs a variable named '
+                         '"target" (the language to translate into)')
+        return output
 
     @field_validator("json_schema", mode="before")
     @classmethod

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import threading
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from typing import Literal, Union
 
-from deskmate.core.engines.base import ChatClient, ChatStream, Message, Sampling, msg
+from deskmate.core.engines.base import Cancellable, ChatClient, Message, Sampling, msg
 
 from .langdetect import Language, detect_language, resolve_language
 
@@ -359,7 +358,7 @@ class _OutputFilter:
         return out
 
 
-class Translation:
+class Translation(Cancellable):
     """One translation job: iterate it once for events; ``cancel()`` from any thread."""
 
     def __init__(
@@ -372,6 +371,7 @@ class Translation:
         glossary: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
         sampling: Sampling | None = None,
     ) -> None:
+        super().__init__()
         self.client = client
         self.document = split_paragraphs(text)
         self.target = target if isinstance(target, Language) else resolve_language(target)
@@ -381,9 +381,6 @@ class Translation:
             self.source = source if isinstance(source, Language) else resolve_language(source)
         self.glossary = dict(glossary.items() if isinstance(glossary, Mapping) else glossary or ())
         self.sampling = sampling or DEFAULT_SAMPLING
-        self._cancel = threading.Event()
-        self._lock = threading.Lock()
-        self._stream: ChatStream | None = None
         self._streamed: list[str] = []
         self._done: list[TranslatedParagraph] = []
         self._started = False
@@ -396,13 +393,6 @@ class Translation:
     @property
     def text_so_far(self) -> str:
         return "".join(self._streamed)
-
-    def cancel(self) -> None:
-        self._cancel.set()
-        with self._lock:
-            stream = self._stream
-        if stream is not None:
-            stream.cancel()
 
     def run(self) -> TranslationResult:
         """Translate everything without looking at the events."""
@@ -468,8 +458,8 @@ class Translation:
             yield Finished("" if cancelled else self.document.trailing, self.result)
         finally:
             # A consumer that stops early must not leave the model generating.
-            with self._lock:
-                stream = self._stream
+            with self._job_lock:
+                stream = self._job
             if stream is not None:
                 stream.cancel()
 
@@ -486,11 +476,7 @@ class Translation:
             max_tokens=_budget(piece.text, self.target),
             stop=tuple(dict.fromkeys((*self.sampling.stop, stop))),
         )
-        stream = self.client.stream(self.messages(piece.text, context), sampling)
-        with self._lock:
-            self._stream = stream
-        if self._cancel.is_set():
-            stream.cancel()
+        stream = self._adopt(self.client.stream(self.messages(piece.text, context), sampling))
         flt = _OutputFilter(single_line)
         got: list[str] = []
         try:
@@ -506,8 +492,7 @@ class Translation:
                     stream.cancel()
                     break
         finally:
-            with self._lock:
-                self._stream = None
+            self._release(stream)
             if stream.finish_reason is None:
                 stream.cancel()
         return "".join(got)
