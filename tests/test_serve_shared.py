@@ -46,10 +46,27 @@ def test_serve_shares_the_running_apps_engine(qtbot, engine, tiny_model):
             assert r.choices[0].message.content
             with pytest.raises(openai.NotFoundError) as e:
                 client.embeddings.create(model="local-embedding", input="hello")
-            assert e.value.code == "no_embedding_model" and "--embedding-model" in e.value.message
+            assert e.value.code == "no_embedding_model" and "deskmate models pull" in e.value.message
             warned = "".join(served.err)
             assert "WARNING" in warned and "other computers can reach" in warned
         finally:
             served.stop()
     finally:
         app_side.close()
+
+
+def test_serve_answers_embeddings_with_the_model_the_documents_use(tiny_model, embedding_model):
+    """No --embedding-model: the embedding model installed for the documents library is served."""
+    from deskmate.core.models.registry import InstalledModel, Registry
+
+    Registry().add(InstalledModel(id="bge-small-zh-v1.5", name="bge-small-zh-v1.5", kind="embedding",
+                                  path=str(embedding_model), size=embedding_model.stat().st_size, source="import"))
+    served = Served("--own-engine", "--threads", "1", model=tiny_model)
+    try:
+        assert f"Embedding model: {embedding_model.stem}" in served.banner
+        client = served.client()
+        assert [m.id for m in client.models.list().data] == [tiny_model.stem, embedding_model.stem]
+        vectors = client.embeddings.create(model="local-embedding", input=["the printer", "a printer"]).data
+        assert len(vectors) == 2 and len(vectors[0].embedding) == 384
+    finally:
+        served.stop()

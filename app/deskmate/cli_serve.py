@@ -48,7 +48,8 @@ def _ask_app() -> dict[str, Any] | None:
 @click.option("--token", "--api-key", "token", default=None, metavar="KEY",
               help="API key clients must send (default: a new random one, printed at start).")
 @click.option("--embedding-model", "embedding_model", metavar="PATH", default=None,
-              help="Embedding GGUF that answers /v1/embeddings (e.g. bge-small-zh-v1.5).")
+              help="Embedding GGUF that answers /v1/embeddings (default: the one your documents use, "
+                   "installed with `deskmate models pull bge-small-zh-v1.5`).")
 @click.option("--own-engine", is_flag=True, help="Load the model here even when the Deskmate window is running.")
 @click.option("--max-seconds", default=300.0, show_default=True, type=click.FloatRange(min=1),
               help="Longest one request may hold the model; then its answer ends (finish_reason length).")
@@ -62,7 +63,8 @@ def serve(obj: Context, port: int, host: str, allow_network: bool, token: str | 
     """Offer the local model to other apps as an OpenAI-compatible server.
 
     Chat (streamed or not, with JSON-schema structured output), /v1/models, and
-    /v1/embeddings with --embedding-model. Listens on 127.0.0.1 with an API key.
+    /v1/embeddings from the embedding model your documents use (or --embedding-model).
+    Listens on 127.0.0.1 with an API key.
     When the Deskmate window is running, its loaded model is shared, not loaded twice.
     """
     if not is_loopback(host) and not allow_network:
@@ -71,6 +73,11 @@ def serve(obj: Context, port: int, host: str, allow_network: bool, token: str | 
     if embedding_model and not Path(embedding_model).expanduser().is_file():
         fail(f"the embedding model {embedding_model} does not exist; give the path of an embedding .gguf file.",
              EXIT_USAGE)
+    if not embedding_model:
+        from deskmate.core.docs.embedding import installed_embedding_model
+
+        installed = installed_embedding_model()
+        embedding_model = str(installed) if installed is not None else None
     token = token or secrets.token_urlsafe(24)
     from deskmate.core.engines.embedding import embedding_config
     from deskmate.core.engines.factory import engine_config
