@@ -83,6 +83,10 @@ FULL_DISK = textwrap.dedent(
     settings = settings_path()
     set_value("ui", "language", "zh")
     before = settings.read_bytes()
+    from deskmate.core.tables import Column, Table, export
+
+    for name in ("plan.xlsx", "plan.docx", "plan.csv"):
+        (disk / name).write_bytes(b"the old table")
     filler = disk / "filler"
     try:
         with open(filler, "wb") as f:  # fill the disk to the last byte
@@ -96,6 +100,13 @@ FULL_DISK = textwrap.dedent(
     except OSError as e:
         out["settings_error"] = str(e)
     out["settings_unchanged"] = settings.read_bytes() == before
+    big = Table([Column("Item"), Column("Notes")], [[f"row {i}", "x" * 50] for i in range(20)])  # the disk is full
+    out["tables"] = {}
+    for name in ("plan.xlsx", "plan.docx", "plan.csv"):
+        try:
+            export(big, disk / name)
+        except DiskFullError as e:
+            out["tables"][name] = [str(e).startswith("The disk is full:"), (disk / name).read_bytes().decode()]
     out["settings_language"] = load_settings().ui.language
     out["left"] = sorted(p.name for p in disk.rglob("*") if p.name.endswith(".tmp"))
     print(json.dumps(out))
@@ -127,6 +138,8 @@ def test_a_full_disk_keeps_the_old_file_and_says_the_disk_is_full(tmp_path):
     # The settings writer goes through the same helper: the file stays as it was, and says why.
     assert got["settings_error"].startswith("The disk is full:") and "settings.toml" in got["settings_error"]
     assert got["settings_unchanged"] and got["settings_language"] == "zh"
+    # So does a table export: the spreadsheet that was there is still there, whole.
+    assert got["tables"] == {name: [True, "the old table"] for name in ("plan.xlsx", "plan.docx", "plan.csv")}
     assert got["left"] == [], "no temporary file is left on the full disk"
     assert not any(disk.iterdir()), "the tmpfs lived only in the private namespace"
 
