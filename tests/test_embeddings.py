@@ -128,9 +128,11 @@ def test_the_embedder_comes_back_after_its_process_is_killed(embedder):
     assert cos(before, after) >= 0.9999
 
 
-def test_a_chat_and_an_embedding_engine_in_one_process_both_show_as_running(engine, embedding_model):
+def test_a_chat_and_an_embedding_engine_in_one_process_both_show_as_running(engine, embedding_model, monkeypatch):
     from deskmate.core.engines.runtime_info import running_engines
 
+    # The session's engine started under the first test's home; this test looks at that home.
+    monkeypatch.setenv("DESKMATE_HOME", str(engine.config.runtime_dir.parent))
     with LocalEmbedder.for_model(embedding_model, threads=1) as e:
         e.wait_ready(120)
         deadline = time.monotonic() + 5  # the file is written just after the state changes
