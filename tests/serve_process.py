@@ -25,8 +25,10 @@ class Served:
             cmd += ["--model", str(model)]
         cmd += ["serve", "--port", "0", "--token", key, *args]
         self.key = key
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                     env=env or dict(os.environ))
+        env = env or dict(os.environ)
+        # Its engines' runtime files live under the home it started with, whichever test asks later.
+        self.runtime_dir = Path(env["DESKMATE_HOME"]) / "run" if env.get("DESKMATE_HOME") else None
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         self.out: list[str] = []
         self.err: list[str] = []
         lines: queue.Queue[str | None] = queue.Queue()

@@ -68,7 +68,7 @@ def raw(served, method: str, path: str, body=None, key: str | None = KEY, conten
 def engine_pid(served, role: str) -> int:
     from deskmate.core.engines.runtime_info import running_engines
 
-    for r in running_engines():
+    for r in running_engines(served.runtime_dir):
         if r["owner_pid"] == served.proc.pid and r["role"] == role:
             return int(r["engine_pid"])
     raise AssertionError(f"no {role} engine for the serve process")
