@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from deskmate.core.engines.errors import ModelInvalidError
+from deskmate.core import hardware
 from deskmate.core.models import fit
 from deskmate.core.models.catalog import load_catalog
 from gguf import GGUFWriter
@@ -104,12 +105,12 @@ def test_meminfo_and_cgroup_limit_are_read(tmp_path):
     cgroup = tmp_path / "cgroup"
     cgroup.mkdir()
     (cgroup / "memory.max").write_text("max\n")
-    got = fit._linux(str(meminfo), str(cgroup))
+    got = hardware._linux(str(meminfo), str(cgroup))
     assert (got.total, got.available) == (16384000 * 1024, 9000000 * 1024)
     (cgroup / "memory.max").write_text(str(4 * GiB))
     (cgroup / "memory.current").write_text(str(1 * GiB))
-    got = fit._linux(str(meminfo), str(cgroup))
-    assert (got.total, got.available, got.source) == (4 * GiB, 3 * GiB, "cgroup memory.max")
+    got = hardware._linux(str(meminfo), str(cgroup))
+    assert (got.total, got.available, got.source) == (4 * GiB, 3 * GiB, "cgroup memory limit")
 
 
 def test_this_machine_reports_memory():

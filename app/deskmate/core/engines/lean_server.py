@@ -11,6 +11,11 @@ server (completions, embeddings, …) for other apps.
 Requests are served one at a time (a second waits, like llama-cpp-python's
 server with interrupt_requests off). A client that disconnects stops its answer
 at the next token: the write fails and generation ends.
+
+Beyond the OpenAI protocol: a request may name its task (``deskmate_task``), which
+turns on prompt-lookup decoding where it pays (:mod:`.speculation`); every answer
+ends with its usage, including ``prompt_tokens_details.cached_tokens``, the prompt
+tokens that came from the KV cache (in memory or from disk) instead of being computed.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
+
+from .protocol import TASK_FIELD
 
 FLUSH_EVERY = 0.025
 
@@ -37,13 +44,14 @@ class _Server(HTTPServer):
     # waits in the listen queue — which is what the supervisor's idle probe relies on.
     allow_reuse_address = True
 
-    def __init__(self, sock: socket.socket, llama: Any, alias: str, api_key: str | None) -> None:
+    def __init__(self, sock: socket.socket, llama: Any, alias: str, api_key: str | None, policy: Any = None) -> None:
         super().__init__(sock.getsockname()[:2], _Handler, bind_and_activate=False)
         self.socket.close()
         self.socket = sock
         self.llama = llama
         self.alias = alias
         self.api_key = api_key
+        self.policy = policy
         self.lock = threading.Lock()  # cheap insurance: llama.cpp contexts are not thread-safe
 
 
@@ -102,6 +110,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         kwargs = {k: body[k] for k in _PASSED if body.get(k) is not None}
         with self.server.lock:
+            llama = self.server.llama
+            if hasattr(llama, "set_lookup"):
+                policy = self.server.policy
+                llama.set_lookup(policy.draft_tokens(body.get(TASK_FIELD)) if policy is not None else 0)
             if body.get("stream"):
                 self._stream(messages, kwargs)
             else:
@@ -114,7 +126,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(400, {"error": {"message": str(e)}})
             return
         result["model"] = self.server.alias
+        result["usage"] = self._usage(result.get("usage"))
         self._json(200, result)
+
+    def _usage(self, usage: dict[str, Any] | None) -> dict[str, Any]:
+        llama = self.server.llama
+        usage = dict(usage or {"prompt_tokens": getattr(llama, "prompt_tokens", 0),
+                               "completion_tokens": getattr(llama, "completion_tokens", 0)})
+        usage.setdefault("total_tokens", usage.get("prompt_tokens", 0) + usage.get("completion_tokens", 0))
+        usage["prompt_tokens_details"] = {"cached_tokens": getattr(llama, "cached_tokens", 0)}
+        return usage
 
     def _stream(self, messages: list[dict[str, Any]], kwargs: dict[str, Any]) -> None:
         try:
@@ -134,15 +155,21 @@ class _Handler(BaseHTTPRequestHandler):
         # llama.cpp's compute threads. 25 ms is still 40 screen updates a second.
         pending = bytearray()
         last = 0.0
+        head: dict[str, Any] = {}
         try:
             for chunk in itertools.chain([first] if first is not None else [], chunks):
                 chunk["model"] = self.server.alias
+                head = chunk
                 pending += b"data: " + json.dumps(chunk, ensure_ascii=False).encode() + b"\n\n"
                 now = time.monotonic()
                 if now - last >= FLUSH_EVERY:
                     self.wfile.write(pending)
                     pending.clear()
                     last = now
+            # The usage chunk of OpenAI's stream_options.include_usage: no choices, only usage.
+            tail = {k: head[k] for k in ("id", "object", "created", "model") if k in head}
+            tail.update(choices=[], usage=self._usage(None))
+            pending += b"data: " + json.dumps(tail).encode() + b"\n\n"
             self.wfile.write(bytes(pending) + b"data: [DONE]\n\n")
         except (BrokenPipeError, ConnectionResetError, OSError):
             pass  # the client left: stop generating now
@@ -150,6 +177,6 @@ class _Handler(BaseHTTPRequestHandler):
             chunks.close()
 
 
-def serve(sock: socket.socket, llama: Any, alias: str, api_key: str | None) -> None:
+def serve(sock: socket.socket, llama: Any, alias: str, api_key: str | None, policy: Any = None) -> None:
     """Serve on an already bound and listening socket until the process ends."""
-    _Server(sock, llama, alias, api_key).serve_forever(poll_interval=0.5)
+    _Server(sock, llama, alias, api_key, policy).serve_forever(poll_interval=0.5)

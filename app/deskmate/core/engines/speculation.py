@@ -1,0 +1,47 @@
+"""Where prompt-lookup decoding pays: by task and model size, from measurements (docs/benchmarks.md).
+
+Prompt-lookup decoding drafts the next tokens by finding the last two tokens earlier in
+the prompt and copying what followed; one batch then checks the draft. A step that
+drafts ``k`` tokens costs ``c(k+1)`` (one batch of k+1 tokens, relative to one token) and
+yields the accepted tokens plus one. It pays only where answers copy their input
+(proofreading) *and* a batch costs little more than one token: true of bandwidth-bound
+models (1.5B and up on a laptop CPU), false of the compute-bound built-in 135M model.
+
+The table holds, per task, the draft length with the best *predicted* speed-up
+``tokens per step / c(k+1)`` (acceptance measured on the built-in model's real answers,
+``c`` on the stand-ins, ``bench/lookup.py``) for each model size where that prediction is
+at least MIN_GAIN; everywhere else decoding is plain.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+MIN_GAIN = 1.2
+# Model size classes by the weight bytes one decoded token reads (the stand-ins: 1.5B 0.98 GB,
+# 3B ~1.9 GB, 7B 4.4 GB at Q4_K_M); below the first the model is compute-bound.
+SIZE_CLASSES = ((3.0e9, "7b"), (1.5e9, "3b"), (0.6e9, "1.5b"))
+# task id → {size class: draft tokens}. Filled from bench/lookup.py; see docs/benchmarks.md.
+DRAFT_TOKENS: dict[str, dict[str, int]] = {}
+
+
+def size_class(read_bytes: int) -> str:
+    return next((name for limit, name in SIZE_CLASSES if read_bytes >= limit), "small")
+
+
+@dataclasses.dataclass(frozen=True)
+class LookupPolicy:
+    size: str
+
+    def draft_tokens(self, task: object) -> int:
+        if not isinstance(task, str):
+            return 0
+        return DRAFT_TOKENS.get(task, {}).get(self.size, 0)
+
+    @classmethod
+    def for_model(cls, path: str | os.PathLike[str]) -> "LookupPolicy":
+        from deskmate.core.models.fit import shape_from_gguf
+
+        shape = shape_from_gguf(path)
+        return cls(size_class(shape.read_bytes or shape.weights_bytes))
