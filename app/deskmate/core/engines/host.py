@@ -95,13 +95,15 @@ class _LogTail:
 
 
 def _memory_message(name: str, model: str, n_ctx: int, kv_type: str, flash_attn: bool) -> str:
+    """Worked out before loading: after an allocation failure even reading the header may fail."""
     from deskmate.core.models import fit
 
     try:
         est = fit.estimate(fit.shape_from_gguf(model), n_ctx, kv_type=kv_type, flash_attn=flash_attn)
-        need = f" It needs about {fit.human_gb(est.total)} ({est.breakdown()})"
         mem = fit.system_memory()
-        need += f"; {fit.human_gb(mem.available)} is free now."
+        need = f" It needs about {fit.human_gb(est.total)} ({est.breakdown()}); {fit.human_gb(mem.available)} was free."
+        if mem.address_space is not None:
+            need += f" Deskmate may use no more than {fit.human_gb(mem.address_space)} of address space (ulimit -v)."
     except Exception:
         need = ""
     return (f"There was not enough memory to load {name}.{need} Close other programs, "
@@ -151,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     threads = args.threads if args.threads > 0 else max(1, os.cpu_count() or 1)
     api_key = os.environ.get(KEY_ENV) or None
     name = os.path.basename(args.model)
+    short_of_memory = _memory_message(name, args.model, args.n_ctx, args.kv_type, args.flash_attn)
 
     try:
         if args.server == "llama_cpp":
@@ -168,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # llama_cpp raises ValueError for most bad files
         if log.short_of_memory(e):
             events.emit("error", kind="out_of_memory",
-                        message=_memory_message(name, args.model, args.n_ctx, args.kv_type, args.flash_attn))
+                        message=short_of_memory)
             return EXIT_OUT_OF_MEMORY
         events.emit("error", kind="model_invalid", message=f"llama.cpp could not load {name}: {e}. "
                     "The file may be damaged or made for a newer llama.cpp.")
@@ -184,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as e:
             if log.short_of_memory(e):
                 events.emit("error", kind="out_of_memory",
-                            message=_memory_message(name, args.model, args.n_ctx, args.kv_type, args.flash_attn))
+                            message=short_of_memory)
                 return EXIT_OUT_OF_MEMORY
             events.emit("error", kind="model_invalid", message=f"{name} loaded but failed its first test "
                         f"({type(e).__name__}: {e or 'no detail'}). The file is damaged or not supported; "
