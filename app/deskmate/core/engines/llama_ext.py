@@ -37,6 +37,8 @@ class DeskmateLlama(llama_cpp.Llama):
         self.cached_tokens = 0
         self.prompt_tokens = 0
         self.completion_tokens = 0
+        self.decode_steps = 0  # model evaluations after the first answer token (fewer than tokens: drafts paid)
+        self._decoding = False
 
     # --- prompt-lookup decoding ---------------------------------------------------------------
     def set_lookup(self, draft_tokens: int) -> None:
@@ -44,6 +46,8 @@ class DeskmateLlama(llama_cpp.Llama):
         self.draft_model = LlamaPromptLookupDecoding(num_pred_tokens=draft_tokens) if draft_tokens > 0 else None
 
     def eval(self, tokens: Sequence[int]) -> None:
+        if self._decoding:
+            self.decode_steps += 1
         draft = self.draft_model
         if not isinstance(draft, LlamaPromptLookupDecoding) or not 1 < len(tokens) <= draft.num_pred_tokens + 1:
             super().eval(tokens)
@@ -62,6 +66,8 @@ class DeskmateLlama(llama_cpp.Llama):
         tokens = list(tokens)
         self.prompt_tokens = len(tokens)
         self.completion_tokens = 0
+        self.decode_steps = 0
+        self._decoding = False
         self.cached_tokens = min(self._prepare_prefix(tokens), max(len(tokens) - 1, 0))
         vocab = self._model.vocab
         gen = super().generate(tokens, *args, **kwargs)
@@ -77,6 +83,7 @@ class DeskmateLlama(llama_cpp.Llama):
             sent = yield token
             if first:
                 first = False
+                self._decoding = True
                 # The KV cache holds exactly the prompt now (the first answer token is evaluated
                 # next): keep it, so the same request after a restart starts at once.
                 self._save_prompt(tokens)
