@@ -181,12 +181,17 @@ def test_the_load_plan_prefers_a_q8_kv_cache_then_a_smaller_context(synthetic_7b
     need_f16 = fit.estimate(synthetic_7b, 32768, flash_attn=True).total
     need_q8 = fit.estimate(synthetic_7b, 32768, kv_type="q8_0", flash_attn=True).total
     assert need_q8 < mem.available * fit.FITS_SHARE < need_f16
-    with_fa = fit.plan_load(synthetic_7b, 32768, mem, flash_attn=True)
-    assert with_fa.fits and (with_fa.n_ctx, with_fa.kv_type) == (32768, "q8_0")
-    assert "q8_0 KV cache" in with_fa.message
-    without_fa = fit.plan_load(synthetic_7b, 32768, mem, flash_attn=False)
-    assert without_fa.fits and without_fa.kv_type == "f16" and without_fa.n_ctx < 32768
-    assert f"a context of {without_fa.n_ctx} tokens instead of 32768" in without_fa.message
+    # A q8_0 KV cache (with flash attention, which it needs) keeps the whole context ...
+    plan = fit.plan_load(synthetic_7b, 32768, mem, flash_attn=False)
+    assert plan.fits and (plan.n_ctx, plan.kv_type, plan.flash_attn) == (32768, "q8_0", True)
+    assert "q8_0 KV cache" in plan.message
+    # ... and where even that does not fit, the context shrinks.
+    tighter = fit.plan_load(synthetic_7b, 32768, fit.MemoryInfo(total=12 * GiB, available=int(7.2e9), source="test"))
+    assert tighter.fits and tighter.n_ctx < 32768
+    assert f"a context of {tighter.n_ctx} tokens instead of 32768" in tighter.message
+    # A KV type chosen by hand is kept.
+    fixed = fit.plan_load(synthetic_7b, 32768, mem, kv_type="f16")
+    assert fixed.kv_type == "f16" and fixed.n_ctx < 32768
 
 
 def test_the_load_plan_refuses_with_the_sizes(synthetic_7b):

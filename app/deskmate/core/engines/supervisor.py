@@ -200,6 +200,7 @@ class Supervisor:
         self.plan = plan
         n_ctx = plan.n_ctx if plan is not None else self.config.n_ctx
         kv_type = plan.kv_type if plan is not None else (self.config.kv_type if self.config.kv_type != "auto" else "f16")
+        flash_attn = plan.flash_attn if plan is not None else self.tuning.flash_attn
         self._set(
             phase=Phase.RESTARTING if restarting else Phase.STARTING,
             message="restarting the engine" if restarting else "starting the engine",
@@ -227,7 +228,7 @@ class Supervisor:
             "--kv-type",
             kv_type,
         ]
-        if self.tuning.flash_attn:
+        if flash_attn:
             cmd.append("--flash-attn")
         if self.config.prompt_cache_dir is not None:
             cmd += ["--prompt-cache", str(self.config.prompt_cache_dir),

@@ -370,11 +370,12 @@ def assess_bytes(name: str, need: int, memory: MemoryInfo | None = None) -> Fit:
 # --- what to load -----------------------------------------------------------------------------
 @dataclasses.dataclass(frozen=True)
 class LoadPlan:
-    """The context size and KV cache type to load with, or why the model cannot be loaded."""
+    """The context size, KV cache type and flash attention to load with, or why the model cannot be loaded."""
 
     fits: bool
     n_ctx: int
     kv_type: str
+    flash_attn: bool
     estimate: Estimate
     memory: MemoryInfo
     message: str  # "" when loaded as asked; otherwise what changed, or why it cannot load
@@ -388,16 +389,20 @@ def _limit_words(memory: MemoryInfo) -> str:
 
 def plan_load(shape: ModelShape, n_ctx: int, memory: MemoryInfo | None = None, *, flash_attn: bool = False,
               kv_type: str = "auto") -> LoadPlan:
-    """Pick the largest context up to ``n_ctx`` (and, with flash attention, a q8_0 KV cache before a
-    smaller context) that fits the free memory with room to spare, else one that fits at all;
-    refuse when even the smallest does not fit, naming the sizes."""
+    """Pick the largest context up to ``n_ctx`` that fits the free memory with room to spare, else one
+    that fits at all; at each size an f16 KV cache first, then a q8_0 one (half the size; it needs
+    flash attention, switched on for it). Refuse when even the smallest does not fit, naming the sizes.
+    ``flash_attn`` is the machine's default (tuning.py); ``kv_type`` other than "auto" is kept as given."""
     memory = memory or system_memory()
-    kv_types = [kv_type] if kv_type != "auto" else (["f16", "q8_0"] if flash_attn else ["f16"])
+    if kv_type == "auto":
+        layouts = [("f16", flash_attn), ("q8_0", True)]
+    else:
+        layouts = [(kv_type, flash_attn or kv_type != "f16")]
     top = min(n_ctx, shape.context_length or n_ctx)
     contexts = [top]
     while contexts[-1] // 2 >= MIN_CTX:
         contexts.append(contexts[-1] // 2)
-    options = [estimate(shape, c, kv_type=k, flash_attn=flash_attn) for c in contexts for k in kv_types]
+    options = [estimate(shape, c, kv_type=k, flash_attn=fa) for c in contexts for k, fa in layouts]
 
     def room_for(est: Estimate, share: float) -> bool:
         if memory.address_space is not None and address_space_needed(shape, est) > memory.address_space:
@@ -407,7 +412,7 @@ def plan_load(shape: ModelShape, n_ctx: int, memory: MemoryInfo | None = None, *
     chosen = next((e for e in options if room_for(e, FITS_SHARE)), None) or next(
         (e for e in options if room_for(e, 1.0)), None)
     if chosen is None:
-        smallest = options[-1]
+        smallest = min(options, key=lambda e: e.total)
         if memory.address_space is not None and smallest.total <= memory.available:
             message = (
                 f"{shape.name} does not fit: with a context of {smallest.n_ctx} tokens it needs about "
@@ -421,17 +426,17 @@ def plan_load(shape: ModelShape, n_ctx: int, memory: MemoryInfo | None = None, *
                 f"{human_gb(smallest.total)} ({smallest.breakdown()}), and only {human_gb(memory.available)} "
                 f"of memory is free{_limit_words(memory)}. Close other programs or choose a smaller model."
             )
-        return LoadPlan(False, smallest.n_ctx, smallest.kv_type, smallest, memory, message)
+        return LoadPlan(False, smallest.n_ctx, smallest.kv_type, smallest.flash_attn, smallest, memory, message)
     changes = []
     if chosen.n_ctx < top:
         changes.append(f"a context of {chosen.n_ctx} tokens instead of {top}")
-    if chosen.kv_type != kv_types[0]:
+    if chosen.kv_type != layouts[0][0]:
         changes.append(f"a {chosen.kv_type} KV cache")
     message = ""
     if changes:
         message = (f"Loaded with {' and '.join(changes)} to fit the {human_gb(memory.available)} of free memory"
                    f"{_limit_words(memory)}: it needs about {human_gb(chosen.total)}.")
-    return LoadPlan(True, chosen.n_ctx, chosen.kv_type, chosen, memory, message)
+    return LoadPlan(True, chosen.n_ctx, chosen.kv_type, chosen.flash_attn, chosen, memory, message)
 
 
 def human_gb(n: int | float) -> str:
