@@ -15,12 +15,20 @@ resident memory (the engine's is its child process).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
 from deskmate.core.engines.base import Sampling, msg
-from deskmate.core.engines.factory import local_engine
-from deskmate.core.models.embedded import embedded_model_path
+
+# The engine child runs with these (tuning.py); the raw side here must too, for "same settings".
+from deskmate.core.engines.tuning import CHILD_ENV  # noqa: E402
+
+for _key, _value in CHILD_ENV.items():
+    os.environ.setdefault(_key, _value)
+
+from deskmate.core.engines.factory import local_engine  # noqa: E402
+from deskmate.core.models.embedded import embedded_model_path  # noqa: E402
 
 SAMPLING = Sampling(temperature=0.0, top_p=0.95, top_k=40, repeat_penalty=1.1)
 PROMPT = "Write a detailed weekly report for a small software team: progress, risks, next steps, people."
@@ -116,8 +124,6 @@ def main() -> None:
         print(f"run {i + 1}: raw {r_rate:7.1f} tok/s ({r_n} tokens)   engine {e_rate:7.1f} tok/s ({e_n} tokens)   {same}")
     engine.close()
     r, e = statistics.median(raw_rates), statistics.median(eng_rates)
-    import os
-
     print(f"model {model.rsplit('/', 1)[-1]}, threads {args.threads}, {args.tokens} tokens, {args.runs} runs, "
           f"load average {os.getloadavg()[0]:.1f}")
     print(f"median decode: raw {r:.1f} tok/s, engine path {e:.1f} tok/s")

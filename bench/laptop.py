@@ -38,6 +38,12 @@ from lookup import PROOF_TEXT  # noqa: E402
 from standins import DEFAULT_OUT, SHORT, standin_path  # noqa: E402
 
 from deskmate.core.hardware import measure_bandwidth  # noqa: E402
+
+# The engine child runs with these (tuning.py); the raw side here must too, for "same settings".
+from deskmate.core.engines.tuning import CHILD_ENV  # noqa: E402
+
+for _key, _value in CHILD_ENV.items():
+    os.environ.setdefault(_key, _value)
 from deskmate.core.models import fit  # noqa: E402
 
 KV_TYPES = {"f16": 1, "q8_0": 8}

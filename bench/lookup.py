@@ -33,6 +33,12 @@ from pathlib import Path
 
 import numpy as np
 
+# The engine child runs with these (tuning.py); the raw side here must too, for "same settings".
+from deskmate.core.engines.tuning import CHILD_ENV  # noqa: E402
+
+for _key, _value in CHILD_ENV.items():
+    os.environ.setdefault(_key, _value)
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "artifacts"
 DRAFTS = (2, 4, 6, 8, 10, 12, 16)
@@ -67,8 +73,8 @@ CODE_TEXT = (
 )
 
 
-def cases() -> dict[str, list[dict[str, str]]]:
-    """Each task's messages, built the way the app builds them."""
+def cases() -> dict[str, list[list[dict[str, str]]]]:
+    """Each task's requests (one or more message lists), built the way the app builds them."""
     from deskmate.core.engines.base import msg
     from deskmate.core.tasks import proofread
     from deskmate.core.tasks.render import render
@@ -76,8 +82,8 @@ def cases() -> dict[str, list[dict[str, str]]]:
 
     paragraph = PROOF_TEXT.split("\n\n")[0]
     out = {
-        # the proofreading service corrects paragraph by paragraph, with its own system prompt
-        "proofread.check": [msg("system", proofread.SYSTEM), msg("user", paragraph)],
+        # the proofreading service corrects the 300-word text paragraph by paragraph, with its own prompt
+        "proofread.check": [[msg("system", proofread.SYSTEM), msg("user", p)] for p in PROOF_TEXT.split("\n\n")],
         "proofread.polish": render("proofread.polish", {"text": paragraph})[0],
         "rewrite.formal": render("rewrite.formal", {"text": paragraph})[0],
         "rewrite.shorter": render("rewrite.shorter", {"text": paragraph})[0],
@@ -96,7 +102,7 @@ def cases() -> dict[str, list[dict[str, str]]]:
         out["translate.text"] = tr.messages(paragraph, None)
     except Exception as e:  # the translation service changed shape: say so, measure the rest
         print(f"translate.text skipped: {e}", file=sys.stderr)
-    return {k: v for k, v in out.items() if v}
+    return {k: (v if isinstance(v[0], list) else [v]) for k, v in out.items() if v}
 
 
 def _has_var(task_id: str, name: str) -> bool:
@@ -116,18 +122,32 @@ def _values(task_id: str, text: str = "") -> dict[str, str]:
     return {v.name: filler.get(v.name, text or "the new booking system pilot") for v in task.variables if v.required}
 
 
-def replay(prompt: list[int], answer: list[int], k: int) -> list[tuple[int, int]]:
-    """(drafted, accepted) per step of prompt-lookup decoding over a known greedy answer."""
+def stock(k: int):
+    """llama-cpp-python's drafter: the first place the last two tokens occur."""
     from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
 
+    return LlamaPromptLookupDecoding(max_ngram_size=2, num_pred_tokens=k)
+
+
+def aligned(k: int):
+    from deskmate.core.engines.speculation import AlignedLookup
+
+    return AlignedLookup(num_pred_tokens=k)
+
+
+DRAFTERS = {"stock": stock, "aligned": aligned}
+
+
+def replay(prompt: list[int], answer: list[int], k: int, make=stock) -> list[tuple[int, int]]:
+    """(drafted, accepted) per step of prompt-lookup decoding over a known greedy answer."""
+    drafter = make(k)
     seq = np.array(prompt + answer, dtype=np.intc)
     steps, i = [], 0
     while i < len(answer):
-        draft = LlamaPromptLookupDecoding.find_candidate_pred_tokens(seq[: len(prompt) + i], 2, k)
-        draft = draft[: len(answer) - i]
+        draft = drafter(seq[: len(prompt) + i])[: len(answer) - i]
         accepted = 0
         for j, t in enumerate(draft):
-            if i + j < len(answer) and int(t) == answer[i + j]:
+            if int(t) == answer[i + j]:
                 accepted += 1
             else:
                 break
@@ -143,22 +163,34 @@ def cmd_acceptance(args: argparse.Namespace) -> None:
     model = args.model or str(embedded_model_path())
     llama = DeskmateLlama(model, n_ctx=4096, n_threads=args.threads, n_threads_batch=args.threads, verbose=False)
     results = {}
-    for task, messages in cases().items():
-        llama.reset()
-        llama.create_chat_completion(messages, max_tokens=args.tokens, temperature=0.0, repeat_penalty=1.0)
-        seq = [int(t) for t in llama.input_ids[: llama.n_tokens]]
-        prompt, answer = seq[: llama.prompt_tokens], seq[llama.prompt_tokens:]
-        per_k = {}
-        for k in DRAFTS:
-            steps = replay(prompt, answer, k)
-            per_k[k] = {"steps": steps, "tokens_per_step": len(answer) / len(steps),
-                        "drafted_share": sum(1 for d, _ in steps if d) / len(steps)}
-        results[task] = {"prompt_tokens": len(prompt), "answer_tokens": len(answer), "per_k": per_k}
+    for task, requests in cases().items():
+        pairs, texts = [], []
+        for messages in requests:
+            llama.reset()
+            reply = llama.create_chat_completion(messages, max_tokens=args.tokens, temperature=0.0,
+                                                 repeat_penalty=1.0)
+            seq = [int(t) for t in llama.input_ids[: llama.n_tokens]]
+            pairs.append((seq[: llama.prompt_tokens], seq[llama.prompt_tokens:]))
+            texts.append(reply["choices"][0]["message"]["content"])
+        per_k = _replay_all(pairs, args.drafter)
+        results[task] = {"requests": len(pairs), "prompt_tokens": sum(len(p) for p, _ in pairs),
+                         "answer_tokens": sum(len(a) for _, a in pairs), "per_k": per_k, "answers": texts,
+                         "tokens": pairs}
         best = max(per_k.values(), key=lambda r: r["tokens_per_step"])
-        print(f"{task:<20} prompt {len(prompt):4d}  answer {len(answer):4d}  "
-              f"tokens/step at k=10: {per_k[10]['tokens_per_step']:.2f}  best {best['tokens_per_step']:.2f}",
-              flush=True)
+        print(f"{task:<20} requests {len(pairs)}  prompt {results[task]['prompt_tokens']:4d}  "
+              f"answer {results[task]['answer_tokens']:4d}  tokens/step at k=10: {per_k[10]['tokens_per_step']:.2f}  "
+              f"best {best['tokens_per_step']:.2f}", flush=True)
     _write("acceptance", {"model": os.path.basename(model), "results": results})
+
+
+def _replay_all(pairs, drafter: str) -> dict[int, dict]:
+    per_k = {}
+    tokens = sum(len(a) for _, a in pairs)
+    for k in DRAFTS:
+        steps = [s for prompt, answer in pairs for s in replay(prompt, answer, k, DRAFTERS[drafter])]
+        per_k[k] = {"steps": steps, "tokens_per_step": tokens / len(steps),
+                    "drafted_share": sum(1 for d, _ in steps if d) / len(steps)}
+    return per_k
 
 
 def cmd_cost(args: argparse.Namespace) -> None:
@@ -211,6 +243,8 @@ def cmd_predict(args: argparse.Namespace) -> None:
     from deskmate.core.engines.speculation import MIN_GAIN
 
     acc = _read("acceptance")["results"]
+    for r in acc.values():  # replayed again with the chosen drafter from the stored tokens
+        r["per_k"] = {str(k): v for k, v in _replay_all(r["tokens"], args.drafter).items()}
     costs = {}
     for path in sorted(OUT.glob("lookup-cost-*.json")):
         data = json.loads(path.read_text())
@@ -222,13 +256,13 @@ def cmd_predict(args: argparse.Namespace) -> None:
     for task, r in acc.items():
         cells = []
         for s in sizes:
-            gains = {int(k): predicted_gain(v["steps"], costs[s]) for k, v in r["per_k"].items()}
+            gains = {int(k): predicted_gain([tuple(x) for x in v["steps"]], costs[s]) for k, v in r["per_k"].items()}
             k, g = max(gains.items(), key=lambda kv: kv[1])
             cells.append(f"k={k}: {g:.2f}×" + ("" if g >= MIN_GAIN else " (off)"))
             if g >= MIN_GAIN:
                 table.setdefault(task, {})[s] = k
         print(f"| {task} | {r['per_k']['10']['tokens_per_step']:.2f} | " + " | ".join(cells) + " |")
-    print("\nDRAFT_TOKENS =", json.dumps(table, indent=1))
+    print(f"\ndrafter: {args.drafter}; DRAFT_TOKENS =", json.dumps(table, indent=1))
 
 
 def cmd_validate(args: argparse.Namespace) -> None:
@@ -238,13 +272,13 @@ def cmd_validate(args: argparse.Namespace) -> None:
 
     llama = DeskmateLlama(args.model, n_ctx=4096, n_threads=args.threads, n_threads_batch=args.threads,
                           verbose=False)
-    messages = cases()[args.task]
+    messages = cases()[args.task][0]
     rates: dict[int, list[float]] = {0: [], args.k: []}
     texts = {}
     for rep in range(args.reps):
         for k in ((0, args.k) if rep % 2 == 0 else (args.k, 0)):
             llama.reset()
-            llama.set_lookup(k)
+            llama.set_lookup(k, args.drafter)
             stamps = []
             text = []
             for chunk in llama.create_chat_completion(messages, max_tokens=args.tokens, temperature=0.0,
@@ -264,7 +298,7 @@ def cmd_validate(args: argparse.Namespace) -> None:
     predicted = None
     if cost_path.exists():
         cost = {int(n): c for n, c in json.loads(cost_path.read_text())["cost"].items()}
-        predicted = predicted_gain(replay(prompt, answer, args.k), cost)
+        predicted = predicted_gain(replay(prompt, answer, args.k, DRAFTERS[args.drafter]), cost)
     print(f"{os.path.basename(args.model)} {args.task} k={args.k}: plain {plain:.2f} tok/s, lookup {lookup:.2f} "
           f"tok/s, measured {lookup / plain:.2f}×" + (f", predicted {predicted:.2f}×" if predicted else "")
           + f"; same text: {texts[0] == texts[args.k]}; load {os.getloadavg()[0]:.1f}")
@@ -288,6 +322,7 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--task", default="proofread.check")
     ap.add_argument("-k", type=int, default=10)
+    ap.add_argument("--drafter", choices=sorted(DRAFTERS), default="aligned")
     args = ap.parse_args()
     {"acceptance": cmd_acceptance, "cost": cmd_cost, "predict": cmd_predict, "validate": cmd_validate}[args.part](args)
 

@@ -17,7 +17,8 @@ from gguf_factory import Shape, random_model
 
 TEXTS = (
     "The meeting have been moved to Thursday because the manager are travelling to Berlin.",
-    "Please send me the report before friday, we needs it for the board meeting next week.",
+    # It begins like the first: the prefix both share runs into the text and must end before it.
+    "The report are late, please send it before friday, we needs it for the board meeting next week.",
     "Our team finish the project early and everyone were happy about the result.",
 )
 

@@ -27,6 +27,7 @@ import llama_cpp
 from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
 
 from .prompt_cache import MIN_PREFIX, Entry, PromptCache, common_prefix
+from .speculation import AlignedLookup
 
 
 class DeskmateLlama(llama_cpp.Llama):
@@ -41,15 +42,21 @@ class DeskmateLlama(llama_cpp.Llama):
         self._decoding = False
 
     # --- prompt-lookup decoding ---------------------------------------------------------------
-    def set_lookup(self, draft_tokens: int) -> None:
-        """Draft up to ``draft_tokens`` tokens per step from the prompt (0: plain decoding)."""
-        self.draft_model = LlamaPromptLookupDecoding(num_pred_tokens=draft_tokens) if draft_tokens > 0 else None
+    def set_lookup(self, draft_tokens: int, drafter: str = "aligned") -> None:
+        """Draft up to ``draft_tokens`` tokens per step from the prompt (0: plain decoding).
+        ``drafter``: "aligned" (speculation.AlignedLookup) or "stock" (llama-cpp-python's own)."""
+        if draft_tokens <= 0:
+            self.draft_model = None
+        elif drafter == "stock":
+            self.draft_model = LlamaPromptLookupDecoding(num_pred_tokens=draft_tokens)
+        else:
+            self.draft_model = AlignedLookup(num_pred_tokens=draft_tokens)  # type: ignore[assignment]
 
     def eval(self, tokens: Sequence[int]) -> None:
         if self._decoding:
             self.decode_steps += 1
-        draft = self.draft_model
-        if not isinstance(draft, LlamaPromptLookupDecoding) or not 1 < len(tokens) <= draft.num_pred_tokens + 1:
+        k = getattr(self.draft_model, "num_pred_tokens", 0)
+        if not 1 < len(tokens) <= k + 1:
             super().eval(tokens)
             return
         # A verification batch: the sampled token and its drafted successors, each needing logits.
@@ -98,14 +105,15 @@ class DeskmateLlama(llama_cpp.Llama):
         if hit is not None and hit.n_tokens > live and self._load(hit, tokens):
             live = hit.n_tokens
         known = live
-        boundary = cache.boundary(tokens)
-        if boundary and not cache.has(tokens[:boundary]):
+        boundary = self._clean_boundary(tokens, cache.boundary(tokens))
+        covered = hit is not None and hit.n_tokens >= boundary  # a longer saved prefix serves this prompt
+        if boundary and not covered and not cache.has(tokens[:boundary]):
             try:
                 self._save(cache, tokens, boundary, live)
             except Exception as e:  # a full disk must not cost the answer
                 print(f"prompt cache: could not save a prefix: {e}", file=sys.stderr)
         cache.remember(tokens)
-        return known
+        return min(known, self.n_tokens)  # saving may have cut the live context back to the prefix
 
     def _save_prompt(self, tokens: list[int]) -> None:
         cache = self.prompt_cache
@@ -121,6 +129,16 @@ class DeskmateLlama(llama_cpp.Llama):
     def _state_bytes_per_token(self) -> int:
         n = max(self.n_tokens, 1)
         return llama_cpp.llama_state_seq_get_size(self._ctx.ctx, 0) // n
+
+    def _clean_boundary(self, tokens: list[int], boundary: int) -> int:
+        """Back off to just after the last line break in the shared prefix. Two prompts may share the
+        first words of their texts ("The meeting…", "The report…"); a prefix that ends inside the
+        text would miss the next text, while instructions, system prompts and chat turns end in a
+        line break in every chat template."""
+        for i in range(boundary - 1, MIN_PREFIX - 2, -1):
+            if b"\n" in self.detokenize([tokens[i]], special=True):
+                return i + 1
+        return boundary
 
     def _load(self, entry: Entry, tokens: list[int]) -> bool:
         n = entry.n_tokens
@@ -142,14 +160,15 @@ class DeskmateLlama(llama_cpp.Llama):
         return True
 
     def _save(self, cache: PromptCache, tokens: list[int], boundary: int, live: int) -> None:
-        if live > boundary and self.n_tokens > boundary:
-            return  # the live context matches beyond the prefix: keep it; a later prompt will save it
+        if live - boundary > MIN_PREFIX:
+            return  # the live context matches far beyond the prefix (a repeated text): keep it for now
         if live < boundary:
             self._ctx.kv_cache_seq_rm(0, live, -1)
             self.n_tokens = live
             self.eval(tokens[live:boundary])  # the prefix now, so it can be saved before the rest
         elif self.n_tokens > boundary:
-            self._ctx.kv_cache_seq_rm(0, boundary, -1)  # what follows does not match the prompt anyway
+            # What follows is the previous text: at most a few of its first tokens match this prompt.
+            self._ctx.kv_cache_seq_rm(0, boundary, -1)
             self.n_tokens = boundary
             self._requires_eval = True
         self._write(cache, tokens[:boundary])

@@ -150,7 +150,8 @@ class PromptCache:
     # --- where fixed prefixes end -------------------------------------------------------------
     def boundary(self, tokens: Sequence[int]) -> int:
         """Length of the longest prefix ``tokens`` shares with a recent prompt, if long enough to keep."""
-        best = max((common_prefix(p, tokens) for p in self._history), default=0)
+        mine = [int(t) for t in tokens[:PROMPT_TOKENS_KEPT]]
+        best = max((common_prefix(p, tokens) for p in self._history if p != mine), default=0)
         best = min(best, len(tokens) - 1)
         return best if best >= MIN_PREFIX else 0
 

@@ -45,3 +45,36 @@ class LookupPolicy:
 
         shape = shape_from_gguf(path)
         return cls(size_class(shape.read_bytes or shape.weights_bytes))
+
+
+class AlignedLookup:
+    """A prompt-lookup drafter for answers that copy their input, in order.
+
+    llama-cpp-python's LlamaPromptLookupDecoding drafts from the *first* place the last two
+    tokens occur. In a text being copied that is often the wrong place ("of the" occurs many
+    times); here the longest match of the last 1–4 tokens wins, and among equally long ones
+    the one where the previous draft's source continues: the copy goes on where it was.
+    """
+
+    def __init__(self, num_pred_tokens: int = 10, max_ngram: int = 4) -> None:
+        self.num_pred_tokens = num_pred_tokens
+        self.max_ngram = max_ngram
+        self._source = -1  # where in input_ids the previous draft came from ...
+        self._seen = 0  # ... and how long input_ids was then
+
+    def __call__(self, input_ids, /, **kwargs):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        ids = np.asarray(input_ids)
+        length = ids.shape[0]
+        expect = self._source + (length - self._seen) if self._source >= 0 else -1
+        for n in range(min(self.max_ngram, length - 1), 0, -1):
+            windows = np.lib.stride_tricks.sliding_window_view(ids[:-1], n)
+            starts = np.nonzero((windows == ids[-n:]).all(axis=1))[0] + n  # where each continuation begins
+            if starts.size == 0:
+                continue
+            start = int(starts[np.argmin(np.abs(starts - expect))]) if expect >= 0 else int(starts[0])
+            self._source, self._seen = start, length
+            return ids[start : start + self.num_pred_tokens].astype(np.intc)
+        self._source = -1
+        return np.array([], dtype=np.intc)

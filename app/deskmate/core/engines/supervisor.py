@@ -19,7 +19,7 @@ from .errors import EngineError, EngineStartError, ModelInvalidError, NotEnoughM
 from .gguf_check import check_gguf
 from .protocol import EXIT_MODEL_INVALID, KEY_ENV
 from .openai_client import Endpoint, OpenAIClient
-from .tuning import tuning
+from .tuning import child_env, tuning
 
 
 class Phase(str, enum.Enum):
@@ -103,10 +103,6 @@ def describe_exit(code: int | None) -> str:
 
 _STAGES = {"starting": "starting to load", "loading": "loading", "warmup": "testing", "loaded": "starting to serve",
            "listening": "starting to serve"}
-
-
-def human_gb(n: float) -> str:
-    return f"{n / 1000**3:.1f} GB"
 
 
 class Supervisor:
@@ -236,7 +232,7 @@ class Supervisor:
         if not self.config.warmup:
             cmd.append("--no-warmup")
         cmd += ["--server", self.config.server]
-        env = dict(os.environ)
+        env = child_env(dict(os.environ))
         env[KEY_ENV] = self.api_key
         stderr = self._open_log()
         self._log_start = self._log_size()
@@ -284,6 +280,8 @@ class Supervisor:
         return any(w in tail for w in MEMORY_WORDS)
 
     def _memory_words(self, name: str) -> str:
+        from deskmate.core.models.fit import human_gb
+
         plan = self.plan
         if plan is None:
             return ""
@@ -354,7 +352,9 @@ class Supervisor:
             with self._lock:
                 if generation != self._generation:
                     return
-            self._set(phase=Phase.READY, message="ready", progress=None)
+            # What the memory plan changed (a smaller context, a q8_0 KV cache) is said once ready.
+            notice = self.plan.message if self.plan is not None else ""
+            self._set(phase=Phase.READY, message=f"ready — {notice}" if notice else "ready", progress=None)
             return
         self.kill()
 

@@ -7,6 +7,12 @@
 * flash attention: on where it measured no slower, since it drops the attention-score
   buffer (n_ctx × batch × heads floats) and makes a quantized KV cache possible, which the
   memory plan uses before it shrinks the context.
+* OpenMP waiting: llama.cpp's threads meet at a barrier after every operation, and by
+  default a thread that arrives first spins. When other programs use the cores (always, on
+  a laptop) a spinning thread burns the time slice its partner needs: measured here with the
+  machine busy, one token of the built-in model took 1.7 s with two spinning threads and
+  0.11 s with waiting threads that sleep (OMP_WAIT_POLICY=PASSIVE). Set for the engine child
+  unless the environment already says otherwise.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from deskmate.core.hardware import physical_cores
 
 BATCH = 512
 FLASH_ATTN = False
+CHILD_ENV = {"OMP_WAIT_POLICY": "PASSIVE"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -24,6 +31,11 @@ class Tuning:
     threads: int
     batch: int
     flash_attn: bool
+
+
+def child_env(base: dict[str, str]) -> dict[str, str]:
+    """The engine child's environment: ``base`` plus CHILD_ENV where ``base`` does not set it."""
+    return {**CHILD_ENV, **base}
 
 
 def tuning(threads: int = 0, batch: int = 0, flash_attn: bool | None = None) -> Tuning:
