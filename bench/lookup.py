@@ -61,6 +61,31 @@ PROOF_TEXT = (
     "questions we receive could be answered by a clear help page. If everything goes good, the system will be "
     "ready for all departments at the end of next quarter, and we will present the results in the monthly meeting."
 )
+# What a faithful proofreader returns for PROOF_TEXT: the same text with the errors fixed, nothing else.
+PROOF_REFERENCE = (
+    "Last week our team has finished the first version of the new booking system, and the feedback from the "
+    "pilot customers was mostly positive. Several of them said that the new calendar view is much easier to "
+    "use than the old one, and that they can now see at a glance which rooms are free. However, two customers "
+    "reported that the confirmation emails arrive late, sometimes after more than an hour, which causes "
+    "confusion when a room is booked twice.\n\n"
+    "We looked into the problem and found that the email service was sending messages in batches only every "
+    "sixty minutes. This setting was chosen during the early tests to avoid sending too many emails, but nobody "
+    "remembered to change it before the pilot started. We have now changed the interval to one minute and added "
+    "an alert that warns us when the queue grows longer than expected. Since the change, no customer has "
+    "complained about late emails, and the double bookings have stopped.\n\n"
+    "For the next month we plan to focus on three things. First, we want to improve the search, because users "
+    "often can't find a room by its name. Second, we will add a simple report that shows how often each room "
+    "is used, which the facilities team asked for. Third, we need to write better documentation, as many "
+    "questions we receive could be answered by a clear help page. If everything goes well, the system will be "
+    "ready for all departments at the end of next quarter, and we will present the results in the monthly meeting."
+)
+# A translation of PROOF_TEXT's first paragraph (errors and all) into Chinese.
+TRANSLATE_REFERENCE = (
+    "上周，我们团队完成了新预订系统的第一个版本，试点客户的反馈大多是正面的。其中几位客户说，新的日历视图比旧的"
+    "好用得多，现在他们一眼就能看出哪些会议室是空闲的。不过，有两位客户反映确认邮件到得很晚，有时要一个多小时"
+    "以后才到，这在同一间会议室被重复预订时造成了混乱。"
+)
+REFERENCES = {"proofread.check": PROOF_REFERENCE.split("\n\n"), "translate.text": [TRANSLATE_REFERENCE]}
 TABLE_TEXT = (
     "Orders this week: Anna Berg ordered 12 chairs at 45.50 EUR each on Monday; Carlos Diaz ordered 3 desks at "
     "210 EUR each on Tuesday; Mei Lin ordered 40 notebooks at 2.20 EUR each on Wednesday; Omar Haddad ordered "
@@ -71,6 +96,20 @@ CODE_TEXT = (
     "def largest(values):\n    best = values[0]\n    for v in values:\n        if v > best:\n            best = v\n"
     "    return bets\n"
 )
+
+
+def sampling_of(task: str):
+    """The sampling the app uses for the task (temperature, penalties), with a fixed seed."""
+    from deskmate.core.tasks import proofread, translate
+    from deskmate.core.tasks.render import render
+
+    if task == "proofread.check":
+        base = proofread.DEFAULT_SAMPLING
+    elif task == "translate.text":
+        base = translate.DEFAULT_SAMPLING
+    else:
+        base = render(task, _values(task, "x") | ({"text": "x"} if _has_var(task, "text") else {}))[1]
+    return base.replace(seed=1)
 
 
 def cases() -> dict[str, list[list[dict[str, str]]]]:
@@ -138,6 +177,22 @@ def aligned(k: int):
 DRAFTERS = {"stock": stock, "aligned": aligned}
 
 
+def until_it_loops(llama, answer: list[int]) -> list[int]:
+    """The answer up to where it starts repeating a line it already wrote (small models loop; a 7B
+    does not, and a loop is what prompt lookup predicts best, so it would flatter the figures)."""
+    seen: set[str] = set()
+    line = b""
+    for i, t in enumerate(answer):
+        line += llama.detokenize([t])
+        if b"\n" in line:
+            head, _, line = line.rpartition(b"\n")
+            last = head.split(b"\n")[-1].strip()
+            if len(last) >= 20 and last in seen:
+                return answer[: i + 1 - len(llama.tokenize(last + b"\n" + line, add_bos=False))]
+            seen.add(last)
+    return answer
+
+
 def replay(prompt: list[int], answer: list[int], k: int, make=stock) -> list[tuple[int, int]]:
     """(drafted, accepted) per step of prompt-lookup decoding over a known greedy answer."""
     drafter = make(k)
@@ -164,22 +219,35 @@ def cmd_acceptance(args: argparse.Namespace) -> None:
     llama = DeskmateLlama(model, n_ctx=4096, n_threads=args.threads, n_threads_batch=args.threads, verbose=False)
     results = {}
     for task, requests in cases().items():
-        pairs, texts = [], []
-        for messages in requests:
+        sampling = sampling_of(task)
+        pairs, texts, refs = [], [], []
+        for i, messages in enumerate(requests):
             llama.reset()
-            reply = llama.create_chat_completion(messages, max_tokens=args.tokens, temperature=0.0,
-                                                 repeat_penalty=1.0)
+            reply = llama.create_chat_completion(
+                messages, max_tokens=min(args.tokens, sampling.max_tokens), temperature=sampling.temperature,
+                top_p=sampling.top_p, top_k=sampling.top_k, repeat_penalty=sampling.repeat_penalty, seed=1)
             seq = [int(t) for t in llama.input_ids[: llama.n_tokens]]
-            pairs.append((seq[: llama.prompt_tokens], seq[llama.prompt_tokens:]))
+            prompt = seq[: llama.prompt_tokens]
+            pairs.append((prompt, until_it_loops(llama, seq[llama.prompt_tokens:])))
             texts.append(reply["choices"][0]["message"]["content"])
+            if task in REFERENCES:
+                refs.append((prompt, llama.tokenize(REFERENCES[task][i].encode(), add_bos=False)))
         per_k = _replay_all(pairs, args.drafter)
         results[task] = {"requests": len(pairs), "prompt_tokens": sum(len(p) for p, _ in pairs),
                          "answer_tokens": sum(len(a) for _, a in pairs), "per_k": per_k, "answers": texts,
                          "tokens": pairs}
-        best = max(per_k.values(), key=lambda r: r["tokens_per_step"])
-        print(f"{task:<20} requests {len(pairs)}  prompt {results[task]['prompt_tokens']:4d}  "
-              f"answer {results[task]['answer_tokens']:4d}  tokens/step at k=10: {per_k[10]['tokens_per_step']:.2f}  "
-              f"best {best['tokens_per_step']:.2f}", flush=True)
+        if refs:
+            results[task + " (reference answer)"] = {
+                "requests": len(refs), "prompt_tokens": sum(len(p) for p, _ in refs),
+                "answer_tokens": sum(len(a) for _, a in refs), "per_k": _replay_all(refs, args.drafter),
+                "answers": REFERENCES[task], "tokens": refs}
+        for name in (task, task + " (reference answer)"):
+            if name in results:
+                r = results[name]
+                best = max(r["per_k"].values(), key=lambda x: x["tokens_per_step"])
+                print(f"{name:<36} requests {r['requests']}  prompt {r['prompt_tokens']:4d}  answer "
+                      f"{r['answer_tokens']:4d}  tokens/step at k=10: {r['per_k'][10]['tokens_per_step']:.2f}  "
+                      f"best {best['tokens_per_step']:.2f}", flush=True)
     _write("acceptance", {"model": os.path.basename(model), "results": results})
 
 

@@ -104,3 +104,16 @@ def test_tasks_name_themselves():
     _, sampling = render("proofread.polish", {"text": PARAGRAPH})
     assert task_of(sampling) == "proofread.polish"
     assert sampling.temperature == render("proofread.polish", {"text": PARAGRAPH})[1].temperature
+
+
+def test_the_aligned_drafter_follows_the_copy_through_a_correction():
+    from deskmate.core.engines.speculation import AlignedLookup
+
+    source = [5, 6, 7, 8, 9, 10, 11, 12, 7, 8, 13, 14]  # "7 8" occurs twice
+    prompt = [1, 2] + source + [3]
+    drafter = AlignedLookup(num_pred_tokens=4)
+    # The answer copies the source; after "5 6 7 8" the draft continues from there, not from the first "7 8".
+    assert list(drafter(prompt + [5, 6, 7, 8])) == [9, 10, 11, 12]
+    # "10" was corrected to "99": "99" occurs nowhere, so the draft goes on where the copy was.
+    assert list(drafter(prompt + [5, 6, 7, 8, 9, 99])) == [11, 12, 7, 8]
+    assert list(AlignedLookup(num_pred_tokens=4)([1, 2, 3])) == []  # nothing to copy
