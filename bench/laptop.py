@@ -3,6 +3,8 @@
     .venv/bin/python bench/laptop.py quant      [--models 7b,3b,1.5b] [--types Q4_K_M,Q4_0,Q8_0]
     .venv/bin/python bench/laptop.py settings   [--model 7b] [--type Q4_K_M]
     .venv/bin/python bench/laptop.py agreement  # flash attention / q8_0 KV vs the default, greedy, built-in model
+    .venv/bin/python bench/laptop.py estimate   # the memory estimate vs what llama.cpp allocates
+    .venv/bin/python bench/laptop.py omp [--model-file FILE]   # OpenMP threads that sleep vs spin
 
 quant: for each stand-in (bench/standins.py writes them), raw llama-cpp-python in this process:
 load time (page cache warm), RSS after load, prompt tokens/s (a 256-token prompt), decode
@@ -42,8 +44,11 @@ from deskmate.core.hardware import measure_bandwidth  # noqa: E402
 # The engine child runs with these (tuning.py); the raw side here must too, for "same settings".
 from deskmate.core.engines.tuning import CHILD_ENV  # noqa: E402
 
-for _key, _value in CHILD_ENV.items():
-    os.environ.setdefault(_key, _value)
+if os.environ.get("OMP_WAIT_POLICY") == "ACTIVE_UNSET":  # `laptop.py omp` asks for OpenMP's default
+    del os.environ["OMP_WAIT_POLICY"]
+else:
+    for _key, _value in CHILD_ENV.items():
+        os.environ.setdefault(_key, _value)
 from deskmate.core.models import fit  # noqa: E402
 
 KV_TYPES = {"f16": 1, "q8_0": 8}
@@ -193,6 +198,78 @@ def cmd_agreement(args: argparse.Namespace) -> None:
               f"{statistics.mean(shared):.0%} of the answer on average (lowest {min(shared):.0%}); {load()}")
 
 
+def cmd_estimate(args: argparse.Namespace) -> None:
+    """fit.estimate against what llama.cpp itself reports allocating (its log), for each stand-in."""
+    import ctypes
+    import re
+
+    import llama_cpp
+
+    lines: list[str] = []
+
+    @llama_cpp.llama_log_callback
+    def keep(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+        lines.append(text.decode("utf-8", "replace"))
+
+    llama_cpp.llama_log_set(keep, ctypes.c_void_p(0))
+    mib = 1024**2
+    print("| model | context | flash attn | KV est. / llama.cpp | compute est. / llama.cpp | total est. | RSS after load |")
+    print("|---|---|---|---|---|---|---|")
+    for short in args.models.split(","):
+        path = standin_path(args.standins, SHORT[short], args.type)
+        shape = fit.shape_from_gguf(path)
+        for n_ctx, fa in ((4096, False), (16384, False), (16384, True)):
+            lines.clear()
+            base = rss_mb()
+            llama = llama_cpp.Llama(str(path), n_ctx=n_ctx, n_threads=args.threads, flash_attn=fa, verbose=True)
+            resident = rss_mb() - base
+            del llama
+            gc.collect()
+            log = "".join(lines)
+            kv = float(re.search(r"KV buffer size =\s*([\d.]+) MiB", log).group(1))
+            compute = float(re.search(r"compute buffer size =\s*([\d.]+) MiB", log).group(1))
+            est = fit.estimate(shape, n_ctx, flash_attn=fa)
+            print(f"| {short} {args.type} | {n_ctx} | {'on' if fa else 'off'} | {est.kv_cache / mib:.0f} / {kv:.0f} MiB "
+                  f"| {est.compute / mib:.0f} / {compute:.0f} MiB | {est.total / 1e9:.2f} GB | {resident / 1024:.2f} GB |",
+                  flush=True)
+
+
+def cmd_omp(args: argparse.Namespace) -> None:
+    """OpenMP's waiting policy: passive (the engine's, tuning.CHILD_ENV) vs the default (spin first)."""
+    import json
+    import subprocess
+
+    from deskmate.core.models.embedded import embedded_model_path
+
+    model = args.model_file or str(embedded_model_path())
+    rates: dict[str, list[tuple[float, float]]] = {"PASSIVE": [], "default": []}
+    for rep in range(args.reps):
+        for policy in (("PASSIVE", "default") if rep % 2 == 0 else ("default", "PASSIVE")):
+            env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+            if policy == "PASSIVE":
+                env["OMP_WAIT_POLICY"] = "PASSIVE"
+            else:
+                env["OMP_WAIT_POLICY"] = "ACTIVE_UNSET"  # a marker: removed again in the child
+            out = subprocess.run([sys.executable, __file__, "_one", "--model-file", model, "--tokens", str(args.tokens)],
+                                 env=env, capture_output=True, text=True, check=True).stdout
+            rates[policy].append(tuple(json.loads(out.strip().splitlines()[-1])))
+    p = {k: statistics.median(x for x, _ in v) for k, v in rates.items()}
+    d = {k: statistics.median(y for _, y in v) for k, v in rates.items()}
+    print(f"{Path(model).name}: prompt tok/s passive {p['PASSIVE']:.1f}, default {p['default']:.1f} "
+          f"(ratio {p['PASSIVE'] / p['default']:.2f}); decode tok/s passive {d['PASSIVE']:.2f}, default "
+          f"{d['default']:.2f} (ratio {d['PASSIVE'] / d['default']:.2f}); {args.reps} runs each; {load()}")
+
+
+def cmd_one(args: argparse.Namespace) -> None:
+    import json
+
+    llama, _ = open_model(Path(args.model_file), args.threads)
+    tokens = prompt_tokens(llama)
+    prompt_rate(llama, tokens[:16])
+    p = prompt_rate(llama, tokens)
+    print(json.dumps([p, decode_rate(llama, tokens, args.tokens)]))
+
+
 def _common(a: list[int], b: list[int]) -> int:
     n = 0
     for x, y in zip(a, b):
@@ -204,7 +281,7 @@ def _common(a: list[int], b: list[int]) -> int:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("part", choices=("quant", "settings", "agreement"))
+    ap.add_argument("part", choices=("quant", "settings", "agreement", "estimate", "omp", "_one"))
     ap.add_argument("--standins", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--models", default="7b,3b,1.5b")
     ap.add_argument("--types", default="Q4_K_M,Q4_0,Q8_0")
@@ -215,7 +292,8 @@ def main() -> None:
     ap.add_argument("--tokens", type=int, default=32)
     ap.add_argument("--reps", type=int, default=2)
     args = ap.parse_args()
-    {"quant": cmd_quant, "settings": cmd_settings, "agreement": cmd_agreement}[args.part](args)
+    {"quant": cmd_quant, "settings": cmd_settings, "agreement": cmd_agreement, "estimate": cmd_estimate, "omp": cmd_omp,
+     "_one": cmd_one}[args.part](args)
 
 
 if __name__ == "__main__":

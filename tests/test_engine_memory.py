@@ -168,3 +168,28 @@ def test_the_supervisors_own_kill_is_not_blamed_on_memory(tiny_model, tmp_path):
     assert stopped.is_set()
     assert not isinstance(failed.value, NotEnoughMemoryError)
     assert "memory" not in str(failed.value)
+
+
+@needs_cgroup
+def test_under_a_tight_limit_the_engine_loads_with_a_smaller_kv_cache_and_says_so(tiny_model, tmp_path):
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from deskmate.core.engines.supervisor import EngineConfig, Supervisor\n"
+        "sup = Supervisor(EngineConfig(Path(sys.argv[1]), n_ctx=8192, threads=2), auto_restart=False)\n"
+        "sup.wait_ready(120)\n"
+        "print(sup.plan.n_ctx, sup.plan.kv_type)\n"
+        "print(sup.status.message)\n"
+        "sup.stop()\n"
+    )
+    with memory_cgroup(700 * MB) as cgroup:
+        done = subprocess.run([sys.executable, "-c", script, str(tiny_model)], capture_output=True, text=True,
+                              timeout=180, preexec_fn=cgroup.preexec())
+    assert done.returncode == 0, done.stderr
+    layout, message = done.stdout.strip().splitlines()
+    n_ctx, kv_type = layout.split()
+    # A halved KV cache (q8_0), and if that is not enough a smaller context: never the full f16 one.
+    assert (int(n_ctx), kv_type) != (8192, "f16")
+    assert message.startswith("ready — Loaded with a") and "a memory limit of 0.7 GB applies" in message
+    assert ("q8_0 KV cache" in message) == (kv_type == "q8_0")
+    assert ("instead of 8192" in message) == (int(n_ctx) < 8192)
