@@ -22,8 +22,11 @@ MIN_GAIN = 1.2
 # Model size classes by the weight bytes one decoded token reads (the stand-ins: 1.5B 0.98 GB,
 # 3B ~1.9 GB, 7B 4.4 GB at Q4_K_M); below the first the model is compute-bound.
 SIZE_CLASSES = ((3.0e9, "7b"), (1.5e9, "3b"), (0.6e9, "1.5b"))
-# task id → {size class: draft tokens}. Filled from bench/lookup.py; see docs/benchmarks.md.
-DRAFT_TOKENS: dict[str, dict[str, int]] = {}
+# task id → {size class: draft tokens}: the DRAFT_TOKENS `bench/lookup.py predict` printed
+# (docs/benchmarks.md, "Prompt-lookup decoding"). On two cores a batch costs nearly as much per
+# token as single tokens do (7B Q4_K_M: 5 tokens 3.0× one), so only a faithful proofreading
+# answer on a 7B, drafting 4 tokens, is predicted to gain (1.25×).
+DRAFT_TOKENS: dict[str, dict[str, int]] = {"proofread.check": {"7b": 4}}
 
 
 def size_class(read_bytes: int) -> str:
