@@ -121,12 +121,12 @@ def main() -> None:
         raw_rates.append(r_rate)
         eng_rates.append(e_rate)
         same = "same text" if r_text == e_text else "texts differ"
-        print(f"run {i + 1}: raw {r_rate:7.1f} tok/s ({r_n} tokens)   engine {e_rate:7.1f} tok/s ({e_n} tokens)   {same}")
+        print(f"run {i + 1}: raw {r_rate:7.2f} tok/s ({r_n} tokens)   engine {e_rate:7.2f} tok/s ({e_n} tokens)   {same}")
     engine.close()
     r, e = statistics.median(raw_rates), statistics.median(eng_rates)
     print(f"model {model.rsplit('/', 1)[-1]}, threads {args.threads}, {args.tokens} tokens, {args.runs} runs, "
           f"load average {os.getloadavg()[0]:.1f}")
-    print(f"median decode: raw {r:.1f} tok/s, engine path {e:.1f} tok/s")
+    print(f"median decode: raw {r:.2f} tok/s, engine path {e:.2f} tok/s")
     print(f"ratio engine/raw = {e / r:.3f} (median of per-run ratios {statistics.median(x / y for x, y in zip(eng_rates, raw_rates)):.3f})")
 
 
