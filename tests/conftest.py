@@ -20,6 +20,9 @@ _SESSION_HOME = Path(tempfile.mkdtemp(prefix="deskmate-test-home-"))
 os.environ["DESKMATE_HOME"] = str(_SESSION_HOME)
 os.environ.pop("DESKMATE_MODEL", None)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# What the engine child gets from the supervisor (engines/tuning.py), for tests that run llama.cpp in
+# process: spinning OpenMP threads are many times slower on a machine shared with other test runs.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 @pytest.fixture(autouse=True)

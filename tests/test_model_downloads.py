@@ -348,7 +348,7 @@ def test_cli_pull_shows_progress_and_list_shows_it_installed(hub_standin, tmp_pa
     listing = run("list")
     assert listing.returncode == 0, listing.stderr
     line = next(l for l in listing.stdout.splitlines() if "smollm2" in l)
-    assert line.startswith("*") and "fits" in line
+    assert line.startswith("*") and "fits" in line and "tokens/s" in line  # with the expected speed
     assert "qwen2.5-7b-instruct" in listing.stdout and "Recommended" in listing.stdout
     bad = run("pull", "test-org/damaged-GGUF/" + SMALL)
     last = bad.stderr.strip().splitlines()[-1]

@@ -127,13 +127,14 @@ def list_models(ctx: int | None, as_json: bool) -> None:
     builtin = _builtin()
     for m in ([builtin] if builtin else []) + installed:
         verdict = badge = ""
+        speed = None
         if m.kind == "text" and m.present:
             try:
                 shape = fit.shape_from_gguf(m.path)
                 if m.files:  # a split GGUF: the first part's header counts only its own tensors
-                    shape = dataclasses.replace(shape, weights_bytes=max(shape.weights_bytes, m.size))
+                    shape = dataclasses.replace(shape, weights_bytes=max(shape.weights_bytes, m.size), read_bytes=None)
                 f = fit.assess(shape, n_ctx, memory)
-                verdict, badge = f.verdict, f.badge
+                verdict, badge, speed = f.verdict, f.badge, f.speed
             except EngineError:
                 verdict, badge = "broken", "broken file"
         elif m.kind in ("image", "embedding") and m.catalog_id and catalog.get(m.catalog_id):
@@ -141,7 +142,7 @@ def list_models(ctx: int | None, as_json: bool) -> None:
             f = fit.assess_bytes(m.name, entry.memory_bytes or 0, memory)  # type: ignore[union-attr]
             verdict, badge = f.verdict, f.badge
         is_default = (default is None and m is builtin) or (default is not None and m.kind == "text" and registry.is_default(m))
-        rows_installed.append((m, verdict, badge, is_default))
+        rows_installed.append((m, verdict, badge, is_default, speed))
     installed_catalog_ids = {m.catalog_id for m in installed if m.catalog_id}
     rows_catalog = []
     for e in catalog.models:
@@ -156,22 +157,26 @@ def list_models(ctx: int | None, as_json: bool) -> None:
             "n_ctx": n_ctx,
             "installed": [
                 {"id": m.id, "name": m.name, "kind": m.kind, "path": m.path, "size": m.size, "source": m.source,
-                 "present": m.present, "default": d, "fit": v}
-                for m, v, _, d in rows_installed
+                 "present": m.present, "default": d, "fit": v,
+                 "tokens_per_s": round(sp.tokens_per_s, 2) if sp else None}
+                for m, v, _, d, sp in rows_installed
             ],
             "recommended": [
                 {"id": e.id, "name": e.name, "kind": e.kind, "repo": e.repo, "size": e.size_bytes,
                  "license": e.license, "fit": f.verdict, "recommended_ctx": f.recommended_ctx,
+                 "tokens_per_s": round(f.speed.tokens_per_s, 2) if f.speed else None,
                  "installed": e.id in installed_catalog_ids}
                 for e, f in rows_catalog
             ],
         }, ensure_ascii=False, indent=1))
         return
-    click.echo(f"Installed (* = default; fit at context {n_ctx}):")
-    for m, _, badge, is_default in rows_installed:
+    click.echo(f"Installed (* = default; fit at context {n_ctx}; expected decode speed):")
+    for m, _, badge, is_default, speed in rows_installed:
         where = "built-in" if m is builtin else m.repo or (m.original and f"from {m.original}") or m.source
         missing = "" if m.present else "  MISSING"
-        click.echo(f"{'*' if is_default else ' '} {m.id:<28} {human_size(m.size):>8}  {badge:<11} {where}{missing}")
+        pace = speed.label if speed else ""
+        click.echo(f"{'*' if is_default else ' '} {m.id:<28} {human_size(m.size):>8}  {badge:<11} {pace:<16} "
+                   f"{where}{missing}")
     click.echo(
         f"\nRecommended (this computer: {fit.human_gb(memory.available)} free of {fit.human_gb(memory.total)}):"
     )
@@ -179,7 +184,9 @@ def list_models(ctx: int | None, as_json: bool) -> None:
         size = ("~" if not e.size_exact else "") + human_size(e.size_bytes)
         detail = f"up to context {f.recommended_ctx}" if f.recommended_ctx else ""
         mark = "installed" if e.id in installed_catalog_ids else ""
-        click.echo(f"  {e.id:<28} {size:>8}  {f.badge:<11} {detail:<22} {e.license.split(' (')[0]:<28} {mark}")
+        pace = f.speed.label if f.speed else ""
+        click.echo(f"  {e.id:<28} {size:>8}  {f.badge:<11} {pace:<16} {detail:<22} {e.license.split(' (')[0]:<28} "
+                   f"{mark}")
     if registry.problem:
         click.echo(f"\nNote: {registry.problem}", err=True)
 

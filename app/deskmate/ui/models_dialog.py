@@ -72,6 +72,7 @@ BUILTIN = "builtin"
 ID_ROLE = Qt.ItemDataRole.UserRole
 _BADGE_COLORS = {  # text, background
     "fits": ("#1b6e34", "#e1f3e6"),
+    "slow": ("#7a5200", "#fff1cc"),
     "tight": ("#7a5200", "#fff1cc"),
     "wont_fit": ("#a40000", "#fde4e4"),
     "broken": ("#a40000", "#fde4e4"),
@@ -83,11 +84,20 @@ _BADGE_COLORS = {  # text, background
 def _badge(verdict: str) -> str:
     return {
         "fits": QCoreApplication.translate("ModelsDialog", "fits"),
+        "slow": QCoreApplication.translate("ModelsDialog", "slow"),
         "tight": QCoreApplication.translate("ModelsDialog", "tight"),
         "wont_fit": QCoreApplication.translate("ModelsDialog", "won't fit"),
         "broken": QCoreApplication.translate("ModelsDialog", "broken file"),
         "missing": QCoreApplication.translate("ModelsDialog", "file missing"),
     }.get(verdict, "")
+
+
+def _fit_text(verdict: str, speed: fitmod.Speed | None) -> str:
+    """The badge, with the expected decode speed when there is one."""
+    if speed is None:
+        return _badge(verdict)
+    pace = QCoreApplication.translate("ModelsDialog", "~{0} tokens/s").format(f"{speed.tokens_per_s:.1f}")
+    return f"{_badge(verdict)} · {pace}"
 
 
 
@@ -98,8 +108,9 @@ class InstalledRow:
     model: InstalledModel
     builtin: bool
     default: bool
-    verdict: str  # fits | tight | wont_fit | broken | missing | "" (unknown)
+    verdict: str  # fits | slow | tight | wont_fit | broken | missing | "" (unknown)
     note: str  # the fit estimate in words, for the tooltip
+    speed: fitmod.Speed | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,23 +147,23 @@ def _builtin_model() -> InstalledModel | None:
 
 
 def _installed_fit(m: InstalledModel, catalog: Catalog | None, n_ctx: int,
-                   memory: fitmod.MemoryInfo) -> tuple[str, str]:
+                   memory: fitmod.MemoryInfo) -> tuple[str, str, fitmod.Speed | None]:
     if not m.present:
-        return "missing", m.path
+        return "missing", m.path, None
     if m.kind == "text":
         try:
             shape = fitmod.shape_from_gguf(m.path)
         except EngineError as e:
-            return "broken", str(e)
+            return "broken", str(e), None
         if m.files:  # a split GGUF: the first part's header counts only its own tensors
-            shape = dataclasses.replace(shape, weights_bytes=max(shape.weights_bytes, m.size))
+            shape = dataclasses.replace(shape, weights_bytes=max(shape.weights_bytes, m.size), read_bytes=None)
         f = fitmod.assess(shape, n_ctx, memory)
-        return f.verdict, f.message
+        return f.verdict, f.message, f.speed
     entry = catalog.get(m.catalog_id) if catalog is not None and m.catalog_id else None
     if entry is None or entry.memory_bytes is None:
-        return "", ""
+        return "", "", None
     f = fitmod.assess_bytes(m.name, entry.memory_bytes, memory)
-    return f.verdict, f.message
+    return f.verdict, f.message, None
 
 
 
@@ -371,10 +382,10 @@ class ModelsDialog(Retranslating, QDialog):
         builtin = _builtin_model()
         installed = []
         for m in ([builtin] if builtin else []) + models:
-            verdict, note = _installed_fit(m, catalog, n_ctx, memory)
+            verdict, note, speed = _installed_fit(m, catalog, n_ctx, memory)
             is_default = (m is builtin and default is None) or (
                 m is not builtin and m.kind == "text" and default is not None and _same_file(default, m.file))
-            installed.append(InstalledRow(m, m is builtin, is_default, verdict, note))
+            installed.append(InstalledRow(m, m is builtin, is_default, verdict, note, speed))
         recommended = []
         for e in catalog.models if catalog is not None else ():
             if e.kind == "text":
@@ -427,7 +438,7 @@ class ModelsDialog(Retranslating, QDialog):
             m = row.model
             where = (self.tr("built-in") if row.builtin else m.repo or
                      (self.tr("imported from {0}").format(m.original) if m.original else self.tr("models folder")))
-            cells = [m.name, human_size(m.size), _badge(row.verdict), self.tr("★ default") if row.default else "",
+            cells = [m.name, human_size(m.size), _fit_text(row.verdict, row.speed), self.tr("★ default") if row.default else "",
                      where]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -452,7 +463,7 @@ class ModelsDialog(Retranslating, QDialog):
             size = ("~" if not e.size_exact else "") + human_size(e.size_bytes)
             need = fitmod.human_gb(f.estimate.total)
             ctx = str(f.recommended_ctx) if f.recommended_ctx else "—"
-            cells = [e.name, size, e.license.split(" (")[0], need, _badge(f.verdict), ctx]
+            cells = [e.name, size, e.license.split(" (")[0], need, _fit_text(f.verdict, f.speed), ctx]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(ID_ROLE, e.id)

@@ -45,6 +45,7 @@ def engine_config(
         threads=threads if threads is not None else settings.engine.threads,
         port=port,
         api_key=api_key,
+        prompt_cache_dir=paths.cache_dir() / "prompt-cache",
         log_path=paths.log_dir() / "engine.log",
         runtime_dir=paths.runtime_dir(),
         role=role,
