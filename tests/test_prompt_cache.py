@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from deskmate.core.engines.prompt_cache import MIN_PREFIX, PromptCache, common_prefix
 from deskmate.core.engines.supervisor import EngineConfig, Supervisor
-from deskmate.core.quick import action, build_messages
+from deskmate.core.quick import action
+from deskmate.core.tasks import render
 from gguf_factory import Shape, random_model
 
 TEXTS = (
@@ -32,7 +33,8 @@ def _engine(model: Path, cache: Path | None, limit: int = 1024**3) -> Supervisor
 
 def _ask(sup: Supervisor, text: str, action_id: str = "formal") -> tuple[str, dict]:
     """One quick action through the engine's HTTP API; the usage says how much of the prompt was cached."""
-    messages, _ = build_messages(action(action_id), text)
+    act = action(action_id)
+    messages, _ = render(act.task, {"text": text, **act.variables})
     endpoint = sup.endpoint()
     conn = http.client.HTTPConnection(sup.config.host, sup.status.port, timeout=120)
     body = {"messages": messages, "max_tokens": 6, "temperature": 0.0, "stream": False}
