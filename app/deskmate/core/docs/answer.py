@@ -139,7 +139,8 @@ class AskRun(Cancellable):
     """One question. Iterate once for events; ``cancel()`` from any thread."""
 
     def __init__(self, library: Library, question: str, *, client: ChatClient, k: int = 5,
-                 collection: str | None = None, lang: str | None = None, whole: bool = True) -> None:
+                 collection: str | None = None, lang: str | None = None, whole: bool = True,
+                 max_tokens: int = ANSWER_TOKENS) -> None:
         super().__init__()
         self.question = " ".join(question.split())
         if not self.question:
@@ -150,6 +151,7 @@ class AskRun(Cancellable):
         self.lang = lang or language_of(self.question)
         self.words = WORDS["zh" if self.lang.startswith("zh") else "en"]
         self.allow_whole = whole
+        self.max_tokens = max_tokens
         self._scope = ScopedClient(client)
         self._started = False
         self.result: Answer | None = None
@@ -197,7 +199,7 @@ class AskRun(Cancellable):
         messages = [msg("system", self.words["system"].format(none=self.words["none"])),
                     msg("user", f"{self.words['passages']}\n\n{numbered(given)}\n\n"
                                 f"{self.words['question']} {self.question}")]
-        stream = self._adopt(self._scope.stream(messages, Sampling(temperature=0.2, max_tokens=ANSWER_TOKENS)))
+        stream = self._adopt(self._scope.stream(messages, Sampling(temperature=0.2, max_tokens=self.max_tokens)))
         try:
             for piece in stream:
                 if answer.first_token_seconds is None:
@@ -215,7 +217,7 @@ class AskRun(Cancellable):
         yield AnswerDone(answer)
 
     def _whole_text(self) -> list[Passage] | None:
-        budget = context_tokens(self._scope.client) - ANSWER_TOKENS - PROMPT_TOKENS
+        budget = context_tokens(self._scope.client) - self.max_tokens - PROMPT_TOKENS
         if budget <= 0:
             return None
         every = self.library.whole_text(self.collection, max_chars=budget * 4)

@@ -119,13 +119,15 @@ _ITEMS_SCHEMA: dict[str, Any] = {
 def document_passages(library: Library, paths: Sequence[str | os.PathLike[str]]) -> list[Passage]:
     """The paragraphs of these files (folders: every file the library reads in them, by name), in order.
 
-    A file already in the library is read from the index; any other is parsed now (in the
-    parser child, with its limits) without being added.
+    A file already in the library is read from the index (even when it has since been moved
+    away); any other is parsed now (in the parser child, with its limits) without being added.
     """
     files: list[Path] = []
     for raw in paths:
         path = normalize(raw)
-        if path.is_dir():
+        if library.file_text(path):
+            files.append(path)
+        elif path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and format_of(p) is not None
                            and not any(part.startswith((".", "~$")) for part in p.relative_to(path).parts))
             if not found:
