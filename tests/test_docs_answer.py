@@ -91,6 +91,14 @@ def test_a_sentence_no_cited_passage_supports_is_marked(standin, library):
     assert answer.unsupported == ["The warranty lasts 5 years [1]."]
 
 
+def test_across_languages_only_the_numbers_are_checked(standin, library):
+    lib, _ = library
+    standin.enqueue("打开纸盒 2，慢慢把纸拉出来[2]。保修期为 5 年[2]。")
+    answer = AskRun(lib, "printer paper jam 怎么办", client=client_for(standin)).run()
+    assert [(s.text, s.supported) for s in answer.sentences] == [("打开纸盒 2，慢慢把纸拉出来[1]。", True),
+                                                                 ("保修期为 5 年[1]。", False)]
+
+
 def test_a_citation_to_the_wrong_passage_is_not_support(standin, library):
     lib, _ = library
     standin.enqueue("Open tray 2 and pull the sheet out [1].")  # [1] is the orange tape page

@@ -5,7 +5,8 @@ sentence counts as supported when most of its content words (English words witho
 words, lightly stemmed; Chinese as overlapping two-character pieces) and every number in
 it appear in the passages it cites — or, for a sentence that cites nothing, in any of the
 passages. It is a cheap lexical check, the kind a reader does by eye: it catches a
-sentence the passages never say, not a subtle misreading.
+sentence the passages never say, not a subtle misreading. Across languages (a Chinese
+answer from English passages) only the numbers can be compared.
 """
 
 from __future__ import annotations
@@ -97,7 +98,17 @@ def supported(sentence: str, passages: Sequence[str]) -> bool:
             return False
     if not words:
         return True
+    if _one_script(words) != _one_script(vocab) and None not in (_one_script(words), _one_script(vocab)):
+        return True  # a Chinese answer from English passages (or the reverse): words cannot be compared
     return len(words & vocab) / len(words) >= SUPPORT
+
+
+def _one_script(words: set[str]) -> str | None:
+    """"cjk" or "latin" when every word is written in it; None for a mix."""
+    cjk = sum(1 for w in words if CJK_RE.match(w))
+    if cjk == len(words):
+        return "cjk"
+    return "latin" if cjk == 0 else None
 
 
 def check(answer: str, passages: Mapping[int, str]) -> list[Sentence]:
