@@ -164,7 +164,7 @@ def latency(db_path: Path, questions: list[str], embedder: object | None, dim: i
             lib.search(q, k=5)
             times.append((time.perf_counter() - t0) * 1000)
     cid = lib.db.connection().execute("SELECT id FROM collections").fetchone()[0]
-    mat = lib.vectors._by_collection[cid].m
+    mat = np.ascontiguousarray(lib.vectors._by_collection[cid].mt.T)  # the plain layout: one row per passage
     q = normalized(np.ones(mat.shape[1], dtype=np.float32))[0]
     base = []
     for _ in range(50):
