@@ -70,8 +70,9 @@ def test_add_list_ask_and_rm(home, tmp_path, standin):
     assert "[1] (printer.pdf, p. 1)\nUnpacking the printer." in standin.chat_bodies()[-1]["messages"][-1]["content"]
 
     standin.enqueue("差旅发票须在三十天内提交[3]。年假有十五天[3]。")  # whole text: [3] is the third passage
-    zh = deskmate(home, "ask", "发票", "--remote", "big")
+    zh = deskmate(home, "ask", "发票", "--remote", "big", "--max-tokens", "64")
     assert zh.returncode == 0, zh.stderr
+    assert standin.chat_bodies()[-1]["max_tokens"] == 64
     assert zh.stdout == (f"差旅发票须在三十天内提交[1]。年假有十五天[1]。\n\nSources:\n[1] {folder / '制度.docx'}, 报销\n"
                          "    报销\n    差旅发票须在三十天内提交给财务部。\n")
     assert "deskmate: no cited passage supports this sentence: 年假有十五天[1]。" in zh.stderr

@@ -233,10 +233,12 @@ def _events(run, what: str) -> None:  # type: ignore[no-untyped-def]
 @click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 50), help="How many passages.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"answer": ..., "sources": [...]} as JSON.')
 @click.option("--search-only", is_flag=True, help="List the passages that match, best first, without asking the model.")
+@click.option("--max-tokens", "max_tokens", default=None, type=click.IntRange(1, 8192),
+              help="The longest answer, in tokens (default 400).")
 @embedding_option
 @click.pass_obj
 def ask(obj: Context, question: tuple[str, ...], collection: str | None, k: int, as_json: bool, search_only: bool,
-        embedding_model: str | None) -> None:
+        max_tokens: int | None, embedding_model: str | None) -> None:
     """Answer QUESTION from your documents, citing the passages it comes from ([1], [2] …).
 
     When the documents fit the model's context they are read whole; otherwise the best
@@ -256,7 +258,7 @@ def ask(obj: Context, question: tuple[str, ...], collection: str | None, k: int,
             answer_text, sources = "", found.passages
         else:
             with engine_for(obj) as client:
-                run = AskRun(library, text, client=client, k=k, collection=collection)
+                run = AskRun(library, text, client=client, k=k, collection=collection, max_tokens=max_tokens)
                 _events(run, "answering")
             answer = run.result
             assert answer is not None

@@ -140,7 +140,7 @@ class AskRun(Cancellable):
 
     def __init__(self, library: Library, question: str, *, client: ChatClient, k: int = 5,
                  collection: str | None = None, lang: str | None = None, whole: bool = True,
-                 max_tokens: int = ANSWER_TOKENS) -> None:
+                 max_tokens: int | None = None) -> None:
         super().__init__()
         self.question = " ".join(question.split())
         if not self.question:
@@ -151,7 +151,7 @@ class AskRun(Cancellable):
         self.lang = lang or language_of(self.question)
         self.words = WORDS["zh" if self.lang.startswith("zh") else "en"]
         self.allow_whole = whole
-        self.max_tokens = max_tokens
+        self.max_tokens = max_tokens or ANSWER_TOKENS
         self._scope = ScopedClient(client)
         self._started = False
         self.result: Answer | None = None
