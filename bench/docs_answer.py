@@ -34,6 +34,7 @@ def main() -> None:
     ap.add_argument("--embedding-model", type=Path, default=None)
     ap.add_argument("--model", default=None, help="GGUF (default: the built-in model)")
     ap.add_argument("--per-language", type=int, default=10)
+    ap.add_argument("--threads", type=int, default=2, help="the engine's threads")
     args = ap.parse_args()
 
     from deskmate.core.docs import Library
@@ -46,7 +47,7 @@ def main() -> None:
     questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))
     asked = [q["q"] for lang in ("en", "zh") for q in questions[lang][: args.per_language]]
     print(f"load average at start: {os.getloadavg()}", flush=True)
-    engine = local_engine(args.model or embedded_model_path(), n_ctx=4096, threads=2)
+    engine = local_engine(args.model or embedded_model_path(), n_ctx=4096, threads=args.threads)
     engine.wait_ready(300)
     embedder = open_embedder(args.embedding_model) if args.embedding_model else None
     library = Library(args.db, embedder=embedder)
@@ -54,7 +55,9 @@ def main() -> None:
         library.search("warm up the vectors", k=5)  # the first search reads the matrix from SQLite
     bare, cited, prompt_tokens, whole = [], [], [], 0
     try:
+        t0 = time.perf_counter()
         engine.complete([msg("user", "Hello")], Sampling(max_tokens=1))  # loaded and warm
+        print(f"engine ready; a first 'Hello' took {time.perf_counter() - t0:.2f} s", flush=True)
         for q in asked:
             t0 = time.perf_counter()
             first = None
@@ -66,6 +69,8 @@ def main() -> None:
                 print(f"no answer for {q!r}: {answer.text!r}", flush=True)
                 continue
             cited.append(answer.first_token_seconds)
+            print(f"  {q[:50]!r}: bare {bare[-1]:.2f} s, cited {cited[-1]:.2f} s "
+                  f"({'whole text' if answer.whole else f'{len(answer.sources)} sources'})", flush=True)
             whole += answer.whole
             if answer.completion is not None:
                 prompt_tokens.append(answer.completion.usage.prompt_tokens)
