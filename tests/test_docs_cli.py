@@ -13,14 +13,19 @@ from pathlib import Path
 
 import doc_factory as make
 import pytest
+from remote_standin import StandIn
 
 pytestmark = pytest.mark.timeout(300)
 
 
-def deskmate(home: Path, *args: str, timeout: float = 120, **kw) -> subprocess.CompletedProcess[str]:
+def run_in(home: Path, *args: str, timeout: float = 120, **kw) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DESKMATE_HOME": str(home)}
-    return subprocess.run([sys.executable, "-m", "deskmate", "docs", *args], env=env, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "deskmate", *args], env=env, capture_output=True, text=True,
                           timeout=timeout, **kw)
+
+
+def deskmate(home: Path, *args: str, timeout: float = 120, **kw) -> subprocess.CompletedProcess[str]:
+    return run_in(home, "docs", *args, timeout=timeout, **kw)
 
 
 @pytest.fixture
@@ -28,7 +33,17 @@ def home(tmp_path: Path) -> Path:
     return tmp_path / "home"
 
 
-def test_add_list_ask_and_rm(home, tmp_path):
+@pytest.fixture
+def standin(home: Path):
+    """The scripted OpenAI-protocol server, set up in ``home`` as remote "big"."""
+    with StandIn(key=None) as server:
+        added = run_in(home, "remote", "add", "big", server.url, "--model", server.model, "--kind", "openai",
+                       "--no-key", timeout=60)
+        assert added.returncode == 0, added.stderr
+        yield server
+
+
+def test_add_list_ask_and_rm(home, tmp_path, standin):
     folder = tmp_path / "manuals"
     folder.mkdir()
     make.write_pdf(folder / "printer.pdf", ["Unpacking the printer.", "To clear a paper jam, open tray 2."])
@@ -44,24 +59,64 @@ def test_add_list_ask_and_rm(home, tmp_path):
     assert "default: 3 file(s)" in listed.stdout
     assert "ERROR" in listed.stdout and "broken.pdf is a damaged PDF" in listed.stdout
 
-    asked = deskmate(home, "ask", "paper jam", "--json")
+    standin.enqueue("Open tray 2 [2]. Unpack it first [1].")
+    asked = deskmate(home, "ask", "paper jam", "--json", "--remote", "big")
     assert asked.returncode == 0, asked.stderr
     answer = json.loads(asked.stdout)
-    assert answer["sources"][0] == {"path": str(folder / "printer.pdf"), "page": 2,
-                                    "text": "To clear a paper jam, open tray 2."}
-    zh = json.loads(deskmate(home, "ask", "发票", "--json").stdout)
-    assert zh["sources"] == [{"path": str(folder / "制度.docx"), "section": "报销",
-                              "text": "报销\n差旅发票须在三十天内提交给财务部。"}]
+    # Renumbered best first: the page that matched the question is [1].
+    assert answer == {"answer": "Open tray 2 [1]. Unpack it first [2].", "sources": [
+        {"path": str(folder / "printer.pdf"), "page": 2, "text": "To clear a paper jam, open tray 2."},
+        {"path": str(folder / "printer.pdf"), "page": 1, "text": "Unpacking the printer."}]}
+    assert "[1] (printer.pdf, p. 1)\nUnpacking the printer." in standin.chat_bodies()[-1]["messages"][-1]["content"]
 
-    plain = deskmate(home, "ask", "paper", "jam")
+    standin.enqueue("差旅发票须在三十天内提交[3]。年假有十五天[3]。")  # whole text: [3] is the third passage
+    zh = deskmate(home, "ask", "发票", "--remote", "big", "--max-tokens", "64")
+    assert zh.returncode == 0, zh.stderr
+    assert standin.chat_bodies()[-1]["max_tokens"] == 64
+    assert zh.stdout == (f"差旅发票须在三十天内提交[1]。年假有十五天[1]。\n\nSources:\n[1] {folder / '制度.docx'}, 报销\n"
+                         "    报销\n    差旅发票须在三十天内提交给财务部。\n")
+    assert "deskmate: no cited passage supports this sentence: 年假有十五天[1]。" in zh.stderr
+
+    plain = deskmate(home, "ask", "paper", "jam", "--search-only")
     assert plain.stdout.startswith(f"[1] {folder / 'printer.pdf'}, p. 2\n    To clear a paper jam")
 
     removed = deskmate(home, "rm", str(folder / "printer.pdf"))
     assert removed.returncode == 0 and "1 file(s)" in removed.stderr
-    assert "Nothing relevant was found" in deskmate(home, "ask", "paper jam").stdout
+    asked_before = len(standin.chat_bodies())
+    nothing = deskmate(home, "ask", "paper jam", "--remote", "big")
+    assert nothing.stdout == "Nothing relevant was found in your documents.\n"
+    assert len(standin.chat_bodies()) == asked_before, "no model call when nothing is relevant"
 
     missing = deskmate(home, "add", str(tmp_path / "nope"))
     assert missing.returncode == 2 and "does not exist" in missing.stderr
+
+
+def test_summarize_and_minutes_on_the_command_line(home, tmp_path, standin):
+    doc = make.write_docx(tmp_path / "minutes.docx", [
+        ("Budget", ["Ana Lima will send the revised budget to finance by 2026-12-08."]),
+        ("Launch", ["Bo Chen books the venue for the launch before 2026-12-03."])])
+    standin.enqueue("- The budget goes to finance [1] and the venue is booked [2].")
+    summary = deskmate(home, "summarize", str(doc), "--remote", "big")
+    assert summary.returncode == 0, summary.stderr
+    assert summary.stdout.startswith("- The budget goes to finance [1] and the venue is booked [2].\n\nSources:\n"
+                                     f"[1] {doc}, Budget\n    Budget\n    Ana Lima will send")
+
+    standin.enqueue({"items": [
+        {"action": "Send the revised budget", "owner": "Ana Lima", "due": "2026-12-08"},
+        {"action": "Book the venue", "owner": "Bo Chen", "due": "2026-12-03"}]})
+    out = tmp_path / "schedule.csv"
+    minutes = deskmate(home, "minutes", str(doc), "--json", "--out", str(out), "--remote", "big")
+    assert minutes.returncode == 0, minutes.stderr
+    body = json.loads(minutes.stdout)
+    assert body["table"]["columns"] == ["Due", "Action", "Owner", "Source"]
+    # Sorted by date; citations numbered in the document's order.
+    assert body["table"]["rows"] == [["2026-12-03", "Book the venue", "Bo Chen", "[2] minutes.docx, Launch"],
+                                     ["2026-12-08", "Send the revised budget", "Ana Lima", "[1] minutes.docx, Budget"]]
+    assert [s["section"] for s in body["sources"]] == ["Budget", "Launch"]
+    assert out.read_text(encoding="utf-8-sig").splitlines()[1].startswith("2026-12-03,Book the venue,Bo Chen")
+
+    bad = deskmate(home, "minutes", str(tmp_path / "none.docx"), "--remote", "big")
+    assert bad.returncode != 0 and "none.docx does not exist" in bad.stderr
 
 
 def _parse_workers(home: Path) -> list[int]:

@@ -126,7 +126,7 @@ def test_the_cli_embeds_with_the_given_model_and_asks_with_the_same_one(tmp_path
     added = deskmate("add", str(_folder(tmp_path)), "--embedding-model", str(embedding_model))
     assert added.returncode == 0, added.stderr
     assert "embedding: 3 file(s)" in added.stderr and "3 embedded" in added.stderr
-    asked = deskmate("ask", "How much did the company's earnings grow?", "-k", "1", "--json")
+    asked = deskmate("ask", "How much did the company's earnings grow?", "-k", "1", "--json", "--search-only")
     assert asked.returncode == 0, asked.stderr
     assert json.loads(asked.stdout)["sources"] == [{"path": str(tmp_path / "notes" / "finance.txt"),
                                                     "section": None, "text": NOTES["finance.txt"]}]

@@ -2,7 +2,9 @@
 
     deskmate docs add ~/Manuals notes.docx      # index (progress on stderr); exit 0 when done
     deskmate docs list                          # collections and files, with each file's state
-    deskmate docs ask "如何配置代理?" --json       # the passages that answer it, best first
+    deskmate docs ask "如何配置代理?" --json       # an answer citing its sources, best first
+    deskmate docs summarize report.pdf          # the whole document, part by part
+    deskmate docs minutes minutes.docx          # action items and a schedule table
     deskmate docs rm ~/Manuals/old.pdf
     deskmate docs reindex [--force]
 
@@ -20,8 +22,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from deskmate.cli_common import fail, one_line
-from deskmate.cli_tasks import ctrl_c_cancels
+from deskmate.cli_common import Context, exit_code_for, fail, one_line, remote_option
+from deskmate.cli_tasks import ctrl_c_cancels, engine_for
 from deskmate.core.docs.errors import DocsError
 
 if TYPE_CHECKING:  # the library brings numpy: imported when a docs command runs, not for `deskmate --help`
@@ -202,32 +204,156 @@ def _source(p) -> dict[str, object]:  # type: ignore[no-untyped-def]
     return out
 
 
-@docs.command("ask")
-@click.argument("question", nargs=-1, required=True)
-@collection_option
-@click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 50), help="How many passages.")
-@click.option("--json", "as_json", is_flag=True, help='Print {"answer": ..., "sources": [...]} as JSON.')
-@embedding_option
-def ask(question: tuple[str, ...], collection: str | None, k: int, as_json: bool,
-        embedding_model: str | None) -> None:
-    """Find the passages in your documents that answer QUESTION, best first."""
-    text = " ".join(question).strip()
-    if not text:
-        fail("the question is empty", EXIT_USAGE)
-    with open_library(embedding_model, collection, embed=True) as library:
-        found = library.search(text, k=k, collection=collection)
-    for notice in found.notices:
-        click.echo(f"note: {one_line(notice)}", err=True)
-    if as_json:
-        click.echo(json.dumps({"answer": "", "sources": [_source(p) for p in found.passages]}, ensure_ascii=False,
-                              indent=2))
-        return
-    if not found.passages:
-        click.echo("Nothing relevant was found in the library.")
-        return
-    for n, p in enumerate(found.passages, 1):
+def _print_sources(sources) -> None:  # type: ignore[no-untyped-def]
+    for n, p in enumerate(sources, 1):
         where = f", {p.where}" if p.where else ""
         click.echo(f"[{n}] {p.path}{where}")
         body = p.text if len(p.text) <= 600 else p.text[:600].rstrip() + " …"
         click.echo("    " + body.replace("\n", "\n    "))
+
+
+def _events(run, what: str) -> None:  # type: ignore[no-untyped-def]
+    """Follow an answer or a document task on stderr; Ctrl+C cancels it."""
+    from deskmate.core.tasks.run import Failed, Notice, Progress
+
+    with ctrl_c_cancels(run.cancel):
+        for event in run:
+            if isinstance(event, Notice):
+                click.echo(f"note: {one_line(event.text)}", err=True)
+            elif isinstance(event, Progress) and event.total > 1:
+                click.echo(f"{what}: part {event.index + 1} of {event.total}", err=True)
+            elif isinstance(event, Failed):
+                fail(one_line(event.message), exit_code_for(event.error))
+
+
+@docs.command("ask")
+@remote_option
+@click.argument("question", nargs=-1, required=True)
+@collection_option
+@click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 50), help="How many passages.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"answer": ..., "sources": [...]} as JSON.')
+@click.option("--search-only", is_flag=True, help="List the passages that match, best first, without asking the model.")
+@click.option("--max-tokens", "max_tokens", default=None, type=click.IntRange(1, 8192),
+              help="The longest answer, in tokens (default 400).")
+@embedding_option
+@click.pass_obj
+def ask(obj: Context, question: tuple[str, ...], collection: str | None, k: int, as_json: bool, search_only: bool,
+        max_tokens: int | None, embedding_model: str | None) -> None:
+    """Answer QUESTION from your documents, citing the passages it comes from ([1], [2] …).
+
+    When the documents fit the model's context they are read whole; otherwise the best
+    passages are. A sentence no cited passage supports is pointed out on stderr. When
+    nothing in the library is relevant, the answer says so.
+    """
+    from deskmate.core.docs.answer import AskRun
+
+    text = " ".join(question).strip()
+    if not text:
+        fail("the question is empty", EXIT_USAGE)
+    with open_library(embedding_model, collection, embed=True) as library:
+        if search_only:
+            found = library.search(text, k=k, collection=collection)
+            for notice in found.notices:
+                click.echo(f"note: {one_line(notice)}", err=True)
+            answer_text, sources = "", found.passages
+        else:
+            with engine_for(obj) as client:
+                run = AskRun(library, text, client=client, k=k, collection=collection, max_tokens=max_tokens)
+                _events(run, "answering")
+            answer = run.result
+            assert answer is not None
+            answer_text, sources = answer.text, answer.sources
+            for sentence in answer.unsupported:
+                click.echo(f"deskmate: no cited passage supports this sentence: {one_line(sentence)}", err=True)
+    if as_json:
+        click.echo(json.dumps({"answer": answer_text, "sources": [_source(p) for p in sources]}, ensure_ascii=False,
+                              indent=2))
+        return
+    if search_only and not sources:
+        click.echo("Nothing relevant was found in the library.")
+        return
+    if answer_text:
+        click.echo(answer_text)
+        if sources:
+            click.echo("\nSources:")
+    _print_sources(sources)
     sys.stdout.flush()
+
+
+def _job(obj: Context, kind: str, paths: tuple[str, ...], as_json: bool, out: str | None, about: str = "") -> None:
+    from deskmate.core.docs.jobs import DocumentJob
+
+    with open_library() as library, engine_for(obj) as client:
+        try:
+            job = DocumentJob(library, paths, kind=kind, client=client, about=about)
+        except DocsError as e:
+            fail(one_line(str(e)), EXIT_USAGE)
+        _events(job, {"summary": "summarising", "report": "reading notes"}.get(kind, "reading"))
+    result = job.result
+    assert result is not None
+    if out and result.table is not None:
+        from deskmate.core.tables import export
+
+        click.echo(f"saved {export(result.table, out)}", err=True)
+    if as_json:
+        body: dict[str, object] = {"text": result.text, "sources": [_source(p) for p in result.sources]}
+        if result.table is not None:
+            body["table"] = {"title": result.table.title, "columns": result.table.header, "rows": result.table.rows}
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        return
+    if kind == "minutes" and result.table is not None:
+        from deskmate.core.tables import to_markdown
+
+        click.echo(result.text + "\n")
+        click.echo(to_markdown(result.table))
+    else:
+        click.echo(result.text)
+    if result.sources:
+        click.echo("\nSources:")
+        _print_sources(result.sources)
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the result and its sources as JSON.")
+
+
+@docs.command("summarize")
+@remote_option
+@click.argument("paths", nargs=-1, required=True)
+@json_option
+@click.pass_obj
+def summarize(obj: Context, paths: tuple[str, ...], as_json: bool) -> None:
+    """Summarise whole documents (all of the text, part by part), citing paragraphs [n]."""
+    _job(obj, "summary", paths, as_json, None)
+
+
+@docs.command("minutes")
+@remote_option
+@click.argument("paths", nargs=-1, required=True)
+@json_option
+@click.option("--out", metavar="FILE", default=None, help="Also save the schedule (.xlsx, .csv, .md, .docx, .html).")
+@click.pass_obj
+def minutes(obj: Context, paths: tuple[str, ...], as_json: bool, out: str | None) -> None:
+    """Meeting minutes -> the action items with owner and due date, and a schedule table sorted by date."""
+    _job(obj, "minutes", paths, as_json, out)
+
+
+@docs.command("report")
+@remote_option
+@click.argument("paths", nargs=-1, required=True)
+@json_option
+@click.pass_obj
+def report(obj: Context, paths: tuple[str, ...], as_json: bool) -> None:
+    """A weekly report (done, in progress, problems, next week) from a folder of notes."""
+    _job(obj, "report", paths, as_json, None)
+
+
+@docs.command("table")
+@remote_option
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--about", default="", metavar="TEXT", help='What the rows are, e.g. "every model with its price".')
+@json_option
+@click.option("--out", metavar="FILE", default=None, help="Also save the table (.xlsx, .csv, .md, .docx, .html).")
+@click.pass_obj
+def table(obj: Context, paths: tuple[str, ...], about: str, as_json: bool, out: str | None) -> None:
+    """Extract one table from a long document, part by part, each row with the paragraph it came from."""
+    _job(obj, "table", paths, as_json, out, about)

@@ -2,6 +2,44 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AnswerView</name>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/document_answer_view.py" line="82"/>
+        <source>Answer</source>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/document_answer_view.py" line="83"/>
+        <source>Sources (double-click to open the file at that place):</source>
+        <translation>来源（双击在该处打开文件）：</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/document_answer_view.py" line="84"/>
+        <source>Sources</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/document_answer_view.py" line="117"/>
+        <source>No cited passage supports this sentence: check it against the sources.</source>
+        <translation>引用的段落都不支持这句话：请对照来源核实。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/document_answer_view.py" line="129"/>
+        <source>Sources:</source>
+        <translation>来源：</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/document_answer_view.py" line="143"/>
+        <source>{name} is no longer at {folder}: it was moved or deleted.</source>
+        <translation>{name} 已不在 {folder}：它已被移动或删除。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/document_answer_view.py" line="147"/>
+        <source>No program on this computer opens {name}.</source>
+        <translation>这台电脑上没有能打开 {name} 的程序。</translation>
+    </message>
+</context>
+<context>
     <name>DeskmateApp</name>
     <message>
         <location filename="../../app/deskmate/ui/app.py" line="81"/>
@@ -12,6 +50,348 @@
         <location filename="../../app/deskmate/ui/app.py" line="229"/>
         <source>remote server {name}</source>
         <translation>远程服务器 {name}</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsPanel</name>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="55"/>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="56"/>
+        <source>Searchable by keyword</source>
+        <translation>可按关键词搜索</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="57"/>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="58"/>
+        <source>Could not read</source>
+        <translation>无法读取</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="232"/>
+        <source>Library</source>
+        <translation>文档库</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="233"/>
+        <source>Add &amp;files…</source>
+        <translation>添加文件(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="234"/>
+        <source>Add f&amp;older…</source>
+        <translation>添加文件夹(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="235"/>
+        <source>A folder is watched: files added to it later are read too.</source>
+        <translation>文件夹会被持续关注：以后放进去的文件也会被读取。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="236"/>
+        <source>&amp;Remove</source>
+        <translation>移除(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="237"/>
+        <source>Take the selected files out of the library (they stay on disk).</source>
+        <translation>把选中的文件移出文档库（磁盘上的文件保留）。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="238"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="238"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="238"/>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="239"/>
+        <source>Files in the library</source>
+        <translation>文档库中的文件</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="240"/>
+        <source>Drop files or folders here (PDF, Word, Excel, PowerPoint, Markdown, text, HTML), or use Add files…</source>
+        <translation>把文件或文件夹拖到这里（PDF、Word、Excel、PowerPoint、Markdown、文本、HTML），或使用“添加文件…”</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="242"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="243"/>
+        <source>Stop reading; the next run goes on where this one stopped.</source>
+        <translation>停止读取；下次会从停下的地方继续。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="244"/>
+        <source>Check again</source>
+        <translation>重新检查</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="245"/>
+        <source>Look for new and changed files in the library&apos;s folders now.</source>
+        <translation>现在查找文档库文件夹中新增和改动的文件。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="246"/>
+        <source>Indexing progress</source>
+        <translation>索引进度</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="247"/>
+        <source>Whole-document tasks (on the selected files)</source>
+        <translation>全文任务（针对选中的文件）</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="248"/>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="248"/>
+        <source>Minutes → action items and schedule</source>
+        <translation>会议纪要 → 待办事项和日程</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="248"/>
+        <source>Weekly report</source>
+        <translation>周报</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="249"/>
+        <source>Extract a table</source>
+        <translation>提取表格</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="252"/>
+        <source>Document task</source>
+        <translation>文档任务</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="253"/>
+        <source>What the rows are, e.g. “every product with its price”</source>
+        <translation>每一行是什么，例如“每个产品及其价格”</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="254"/>
+        <source>R&amp;un</source>
+        <translation>运行(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="255"/>
+        <source>Task progress</source>
+        <translation>任务进度</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="256"/>
+        <source>Ask your documents, e.g. “How do I clear a paper jam?”</source>
+        <translation>向你的文档提问，例如“如何清除卡纸？”</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="257"/>
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="258"/>
+        <source>&amp;Ask</source>
+        <translation>提问(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="259"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="260"/>
+        <source>Insert into draft</source>
+        <translation>插入草稿</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="313"/>
+        <source>%n passage(s)</source>
+        <translation>
+            <numerusform>%n 个段落</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="315"/>
+        <source>%n page(s)</source>
+        <translation>
+            <numerusform>%n 页</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="332"/>
+        <source>Add documents to the library</source>
+        <translation>向文档库添加文档</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="337"/>
+        <source>Add a folder to the library</source>
+        <translation>向文档库添加文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="387"/>
+        <source>Starting the embedding model…</source>
+        <translation>正在启动向量模型…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="398"/>
+        <source>Checking the folders…</source>
+        <translation>正在检查文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="429"/>
+        <source>Reading {n} of {total}: {name}</source>
+        <translation>正在读取第 {n} 个，共 {total} 个：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="430"/>
+        <source>Embedding {n} of {total}: {name}</source>
+        <translation>正在生成向量，第 {n} 个，共 {total} 个：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="435"/>
+        <source>Paused. Resume to go on.</source>
+        <translation>已暂停。点“继续”接着进行。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="437"/>
+        <source>Going on…</source>
+        <translation>继续进行…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="454"/>
+        <source>Stopped. The rest is read next time.</source>
+        <translation>已停止。其余的下次再读。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="456"/>
+        <source>Up to date; %n file(s) could not be read (see Details).</source>
+        <translation>
+            <numerusform>已是最新；%n 个文件无法读取（见“详情”）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="458"/>
+        <source>Up to date.</source>
+        <translation>已是最新。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="465"/>
+        <source>Indexing stopped.</source>
+        <translation>索引已停止。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="472"/>
+        <source>Search by meaning is off ({error}); keyword search works.</source>
+        <translation>按语义搜索不可用（{error}）；关键词搜索可以使用。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="486"/>
+        <source>No model is ready yet. Wait for the engine to start, then try again.</source>
+        <translation>还没有可用的模型。请等引擎启动后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="498"/>
+        <source>Type a question about your documents first.</source>
+        <translation>请先输入关于你文档的问题。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="504"/>
+        <source>Searching your documents…</source>
+        <translation>正在搜索你的文档…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="514"/>
+        <source>Select one or more files in the library first (Ctrl+click for several).</source>
+        <translation>请先在文档库中选择一个或多个文件（按住 Ctrl 点击可多选）。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="525"/>
+        <source>Reading the documents…</source>
+        <translation>正在阅读文档…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="543"/>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="550"/>
+        <source>Reading the whole text of your documents…</source>
+        <translation>正在阅读你文档的全文…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="551"/>
+        <source>Reading the %n best passage(s)…</source>
+        <translation>
+            <numerusform>正在阅读最相关的 %n 个段落…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="556"/>
+        <source>Part {n} of {total}…</source>
+        <translation>第 {n} 部分，共 {total} 部分…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="572"/>
+        <source>Stopped — the answer so far is kept.</source>
+        <translation>已停止——已生成的回答保留。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="574"/>
+        <source>%n sentence(s) not supported by the passages they cite (shaded): check them.</source>
+        <translation>
+            <numerusform>%n 句话没有得到所引段落的支持（已加底色）：请核实。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="579"/>
+        <source>Answered from %n source(s). Click a [number] to open it.</source>
+        <translation>
+            <numerusform>根据 %n 个来源回答。点击 [编号] 打开来源。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="592"/>
+        <source>Stopped.</source>
+        <translation>已停止。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="594"/>
+        <source>Done: %n paragraph(s) read.</source>
+        <translation>
+            <numerusform>完成：已阅读 %n 个段落。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="628"/>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="628"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
     </message>
 </context>
 <context>
@@ -1033,6 +1413,12 @@ Seed {1} · {2} steps · {3}×{4}</source>
         <location filename="../../app/deskmate/ui/main_window.py" line="490"/>
         <source>Copied</source>
         <translation>已复制</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/main_window.py" line="299"/>
+        <location filename="../../work/wt/docs15b/app/deskmate/ui/main_window.py" line="369"/>
+        <source>Documents</source>
+        <translation>文档</translation>
     </message>
 </context>
 <context>
