@@ -126,11 +126,15 @@ class _Handler(BaseHTTPRequestHandler):
         usage = bool((body.get("stream_options") or {}).get("include_usage"))
         with self.server.lock:
             llama = self.server.llama
-            if "seed" in kwargs:
+            seeded = "seed" in kwargs
+            if seeded:
                 # Measured: llama-cpp-python gives one seed two answers, depending on whether
-                # the prompt was already in the KV cache. A seeded answer is evaluated afresh,
-                # so the same seed and request always give the same answer.
+                # the prompt was already in the KV cache. A seeded answer is evaluated afresh
+                # (nothing kept in memory, no prefix from the disk cache), so the same seed and
+                # request always give the same answer.
                 llama.reset()
+            if hasattr(llama, "reuse_prefixes"):
+                llama.reuse_prefixes = not seeded
             if hasattr(llama, "set_lookup"):
                 policy = self.server.policy
                 llama.set_lookup(policy.draft_tokens(body.get(TASK_FIELD)) if policy is not None else 0)

@@ -40,6 +40,8 @@ class DeskmateLlama(llama_cpp.Llama):
         self.completion_tokens = 0
         self.decode_steps = 0  # model evaluations after the first answer token (fewer than tokens: drafts paid)
         self._decoding = False
+        # Off for one request that must be evaluated afresh (a seeded one): no saved prefix is loaded.
+        self.reuse_prefixes = True
 
     # --- prompt-lookup decoding ---------------------------------------------------------------
     def set_lookup(self, draft_tokens: int, drafter: str = "aligned") -> None:
@@ -99,7 +101,7 @@ class DeskmateLlama(llama_cpp.Llama):
         """Make the KV cache start with as much of ``tokens`` as is known; return how many need no computing."""
         live = common_prefix(self.input_ids[: self.n_tokens], tokens)
         cache = self.prompt_cache
-        if cache is None or len(tokens) < 2:
+        if cache is None or len(tokens) < 2 or not self.reuse_prefixes:
             return live
         hit = cache.lookup(tokens)
         if hit is not None and hit.n_tokens > live and self._load(hit, tokens):
