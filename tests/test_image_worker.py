@@ -31,7 +31,7 @@ from deskmate.core.images.metadata import read_metadata
 from PIL import Image
 from tiny_diffusers import tiny_pipeline
 
-CLI = [sys.executable, "-c", "from deskmate.cli_images import image; image(prog_name='deskmate image')"]
+CLI = [sys.executable, "-c", "from deskmate.cli.images import image; image(prog_name='deskmate image')"]
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from deskmate.cli_images import image as image_command
+from deskmate.cli.images import image as image_command
 from deskmate.core.images import ImageJob, ImageJobError, ImageModelError, check_model, parse_size
 from deskmate.core.images.drawing import DrawingPromptError, clean_prompt, prompt_from_request
 from deskmate.core.images.history import HistoryError, ImageHistory

@@ -108,7 +108,7 @@ def test_killed_download_resumes_without_refetching_finished_bytes(hub_standin, 
     """The download process is SIGKILLed mid-file; the next run fetches only what is missing."""
     size = small_gguf.stat().st_size
     env = dict(os.environ, DESKMATE_HOME=str(tmp_path), HF_ENDPOINT=hub_standin.url)
-    cmd = [sys.executable, "-m", "deskmate.cli_models", "pull", f"test-org/small-GGUF/{SMALL}"]
+    cmd = [sys.executable, "-m", "deskmate", "models", "pull", f"test-org/small-GGUF/{SMALL}"]
     part = _part_file(tmp_path, "test-org/small-GGUF", SMALL)
     hub_standin.throttle = 6 << 20  # about 3 s for the whole file
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -142,7 +142,7 @@ def test_ctrl_c_leaves_a_resumable_partial_file(hub_standin, tmp_path, small_ggu
     env = dict(os.environ, DESKMATE_HOME=str(tmp_path), HF_ENDPOINT=hub_standin.url)
     part = _part_file(tmp_path, "test-org/small-GGUF", SMALL)
     hub_standin.throttle = 4 << 20
-    proc = subprocess.Popen([sys.executable, "-m", "deskmate.cli_models", "pull", f"test-org/small-GGUF/{SMALL}"],
+    proc = subprocess.Popen([sys.executable, "-m", "deskmate", "models", "pull", f"test-org/small-GGUF/{SMALL}"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while not (part.exists() and part.stat().st_size >= 1 << 20):
@@ -339,7 +339,7 @@ def test_hub_settings_come_from_arguments_environment_then_settings(tmp_path, mo
 
 def test_cli_pull_shows_progress_and_list_shows_it_installed(hub_standin, tmp_path):
     env = dict(os.environ, DESKMATE_HOME=str(tmp_path), HF_ENDPOINT=hub_standin.url)
-    run = lambda *args: subprocess.run([sys.executable, "-m", "deskmate.cli_models", *args], env=env,
+    run = lambda *args: subprocess.run([sys.executable, "-m", "deskmate", "models", *args], env=env,
                                        capture_output=True, text=True, timeout=120, check=False)
     got = run("pull", f"test-org/tiny-GGUF/{TINY}", "--set-default")
     assert got.returncode == 0, got.stderr

@@ -75,7 +75,7 @@ def test_load_check_passes_a_good_model(tiny_model):
 
 def test_cli_import_refuses_broken_file_with_one_line(home, broken_tokenizer, tmp_path):
     env = dict(os.environ, DESKMATE_HOME=str(home))
-    proc = subprocess.run([sys.executable, "-m", "deskmate.cli_models", "import", str(broken_tokenizer)],
+    proc = subprocess.run([sys.executable, "-m", "deskmate", "models", "import", str(broken_tokenizer)],
                           env=env, capture_output=True, text=True, timeout=180, check=False)
     assert proc.returncode == 3
     last = proc.stderr.strip().splitlines()[-1]

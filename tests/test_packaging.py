@@ -482,7 +482,7 @@ def test_man_page_renders(bundle):
     for line in BRIEFCASE["app"][APP]["long_description"].splitlines():
         assert not line.startswith((".", "'")) and "\\" not in line, f"long_description line breaks the man page: {line}"
     # The exit codes the man page lists are the CLI's.
-    from deskmate import cli_common
+    from deskmate.cli import common as cli_common
 
     codes = {v for k, v in vars(cli_common).items() if k.startswith("EXIT_")} | {0, 2}
     section = text.split(".SH EXIT STATUS", 1)[1].split(".SH", 1)[0]
@@ -553,7 +553,7 @@ def test_build_installs_launcher_and_byte_compiles_the_app(installed, bundle):
     # The launcher never writes .pyc files, so the build ships them, hash-based (dpkg's mtimes don't matter).
     app = installed / "usr" / "lib" / APP / "app" / APP
     tag = _run([SYSTEM_PYTHON, "-c", "import sys; print(sys.implementation.cache_tag)"]).stdout.strip()
-    pyc = app / "__pycache__" / f"cli.{tag}.pyc"
+    pyc = app / "cli" / "__pycache__" / f"__init__.{tag}.pyc"
     assert pyc.is_file(), "the build did not byte-compile the app"
     flags = struct.unpack("<I", pyc.read_bytes()[4:8])[0]
     assert flags == 0b01, f"{pyc.name}: flags {flags:#b}, expected unchecked-hash"

@@ -481,7 +481,7 @@ def test_offline_mode_sends_nothing_anywhere(big, standin, home, memory_keyring)
 
 # --- CLI -----------------------------------------------------------------------------------
 def _cli(*args: str, input: str | None = None):
-    from deskmate.cli_remote import remote
+    from deskmate.cli.remote import remote
 
     return CliRunner().invoke(remote, list(args), input=input, catch_exceptions=False)
 

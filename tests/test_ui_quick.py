@@ -18,7 +18,7 @@ from deskmate.ui.single_instance import InstanceServer, quick_handler, send_requ
 from deskmate.ui.tray import DeskmateTray
 
 TEXT = "The meeting on Tuesday have been moved to Thursday at 3 pm. Please tell everyone."
-CLI = "from deskmate.cli import main; from deskmate.cli_quick import quick; main.add_command(quick); main()"
+CLI = "from deskmate.cli import main; from deskmate.cli.quick import quick; main.add_command(quick); main()"
 
 
 @pytest.fixture

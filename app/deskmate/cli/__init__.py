@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from deskmate.cli_common import (
+from deskmate.cli.common import (
     EXIT_ENGINE_START,
     EXIT_INTERRUPTED,
     EXIT_MODEL,
@@ -23,7 +23,7 @@ from deskmate.cli_common import (
     fail,
     remote_option,
 )
-from deskmate.cli_common import one_line as _one_line
+from deskmate.cli.common import one_line as _one_line
 from deskmate.core.engines.errors import EngineError
 from deskmate.core.settings import SettingsError
 
@@ -174,13 +174,13 @@ def engine_status(obj: Context, check: bool, as_json: bool) -> None:
 
 
 def _register() -> None:
-    from deskmate.cli_docs import docs
-    from deskmate.cli_images import image
-    from deskmate.cli_models import models
-    from deskmate.cli_quick import quick
-    from deskmate.cli_remote import remote
-    from deskmate.cli_serve import serve
-    from deskmate.cli_tasks import COMMANDS
+    from deskmate.cli.docs import docs
+    from deskmate.cli.images import image
+    from deskmate.cli.models import models
+    from deskmate.cli.quick import quick
+    from deskmate.cli.remote import remote
+    from deskmate.cli.serve import serve
+    from deskmate.cli.tasks import COMMANDS
 
     for command in [*COMMANDS, models, image, remote, quick, docs, serve]:
         main.add_command(command)

@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from deskmate.cli_common import EXIT_ERROR, fail, one_line
+from deskmate.cli.common import EXIT_ERROR, fail, one_line
 from deskmate.core.engines.errors import EngineError
 from deskmate.core.settings import SettingsError
 

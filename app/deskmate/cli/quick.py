@@ -18,7 +18,7 @@ import sys
 
 import click
 
-from deskmate.cli_common import EXIT_ERROR, Context, exit_code_for, fail, one_line
+from deskmate.cli.common import EXIT_ERROR, Context, exit_code_for, fail, one_line
 
 EXIT_NO_TEXT = 2  # like the other commands' input errors
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from deskmate.cli_common import Context, exit_code_for, fail, one_line
+from deskmate.cli.common import Context, exit_code_for, fail, one_line
 from deskmate.core.engines.errors import EngineError
 from deskmate.core.settings import SettingsError
 

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from deskmate.cli_common import fail, one_line
-from deskmate.cli_tasks import ctrl_c_cancels
+from deskmate.cli.common import fail, one_line
+from deskmate.cli.tasks import ctrl_c_cancels
 from deskmate.core.docs.errors import DocsError
 
 if TYPE_CHECKING:  # the library brings numpy: imported when a docs command runs, not for `deskmate --help`

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from deskmate.cli_common import EXIT_INTERRUPTED, Context, exit_code_for, fail, remote_option
+from deskmate.cli.common import EXIT_INTERRUPTED, Context, exit_code_for, fail, remote_option
 from deskmate.core.engines.errors import EngineError
 from deskmate.core.settings import SettingsError
 
