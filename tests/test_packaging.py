@@ -481,12 +481,31 @@ def test_man_page_renders(bundle):
     # taken as a request (and vanish), a backslash as an escape.
     for line in BRIEFCASE["app"][APP]["long_description"].splitlines():
         assert not line.startswith((".", "'")) and "\\" not in line, f"long_description line breaks the man page: {line}"
-    # The exit codes the man page lists are the CLI's.
-    from deskmate.cli import common as cli_common
+    # The exit codes the rendered man page lists are the CLI's table.
+    from deskmate.cli.common import EXIT_CODES
 
-    codes = {v for k, v in vars(cli_common).items() if k.startswith("EXIT_")} | {0, 2}
-    section = text.split(".SH EXIT STATUS", 1)[1].split(".SH", 1)[0]
-    assert {int(n) for n in re.findall(r"\b(\d+)\b", section)} == codes
+    assert _exit_codes_in(text.split(".SH EXIT STATUS", 1)[1].split(".SH", 1)[0]) == set(EXIT_CODES)
+
+
+def _exit_codes_in(text: str) -> set[int]:
+    return {int(n) for n in re.findall(r"\b(\d+)\b", text)}
+
+
+def test_exit_codes_are_one_table_that_the_man_page_and_readme_list():
+    from deskmate.cli import common
+
+    # Every EXIT_* name has a row in the table, and no command keeps a number of its own.
+    constants = {v for k, v in vars(common).items() if k.startswith("EXIT_") and isinstance(v, int)}
+    assert constants == set(common.EXIT_CODES)
+    for module in sorted((ROOT / "app" / "deskmate" / "cli").glob("*.py")):
+        if module.name != "common.py":
+            own = re.findall(r"^(EXIT_\w+)\s*=", module.read_text(encoding="utf-8"), re.M)
+            assert not own, f"{module.name} defines its own exit codes {own}: put them in cli/common.py"
+    page = next((ROOT / "packaging" / "linux-system").rglob("*.1")).read_text(encoding="utf-8")
+    assert _exit_codes_in(page.split(".SH EXIT STATUS", 1)[1].split(".SH", 1)[0]) == set(common.EXIT_CODES)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    paragraph = readme.split("Exit codes", 1)[1].split("\n\n", 1)[0]
+    assert _exit_codes_in(paragraph.split(":", 1)[1]) == set(common.EXIT_CODES)
 
 
 # --- the launcher, compiled by the template's Makefile and run from a package root ----

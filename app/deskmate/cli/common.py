@@ -1,8 +1,12 @@
-"""What every deskmate command shares: exit codes, one-line errors, the engine choice."""
+"""What every deskmate command shares: exit codes, one-line errors, Ctrl+C, the engine choice."""
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
@@ -15,17 +19,63 @@ from deskmate.core.engines.errors import (
     ModelNotFoundError,
 )
 
-# Exit codes, so scripts bound to shortcuts can tell failures apart.
+# Exit codes, so scripts bound to shortcuts can tell failures apart. The one table: every command
+# uses these names, and tests/test_packaging.py holds the man page and README to EXIT_CODES.
+EXIT_OK = 0
 EXIT_ERROR = 1
+EXIT_USAGE = 2
 EXIT_MODEL = 3
 EXIT_ENGINE_START = 4
 EXIT_ENGINE_STOPPED = 5
+EXIT_NO_KEYRING = 6
 EXIT_INTERRUPTED = 130
+
+EXIT_CODES: dict[int, str] = {
+    EXIT_OK: "success",
+    EXIT_ERROR: "other errors",
+    EXIT_USAGE: "a usage error or unusable input",
+    EXIT_MODEL: "the model file is missing or broken",
+    EXIT_ENGINE_START: "the engine (or the image worker) could not start",
+    EXIT_ENGINE_STOPPED: "the engine stopped during the answer (the partial answer is printed first)",
+    EXIT_NO_KEYRING: "no system keyring to keep a remote server's API key in",
+    EXIT_INTERRUPTED: "interrupted with Ctrl+C",
+}
+
+
+def one_line(text: object) -> str:
+    return " ".join(str(text).split())
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
-    click.echo(f"deskmate: {message}", err=True)
+    """Print ``deskmate: MESSAGE`` on one line of stderr and exit with CODE."""
+    click.echo(f"deskmate: {one_line(message)}", err=True)
     sys.exit(code)
+
+
+@contextmanager
+def ctrl_c_cancels(cancel: Callable[[], object], *, again: Callable[[], object] | None = None,
+                   said: str | None = "stopped") -> Iterator[threading.Event]:
+    """While inside, Ctrl+C calls CANCEL (a second Ctrl+C calls AGAIN, if given) instead of killing us.
+
+    The work then ends on its own, keeping what it has; on leaving, ``deskmate: SAID`` and exit 130.
+    SAID None: the work reports its own cancel (an image that finished anyway is still saved).
+    """
+    hit = threading.Event()
+    presses = []
+
+    def handler(_s: int, _f: object) -> None:
+        presses.append(True)
+        hit.set()
+        (again if again is not None and len(presses) > 1 else cancel)()
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield hit
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if hit.is_set() and said is not None:
+        click.echo(f"\ndeskmate: {said}", err=True)
+        sys.exit(EXIT_INTERRUPTED)
 
 
 def exit_code_for(error: BaseException) -> int:
@@ -36,10 +86,6 @@ def exit_code_for(error: BaseException) -> int:
     if isinstance(error, EngineStoppedError):
         return EXIT_ENGINE_STOPPED
     return EXIT_ERROR
-
-
-def one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 class Context:

@@ -20,14 +20,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from deskmate.cli.common import fail, one_line
-from deskmate.cli.tasks import ctrl_c_cancels
+from deskmate.cli.common import EXIT_USAGE, ctrl_c_cancels, fail, one_line
 from deskmate.core.docs.errors import DocsError
 
 if TYPE_CHECKING:  # the library brings numpy: imported when a docs command runs, not for `deskmate --help`
     from deskmate.core.docs import IndexRun, Library
 
-EXIT_USAGE = 2
 
 _STATE_WORDS = {"pending": "waiting", "keyword": "keyword only", "ready": "ready", "error": "ERROR"}
 

@@ -1,33 +1,30 @@
 """`deskmate image`: draw a picture from a prompt on the command line.
 
-Kept out of cli.py so the text commands never pay for it; cli.py registers it
+Kept out of cli/__init__.py so the text commands never pay for it; it registers it
 with ``main.add_command(image)``.
 """
 
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import time
 from pathlib import Path
 
 import click
 
-# The same numbers as deskmate.cli, so scripts can tell failures apart (not imported: cli imports us).
-EXIT_ERROR = 1
-EXIT_USAGE = 2
-EXIT_MODEL = 3
-EXIT_ENGINE_START = 4
-EXIT_ENGINE_STOPPED = 5
-EXIT_INTERRUPTED = 130
+from deskmate.cli.common import (
+    EXIT_ENGINE_START,
+    EXIT_ENGINE_STOPPED,
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_MODEL,
+    EXIT_USAGE,
+    ctrl_c_cancels,
+    fail,
+)
 
 MODEL_ENV = "DESKMATE_IMAGE_MODEL"
-
-
-def _fail(message: str, code: int) -> NoReturn:  # type: ignore[name-defined]  # noqa: F821
-    click.echo(f"deskmate: {' '.join(message.split())}", err=True)
-    sys.exit(code)
 
 
 def _exit_code(error: BaseException) -> int:
@@ -111,19 +108,19 @@ def image(prompt: tuple[str, ...], output: Path | None, steps: int | None, seed:
     text = " ".join(prompt).strip()
     model = model or os.environ.get(MODEL_ENV)
     if not model:
-        _fail(f"no image model: pass --model PATH (a diffusers folder such as sd-turbo), or set {MODEL_ENV}",
+        fail(f"no image model: pass --model PATH (a diffusers folder such as sd-turbo), or set {MODEL_ENV}",
               EXIT_MODEL)
     if output is not None:
         if output.suffix.lower() != ".png":
-            _fail(f"pictures are saved as PNG: give the output a .png name (not {output.name})", EXIT_USAGE)
+            fail(f"pictures are saved as PNG: give the output a .png name (not {output.name})", EXIT_USAGE)
         if output.exists() and not overwrite:
-            _fail(f"{output} already exists; choose another name or pass --overwrite", EXIT_USAGE)
+            fail(f"{output} already exists; choose another name or pass --overwrite", EXIT_USAGE)
     try:
         width, height = parse_size(size) if size else (None, None)
         job = ImageJob(prompt=text, model=Path(model), negative_prompt=negative, width=width, height=height,
                        steps=steps, guidance=guidance, seed=seed).resolved()  # checks the model; picks the seed
     except ImageError as e:
-        _fail(str(e), _exit_code(e))
+        fail(str(e), _exit_code(e))
 
     history = None
     if output is None:
@@ -132,42 +129,35 @@ def image(prompt: tuple[str, ...], output: Path | None, steps: int | None, seed:
         try:
             history = ImageHistory()
         except ImageError as e:
-            _fail(str(e), EXIT_ERROR)
+            fail(str(e), EXIT_ERROR)
         output = history.new_path(job)
 
     progress = _Progress()
     engine = ImageEngine(idle_timeout=60.0)
-    interrupted = []
     try:
         try:
             run = engine.generate(job, output)
         except ImageError as e:
-            _fail(str(e), _exit_code(e))
+            fail(str(e), _exit_code(e))
         if run.job.negative_prompt and not run.job.negative_used:
             progress.note(f"note: the negative prompt has no effect at guidance {run.job.guidance:g}")
 
-        def on_sigint(_signum: int, _frame: object) -> None:
-            # First Ctrl+C: stop after the current step. Second: stop now.
-            interrupted.append(True)
-            run.cancel(hard=len(interrupted) > 1)
-
-        previous = signal.signal(signal.SIGINT, on_sigint)
-        try:
-            for event in run:
-                if event.kind == "step":
-                    progress.step(event.step, event.steps)
-                elif event.kind == "loading":
-                    progress.note(f"{event.message}…")
-            progress.done()
-            result = run.result()
-        except ImageCancelledError:
-            progress.done()
-            _fail("cancelled; no picture was saved", EXIT_INTERRUPTED)
-        except ImageError as e:
-            progress.done()
-            _fail(str(e), _exit_code(e))
-        finally:
-            signal.signal(signal.SIGINT, previous)
+        # First Ctrl+C: stop after the current step. Second: stop now.
+        with ctrl_c_cancels(lambda: run.cancel(hard=False), again=lambda: run.cancel(hard=True), said=None):
+            try:
+                for event in run:
+                    if event.kind == "step":
+                        progress.step(event.step, event.steps)
+                    elif event.kind == "loading":
+                        progress.note(f"{event.message}…")
+                progress.done()
+                result = run.result()
+            except ImageCancelledError:
+                progress.done()
+                fail("cancelled; no picture was saved", EXIT_INTERRUPTED)
+            except ImageError as e:
+                progress.done()
+                fail(str(e), _exit_code(e))
         if history is not None:
             history.add_result(result)
         used = result.job

@@ -10,14 +10,7 @@ from pathlib import Path
 
 import click
 
-EXIT_ERROR = 1
-EXIT_MODEL = 3
-EXIT_INTERRUPTED = 130
-
-
-def _fail(message: str, code: int = EXIT_ERROR) -> NoReturn:  # type: ignore[name-defined]  # noqa: F821
-    click.echo(f"deskmate: {' '.join(message.split())}", err=True)
-    sys.exit(code)
+from deskmate.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_MODEL, fail
 
 
 def _errors() -> tuple[type[BaseException], ...]:
@@ -119,7 +112,7 @@ def list_models(ctx: int | None, as_json: bool) -> None:
         registry = Registry()
         installed = registry.list()
     except _errors() as e:
-        _fail(str(e), _code(e))
+        fail(str(e), _code(e))
     n_ctx = ctx or settings.engine.n_ctx
     memory = fit.system_memory()
     default = registry.default_path()
@@ -228,7 +221,7 @@ def pull(spec: str, revision: str | None, endpoint: str | None, set_default: boo
         sys.exit(EXIT_INTERRUPTED)
     except _errors() as e:
         bar.end()
-        _fail(str(e), _code(e))
+        fail(str(e), _code(e))
     bar.end()
     click.echo(f"Installed {model.id}: {model.path}" + (" (now the default)" if set_default else ""))
 
@@ -247,7 +240,7 @@ def verify(model: str | None, quick: bool, load: bool) -> None:
         registry = Registry()
         targets = [registry.get(model)] if model else registry.list()
     except _errors() as e:
-        _fail(str(e), _code(e))
+        fail(str(e), _code(e))
     if not targets:
         click.echo("No models are installed.")
         return
@@ -293,7 +286,7 @@ def import_model(path: Path, mode: str | None, name: str | None, set_default: bo
         if set_default:
             registry.set_default(model.id)
     except _errors() as e:
-        _fail(str(e), _code(e))
+        fail(str(e), _code(e))
     click.echo(f"Imported {model.id}: {model.path}" + (" (now the default)" if set_default else ""))
 
 
@@ -313,7 +306,7 @@ def rm(model: str, keep_file: bool, yes: bool) -> None:
             click.confirm(f"Delete {m.name} ({human_size(m.size)}) at {m.path}?", abort=True, err=True)
         removed, was_default = registry.remove(model, delete_files=not keep_file)
     except _errors() as e:
-        _fail(str(e), _code(e))
+        fail(str(e), _code(e))
     click.echo(f"Removed {removed.id}." + (" The built-in model is the default again." if was_default else ""))
 
 
@@ -337,7 +330,7 @@ def default(model: str | None, builtin: bool) -> None:
             current = registry.default_path()
             click.echo(str(current) if current else "built-in")
     except _errors() as e:
-        _fail(str(e), _code(e))
+        fail(str(e), _code(e))
 
 
 if __name__ == "__main__":

@@ -18,9 +18,7 @@ import sys
 
 import click
 
-from deskmate.cli.common import EXIT_ERROR, Context, exit_code_for, fail, one_line
-
-EXIT_NO_TEXT = 2  # like the other commands' input errors
+from deskmate.cli.common import EXIT_ERROR, EXIT_USAGE, Context, exit_code_for, fail, one_line
 
 
 def _gui_app():  # type: ignore[no-untyped-def]
@@ -104,18 +102,18 @@ def quick(ctx: click.Context, action: str, to: str | None, text: str | None, pri
     try:
         act = find_action(action)
     except QuickInputError as e:
-        fail(str(e), EXIT_NO_TEXT)
+        fail(str(e), EXIT_USAGE)
     if text == "-":
         text = sys.stdin.read()
     problem = ""
     if text is None:
         text, problem = read_clipboard()
     if problem:
-        fail(problem, EXIT_NO_TEXT)
+        fail(problem, EXIT_USAGE)
     try:
         prepare(text)  # the plain limits first: no engine for an empty or huge clipboard
     except QuickInputError as e:
-        fail(str(e), EXIT_NO_TEXT)
+        fail(str(e), EXIT_USAGE)
 
     request = {"action": act.id, "to": to, "text": text, "write_clipboard": True}
     response = None

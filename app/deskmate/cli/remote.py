@@ -1,7 +1,7 @@
 """`deskmate remote …`: set up remote large-model servers (OpenAI-compatible).
 
 The API key goes to the system keyring, never to settings.toml. Register with
-``main.add_command(remote)``; task commands get a client with :func:`client_for`.
+``main.add_command(remote)``; task commands get a client from ``Context.engine`` (--remote NAME).
 """
 
 from __future__ import annotations
@@ -11,24 +11,9 @@ import sys
 
 import click
 
-from deskmate.cli.common import EXIT_ERROR, fail, one_line
+from deskmate.cli.common import EXIT_ERROR, EXIT_NO_KEYRING, EXIT_USAGE, fail, one_line
 from deskmate.core.engines.errors import EngineError
 from deskmate.core.settings import SettingsError
-
-EXIT_USAGE = 2
-EXIT_NO_KEYRING = 6
-
-
-def client_for(name: str | None = None):  # -> RemoteClient (a ChatClient)
-    """The ChatClient for remote endpoint NAME (None: the default), with its key from the keyring.
-
-    Raises OfflineModeError (an EngineError) in offline mode and EndpointError (a
-    SettingsError) for an unknown name: the task commands' ``engine_for`` already
-    turns both into a one-line message.
-    """
-    from deskmate.core.engines.remote import client_for as _client_for
-
-    return _client_for(name)
 
 
 def _key_from(key_stdin: bool, no_key: bool, name: str, keep_hint: bool) -> str | None:
@@ -178,7 +163,7 @@ def remote_list(as_json: bool) -> None:
 @click.option("--no-chat", is_flag=True, help="Only list the models; skip the one-token answer.")
 def remote_test(name: str, no_chat: bool) -> None:
     """Connect to NAME: list its models, run a one-token answer, report the time taken."""
-    from deskmate.core.engines.remote import test_connection
+    from deskmate.core.engines.remote import client_for, test_connection
 
     try:
         client = client_for(name)

@@ -12,11 +12,9 @@ from typing import Any
 
 import click
 
-from deskmate.cli.common import Context, exit_code_for, fail, one_line
+from deskmate.cli.common import EXIT_USAGE, Context, exit_code_for, fail, one_line
 from deskmate.core.engines.errors import EngineError
 from deskmate.core.settings import SettingsError
-
-EXIT_USAGE = 2
 
 
 def is_loopback(host: str) -> bool:

@@ -7,24 +7,26 @@ with OS keyboard shortcuts.
 from __future__ import annotations
 
 import json
-import signal
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from deskmate.cli.common import EXIT_INTERRUPTED, Context, exit_code_for, fail, remote_option
+from deskmate.cli.common import (
+    EXIT_USAGE,
+    Context,
+    ctrl_c_cancels,
+    exit_code_for,
+    fail,
+    one_line,
+    remote_option,
+)
 from deskmate.core.engines.errors import EngineError
 from deskmate.core.settings import SettingsError
 
 LANGS = click.Choice(["en", "zh"])
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
 
 
 def read_input(source: str | None, *, what: str = "text") -> str:
@@ -34,16 +36,16 @@ def read_input(source: str | None, *, what: str = "text") -> str:
         try:
             data = path.read_bytes()
         except OSError as e:
-            fail(f"cannot read {path}: {e.strerror or e}", 2)
+            fail(f"cannot read {path}: {e.strerror or e}", EXIT_USAGE)
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            fail(f"{path} is not UTF-8 text", 2)
+            fail(f"{path} is not UTF-8 text", EXIT_USAGE)
     if source != "-" and sys.stdin.isatty():
-        fail(f"give the {what} as a FILE, or pipe it on stdin", 2)
+        fail(f"give the {what} as a FILE, or pipe it on stdin", EXIT_USAGE)
     text = sys.stdin.read()
     if not text.strip():
-        fail(f"the {what} is empty", 2)
+        fail(f"the {what} is empty", EXIT_USAGE)
     return text
 
 
@@ -52,32 +54,14 @@ def engine_for(obj: Context) -> Iterator[object]:
     try:
         eng = obj.engine(role="cli")
     except (EngineError, SettingsError) as e:
-        fail(_one_line(str(e)), exit_code_for(e))
+        fail(one_line(str(e)), exit_code_for(e))
     try:
         yield eng
     except EngineError as e:
         sys.stdout.flush()
-        fail(_one_line(str(e)), exit_code_for(e))
+        fail(one_line(str(e)), exit_code_for(e))
     finally:
         eng.close()
-
-
-@contextmanager
-def ctrl_c_cancels(cancel) -> Iterator[threading.Event]:  # type: ignore[no-untyped-def]
-    hit = threading.Event()
-
-    def handler(_s: int, _f: object) -> None:
-        hit.set()
-        cancel()
-
-    previous = signal.signal(signal.SIGINT, handler)
-    try:
-        yield hit
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if hit.is_set():
-        click.echo("\ndeskmate: stopped", err=True)
-        sys.exit(EXIT_INTERRUPTED)
 
 
 def _catalog():
@@ -126,7 +110,7 @@ def tasks_show(task_id: str, lang: str) -> None:
     try:
         t = _catalog().task(task_id)
     except UnknownTaskError as e:
-        fail(str(e), 2)
+        fail(str(e), EXIT_USAGE)
     click.echo(f"{t.id}: {t.name.get(lang)}")
     click.echo(f"output: {t.output}   creativity: {t.creativity:.2f}   heavy: {'yes' if t.heavy else 'no'}")
     click.echo("variables:")
@@ -176,7 +160,7 @@ def _parse_vars(pairs: tuple[str, ...]) -> dict[str, str]:
     out: dict[str, str] = {}
     for pair in pairs:
         if "=" not in pair:
-            fail(f"--var needs NAME=VALUE (got {pair!r})", 2)
+            fail(f"--var needs NAME=VALUE (got {pair!r})", EXIT_USAGE)
         name, value = pair.split("=", 1)
         if value.startswith("@"):
             value = read_input(value[1:], what=f"value of {name}")
@@ -210,7 +194,7 @@ def write_cmd(obj: Context, task_id: str, pairs: tuple[str, ...], creativity: fl
     try:
         task = catalog.task(task_id)
     except UnknownTaskError as e:
-        fail(str(e), 2)
+        fail(str(e), EXIT_USAGE)
     values = _parse_vars(pairs)
     missing = [v.name for v in task.variables if v.required and v.default is None and not values.get(v.name)]
     if missing and not sys.stdin.isatty():
@@ -224,7 +208,7 @@ def write_cmd(obj: Context, task_id: str, pairs: tuple[str, ...], creativity: fl
         try:
             run = TaskRun(task, values, client=eng, lang=lang, creativity=creativity, review=review, catalog=catalog)
         except TaskInputError as e:
-            fail(f"{e} (see `deskmate tasks show {task.id}`)", 2)
+            fail(f"{e} (see `deskmate tasks show {task.id}`)", EXIT_USAGE)
         if review and not run.review:
             click.echo(f"deskmate: --review is for text answers; {task.id} gives a {task.output}", err=True)
         with ctrl_c_cancels(run.cancel):
@@ -257,10 +241,10 @@ def _show_events(run, as_json: bool) -> None:  # type: ignore[no-untyped-def]
             sys.stdout.flush()
             ended_with_newline = event.text.endswith("\n")
         elif isinstance(event, Notice):
-            click.echo(f"deskmate: {_one_line(event.text)}", err=True)
+            click.echo(f"deskmate: {one_line(event.text)}", err=True)
         elif isinstance(event, Failed):
             sys.stdout.flush()
-            fail(_one_line(event.message), exit_code_for(event.error))
+            fail(one_line(event.message), exit_code_for(event.error))
         elif isinstance(event, (TextDone, TranslationDone)):
             if not as_json and not ended_with_newline:
                 sys.stdout.write("\n")
@@ -293,7 +277,7 @@ def _paragraph_notes(index: int, p) -> None:  # type: ignore[no-untyped-def]
 
 def _proofread_notes(result, *, show_diff: bool) -> None:  # type: ignore[no-untyped-def]
     for r in result.restored:
-        click.echo(f"deskmate: the model dropped a sentence; restored: {_one_line(r.text)[:80]!r}", err=True)
+        click.echo(f"deskmate: the model dropped a sentence; restored: {one_line(r.text)[:80]!r}", err=True)
     for c in result.changes:
         why = f" — {c.reason}" if c.reason else ""
         click.echo(f"deskmate: change {c.id}: {c.original!r} → {c.replacement!r}{why}", err=True)
@@ -362,7 +346,7 @@ def table_cmd(obj: Context, request: tuple[str, ...], output: str | None, extrac
     if output:
         suffix = Path(output).suffix.lower()
         if suffix not in (".csv", ".xlsx", ".md", ".docx", ".html", ".htm", ".tsv"):
-            fail(f"cannot write a table as '{suffix or output}': use .csv, .xlsx, .md, .docx, .html or .tsv", 2)
+            fail(f"cannot write a table as '{suffix or output}': use .csv, .xlsx, .md, .docx, .html or .tsv", EXIT_USAGE)
     with engine_for(obj) as eng:
         try:
             if source is not None:
@@ -370,12 +354,12 @@ def table_cmd(obj: Context, request: tuple[str, ...], output: str | None, extrac
             else:
                 table = generate_table(eng, text, max_rows=rows, max_cols=cols)
         except TableParseError as e:
-            fail(f"the model's answer did not form a table: {_one_line(str(e))}. Try rephrasing the request.")
+            fail(f"the model's answer did not form a table: {one_line(str(e))}. Try rephrasing the request.")
         if output:
             try:
                 path = export(table, output)
             except (ExportError, OSError) as e:
-                fail(f"could not write {output}: {_one_line(str(e))}")
+                fail(f"could not write {output}: {one_line(str(e))}")
             n_rows, n_cols = table.shape
             click.echo(f"deskmate: wrote {n_rows} rows × {n_cols} columns to {path}", err=True)
         else:
@@ -414,13 +398,13 @@ def translate_cmd(obj: Context, source: str | None, target: str, source_lang: st
         to = resolve_language(target)
         frm = resolve_language(source_lang) if source_lang else None
     except ValueError as e:
-        fail(str(e), 2)
+        fail(str(e), EXIT_USAGE)
     glossary = None
     if glossary_file:
         try:
             glossary = parse_glossary(Path(glossary_file).read_text(encoding="utf-8-sig"))
         except ValueError as e:
-            fail(f"{glossary_file}: {e}", 2)
+            fail(f"{glossary_file}: {e}", EXIT_USAGE)
     out = open(output, "w", encoding="utf-8") if output else sys.stdout
     try:
         with engine_for(obj) as eng:
@@ -468,7 +452,7 @@ def proofread_cmd(obj: Context, source: str | None, as_diff: bool, list_changes:
     with engine_for(obj) as eng:
         result = proofread(eng, text, explain=not no_reasons)
     for r in result.restored:
-        click.echo(f"deskmate: the model dropped a sentence; restored: {_one_line(r.text)[:80]!r}", err=True)
+        click.echo(f"deskmate: the model dropped a sentence; restored: {one_line(r.text)[:80]!r}", err=True)
     if as_json:
         click.echo(json.dumps({
             "original": result.original,
