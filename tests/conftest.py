@@ -61,8 +61,7 @@ def embedding_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @contextlib.contextmanager
 def _keyring(backend: object) -> Iterator[None]:
     import keyring
-
-    from deskmate.core import secrets
+    from deskmate.core.remote import secrets
 
     previous = keyring.get_keyring()
     keyring.set_keyring(backend)

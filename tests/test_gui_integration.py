@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QApplication
-
 from deskmate.core.engines.supervisor import Phase
+from PySide6.QtWidgets import QApplication
 from remote_standin import StandIn
 
 
@@ -45,7 +44,7 @@ def test_tasks_route_through_settings_and_answer_locally(qtbot, session):
 
 
 def test_remote_server_in_the_picker_answers_the_task(qtbot, session):
-    from deskmate.core.engines.remote import RemoteEndpoint, save_endpoint
+    from deskmate.core.remote import RemoteEndpoint, save_endpoint
 
     server = StandIn(key=None).start()
     try:

@@ -25,7 +25,7 @@ from deskmate.core.engines.errors import (
     ServerError,
     StreamTimeoutError,
 )
-from deskmate.core.engines.remote import (
+from deskmate.core.remote import (
     EndpointError,
     InsecureEndpointError,
     OfflineModeError,
@@ -40,8 +40,8 @@ from deskmate.core.engines.remote import (
     set_route,
     test_connection,
 )
-from deskmate.core.engines.routing import NoRemoteError, Router, choose_route, router_for_task
-from deskmate.core.secrets import InvalidKeyError, KeyringUnavailableError, KeyStore
+from deskmate.core.remote.router import NoRemoteError, Router, choose_route, router_for_task
+from deskmate.core.remote.secrets import InvalidKeyError, KeyringUnavailableError, KeyStore
 from deskmate.core.settings import settings_path
 from remote_standin import Blackhole, StandIn, closed_port
 

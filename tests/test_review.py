@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from deskmate.core.engines.remote import RemoteClient, RemoteEndpoint
+from deskmate.core.remote import RemoteClient, RemoteEndpoint
 from deskmate.core.tasks.review import (
     DEFAULT_CHECKLIST,
     ISSUE_CHARS,

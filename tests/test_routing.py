@@ -6,9 +6,8 @@ import socket
 from pathlib import Path
 
 import pytest
-
 from deskmate.core.engines.openai_client import Endpoint, OpenAIClient
-from deskmate.core.engines.remote import RemoteClient, RemoteEndpoint
+from deskmate.core.remote import RemoteClient, RemoteEndpoint
 from deskmate.core.tasks import UnknownTaskError, load_catalog, route
 from deskmate.core.tasks.routing import CONFIDENT, DEFAULT_TASK, keyword_scores
 from remote_standin import StandIn

@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from deskmate.core.engines.base import Sampling
-from deskmate.core.engines.remote import RemoteClient, RemoteEndpoint
+from deskmate.core.remote import RemoteClient, RemoteEndpoint
 from deskmate.core.tables import Table, describe_table, extract_table, generate_table, table_schema
 from deskmate.core.tables.generate import table_messages
 from remote_standin import StandIn

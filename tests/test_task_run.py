@@ -6,15 +6,14 @@ from __future__ import annotations
 import threading
 
 import pytest
-
-from deskmate.core.engines.remote import RemoteClient, RemoteEndpoint
+from deskmate.core.remote import RemoteClient, RemoteEndpoint
 from deskmate.core.tasks import TaskInputError, default_catalog, sampling_for
 from deskmate.core.tasks.run import (
     Delta,
     Failed,
     Paragraph,
-    ProofreadDone,
     Progress,
+    ProofreadDone,
     ReviewDone,
     TableDone,
     TaskRun,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import secrets
 
-import deskmate.core.secrets as secrets_mod
+import deskmate.core.remote.secrets as secrets_mod
 import pytest
-from deskmate.core.engines.remote import RemoteEndpoint, load_endpoints, save_endpoint
+from deskmate.core.remote import RemoteEndpoint, load_endpoints, save_endpoint
 from deskmate.ui.endpoint_dialog import EndpointDialog
 from PySide6.QtCore import Qt
 from remote_standin import StandIn

@@ -9,15 +9,14 @@ both on the scripted stand-in over the OpenAI protocol, so each asserts exact co
 from __future__ import annotations
 
 import pytest
-from PySide6.QtGui import QGuiApplication
-
-from deskmate.core.engines.remote import RemoteEndpoint, client_for, save_endpoint
+from deskmate.core.remote import RemoteEndpoint, client_for, save_endpoint
 from deskmate.core.store import DraftStore
 from deskmate.core.tables import to_markdown
 from deskmate.core.tasks import default_catalog, sampling_for
 from deskmate.ui.engine_bridge import EngineBridge
 from deskmate.ui.main_window import MainWindow
 from deskmate.ui.quick_palette import QuickPalette
+from PySide6.QtGui import QGuiApplication
 from remote_standin import StandIn
 
 FRUITS = {"columns": ["Fruit", "Colour", "Price"], "rows": [["Apple", "red", "1.20"], ["Banana", "yellow", "0.50"]],

@@ -95,7 +95,7 @@ class Context:
 
     def engine(self, **kw: object):  # -> a ChatClient; imported late to keep `--help` fast
         if self.remote:
-            from deskmate.core.engines.remote import client_for
+            from deskmate.core.remote import client_for
 
             return client_for(self.remote)
         from deskmate.core.engines.factory import local_engine

@@ -66,13 +66,13 @@ def remote_add(name: str, url: str, model_id: str, context: int, kind: str, extr
 
     You are asked for the API key (hidden); it is stored in the system keyring.
     """
-    from deskmate.core.engines.remote import (
+    from deskmate.core.remote import (
         RemoteEndpoint,
         load_remote_settings,
         parse_extra,
         save_endpoint,
     )
-    from deskmate.core.secrets import KeyringUnavailableError, SecretStoreError, key_store
+    from deskmate.core.remote.secrets import KeyringUnavailableError, SecretStoreError, key_store
 
     if key_stdin and no_key:
         fail("--key-stdin and --no-key cannot be used together", EXIT_USAGE)
@@ -123,8 +123,8 @@ def remote_add(name: str, url: str, model_id: str, context: int, kind: str, extr
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def remote_list(as_json: bool) -> None:
     """List the remote servers and whether each has a key stored."""
-    from deskmate.core.engines.remote import load_remote_settings
-    from deskmate.core.secrets import key_store
+    from deskmate.core.remote import load_remote_settings
+    from deskmate.core.remote.secrets import key_store
 
     try:
         settings = load_remote_settings()
@@ -163,7 +163,7 @@ def remote_list(as_json: bool) -> None:
 @click.option("--no-chat", is_flag=True, help="Only list the models; skip the one-token answer.")
 def remote_test(name: str, no_chat: bool) -> None:
     """Connect to NAME: list its models, run a one-token answer, report the time taken."""
-    from deskmate.core.engines.remote import client_for, test_connection
+    from deskmate.core.remote import client_for, test_connection
 
     try:
         client = client_for(name)
@@ -183,8 +183,8 @@ def remote_test(name: str, no_chat: bool) -> None:
 @click.argument("name")
 def remote_rm(name: str) -> None:
     """Remove remote server NAME and delete its key from the keyring."""
-    from deskmate.core.engines.remote import remove_endpoint
-    from deskmate.core.secrets import SecretStoreError, key_store
+    from deskmate.core.remote import remove_endpoint
+    from deskmate.core.remote.secrets import SecretStoreError, key_store
 
     try:
         remove_endpoint(name)

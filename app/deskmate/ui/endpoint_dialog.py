@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskmate.core.engines.remote import ConnectionReport, RemoteClient, test_connection
-from deskmate.core.secrets import KeyringUnavailableError, KeyStore, SecretStoreError, key_store
+from deskmate.core.remote import ConnectionReport, RemoteClient, test_connection
+from deskmate.core.remote.secrets import KeyringUnavailableError, KeyStore, SecretStoreError, key_store
 from deskmate.core.settings import (
     EndpointError,
     RemoteEndpoint,

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-
 REMOTE = "remote:"
 
 
@@ -65,7 +64,7 @@ class ModelPicker(QWidget):
                 and not self._current.startswith(REMOTE):
             self.combo.addItem(Path(self._current).name, self._current)
         try:
-            from deskmate.core.engines.remote import load_endpoints
+            from deskmate.core.remote import load_endpoints
 
             endpoints = load_endpoints()
         except Exception:  # a bad [remote] section is reported by the endpoint editor, not here

@@ -22,10 +22,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 
-from deskmate.core.secrets import KeyStore
-
-from .base import ChatClient, DelegatingStream, Json, Message, Sampling, TrackedClient
-from .errors import (
+from deskmate.core.engines.base import ChatClient, DelegatingStream, Json, Message, Sampling, TrackedClient
+from deskmate.core.engines.errors import (
     AuthError,
     ConnectionFailedError,
     EngineError,
@@ -35,7 +33,9 @@ from .errors import (
     ServerError,
     StreamTimeoutError,
 )
-from .remote import MODES, OFFLINE_MESSAGE, EndpointError, Mode, OfflineModeError, RemoteClient
+
+from .client import MODES, OFFLINE_MESSAGE, EndpointError, Mode, OfflineModeError, RemoteClient
+from .secrets import KeyStore
 
 Target = Literal["local", "remote"]
 
@@ -242,10 +242,10 @@ def router_for_task(
 
     ``mode``/``endpoint`` override the settings (e.g. a ``--remote NAME`` option forces remote).
     """
-    from deskmate.core.secrets import key_store
     from deskmate.core.settings import load_settings
 
-    from .remote import load_remote_settings
+    from .client import load_remote_settings
+    from .secrets import key_store
 
     settings = load_settings(settings_file)
     remote_settings = load_remote_settings(settings_file)

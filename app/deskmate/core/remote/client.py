@@ -3,7 +3,7 @@
 An endpoint (:class:`RemoteEndpoint`) is declared, read and written by the settings
 home (:mod:`deskmate.core.settings.remote`, kept in settings.toml under
 ``[[remote.endpoints]]``); its API key lives only in the OS keyring
-(:mod:`deskmate.core.secrets`). This module re-exports those names for its callers.
+(:mod:`deskmate.core.remote.secrets`). This module re-exports those names for its callers.
 
 :class:`RemoteClient` is a ChatClient over :class:`OpenAIClient` that adds what
 a server on the network needs: a refusal to send a key over plain http to a
@@ -40,7 +40,17 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from deskmate.core.secrets import KeyStore, clean_key, key_store
+from deskmate.core.engines.base import DelegatingStream, Json, Message, Sampling, TrackedClient, Usage, msg
+from deskmate.core.engines.errors import (
+    AuthError,
+    ConnectionFailedError,
+    EngineError,
+    ProtocolError,
+    RateLimitedError,
+    RequestRejectedError,
+    ServerError,
+)
+from deskmate.core.engines.openai_client import Endpoint, HttpChatStream, OpenAIClient, ServerKind, build_body, redact
 from deskmate.core.settings import load_settings, remove_endpoint, save_endpoint, set_default_endpoint, set_route
 from deskmate.core.settings.remote import (
     KINDS,
@@ -55,17 +65,7 @@ from deskmate.core.settings.remote import (
     parse_extra,
 )
 
-from .base import DelegatingStream, Json, Message, Sampling, TrackedClient, Usage, msg
-from .errors import (
-    AuthError,
-    ConnectionFailedError,
-    EngineError,
-    ProtocolError,
-    RateLimitedError,
-    RequestRejectedError,
-    ServerError,
-)
-from .openai_client import Endpoint, HttpChatStream, OpenAIClient, ServerKind, build_body, redact
+from .secrets import KeyStore, clean_key, key_store
 
 log = logging.getLogger("deskmate.remote")
 
