@@ -44,7 +44,7 @@ from deskmate.core.settings import (
     save_endpoint,
 )
 
-from .worker import Worker, describe_error
+from .background import Worker, describe_error
 
 _OK_STYLE = "color: #1a7f37;"
 _ERROR_STYLE = "color: #a40000;"

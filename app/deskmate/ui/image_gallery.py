@@ -42,8 +42,8 @@ from deskmate.core.images import (
 from deskmate.core.images.history import ImageHistory, ImageRecord
 from deskmate.core.images.metadata import NoMetadataError, read_metadata
 
+from .background import Worker, describe_error
 from .retranslating import Retranslating
-from .worker import Worker, describe_error
 
 Message = Callable[[], str]
 # (caption, file-type filter, suggested path) -> chosen path, or None when the person cancels.

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deskmate.core import addons
 from deskmate.core.images import (
     ImageEngine,
     ImageError,
@@ -53,13 +54,12 @@ from deskmate.core.images import (
     ModelDefaults,
     check_model,
 )
-from deskmate.core import addons
 from deskmate.core.images.history import ImageHistory
 from deskmate.core.images.jobs import MAX_GUIDANCE, MAX_SEED, MAX_STEPS
 
-from .retranslating import Retranslating
-from .worker import Worker, describe_error
+from .background import Worker, describe_error
 from .image_gallery import ImageGallery
+from .retranslating import Retranslating
 
 Message = Callable[[], str]
 # (caption, file-type filter, suggested path) -> chosen path, or None when the person cancels.

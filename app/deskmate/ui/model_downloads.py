@@ -40,8 +40,8 @@ from deskmate.core.models.download import (
 from deskmate.core.models.registry import InstalledModel, RegistryError
 from deskmate.core.settings import SettingsError
 
+from .background import Worker, describe_error
 from .retranslating import Retranslating
-from .worker import Worker, describe_error
 
 BAR_STEPS = 1000  # QProgressBar holds a C int: 5 GB in bytes would overflow it
 Message = Callable[[], str]

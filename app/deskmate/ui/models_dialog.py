@@ -55,8 +55,7 @@ from deskmate.core.models.download import (
 from deskmate.core.models.registry import InstalledModel, Registry, RegistryError
 from deskmate.core.settings import SettingsError, load_settings
 
-from .retranslating import Retranslating
-from .worker import Worker
+from .background import Worker
 from .model_downloads import (
     BAR_STEPS,
     DownloadRow,
@@ -67,6 +66,7 @@ from .model_downloads import (
     find_pending,
     spec_for,
 )
+from .retranslating import Retranslating
 
 BUILTIN = "builtin"
 ID_ROLE = Qt.ItemDataRole.UserRole

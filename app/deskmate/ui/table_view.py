@@ -40,8 +40,8 @@ from PySide6.QtWidgets import (
 from deskmate.core.tables import Column, Table, clipboard_payload, export, ops
 from deskmate.core.tables.export import SUFFIXES
 
+from .background import Worker, describe_error
 from .retranslating import Retranslating
-from .worker import Worker, describe_error
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 # (caption, file-type filter, suggested path) -> chosen path, or None when the person cancels.

@@ -35,9 +35,9 @@ from deskmate.core.tasks.translate import (
     TranslationResult,
 )
 
+from .background import Worker, describe_error
 from .engine_bridge import ClientSource, current_client
 from .retranslating import Retranslating
-from .worker import Worker, describe_error
 
 Message = Callable[[], str]
 
