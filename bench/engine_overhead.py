@@ -14,8 +14,8 @@ import statistics
 import time
 
 from deskmate.core.engines.base import Sampling, msg
+from deskmate.core.engines.embedded import embedded_model_path
 from deskmate.core.engines.factory import local_engine
-from deskmate.core.models.embedded import embedded_model_path
 
 SAMPLING = Sampling(temperature=0.0, top_p=0.95, top_k=40, repeat_penalty=1.1)
 PROMPT = "Write a detailed weekly report for a small software team: progress, risks, next steps, people."

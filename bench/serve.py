@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from deskmate.core.engines.base import Sampling, msg
+from deskmate.core.engines.embedded import embedded_model_path
 from deskmate.core.engines.factory import local_engine
-from deskmate.core.models.embedded import embedded_model_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from serve_process import Served  # noqa: E402

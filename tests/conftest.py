@@ -33,7 +33,7 @@ def deskmate_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 
 @pytest.fixture(scope="session")
 def tiny_model() -> Path:
-    from deskmate.core.models.embedded import embedded_model_path
+    from deskmate.core.engines.embedded import embedded_model_path
 
     return embedded_model_path()
 

@@ -178,8 +178,8 @@ def list_models(ctx: int | None, as_json: bool) -> None:
 
 
 def _builtin():  # -> InstalledModel | None, for the listing only
+    from deskmate.core.engines.embedded import embedded_model_path
     from deskmate.core.engines.errors import EngineError
-    from deskmate.core.models.embedded import embedded_model_path
     from deskmate.core.models.registry import InstalledModel
 
     try:

@@ -39,7 +39,7 @@ class ModelPicker(QWidget):
 
     def refresh(self, current: str | None = None) -> None:
         """List the models; ``current`` is the running model's path ('' for the built-in one)."""
-        from deskmate.core.models.embedded import embedded_model_path
+        from deskmate.core.engines.embedded import embedded_model_path
         from deskmate.core.models.registry import Registry
 
         self._current = current or ""

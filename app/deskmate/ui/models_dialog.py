@@ -125,7 +125,7 @@ class Scan:
 
 
 def _builtin_model() -> InstalledModel | None:
-    from deskmate.core.models.embedded import embedded_model_path
+    from deskmate.core.engines.embedded import embedded_model_path
 
     try:
         p = embedded_model_path()
