@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 PROBE = """
 import json, sys
-from deskmate.core import addons
+from deskmate.core.images import addons
 folder = addons.activate("images")
 import addon_probe
 print(json.dumps({"folder": str(folder), "probe": addon_probe.__file__, "last": sys.path[-1],
@@ -63,7 +63,7 @@ def test_installed_layout_finds_its_addons_folder_and_advises_the_package(tmp_pa
 
 def test_a_missing_addon_changes_nothing(tmp_path):
     env = dict(os.environ, DESKMATE_ADDONS=str(tmp_path / "nothing-here"))
-    code = "import sys; from deskmate.core import addons; before=list(sys.path); r=addons.activate('images'); print(r is None and sys.path == before)"
+    code = "import sys; from deskmate.core.images import addons; before=list(sys.path); r=addons.activate('images'); print(r is None and sys.path == before)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert out.stdout.strip() == "True", out.stderr
 

@@ -112,7 +112,7 @@ def assert_idle(panel: ImagesPanel) -> None:
 def test_without_picture_support_the_panel_says_what_to_install_and_draws_nothing(
         qtbot, images, history, tiny_sd, monkeypatch):
     """torch absent (here: a required module name nothing provides) -> said on first sight, Generate refused."""
-    from deskmate.core import addons
+    from deskmate.core.images import addons
 
     monkeypatch.setitem(addons.REQUIRED_MODULES, addons.IMAGES, ("deskmate_no_such_torch",))
     starts = images.starts

@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskmate.core import addons
 from deskmate.core.images import (
     ImageEngine,
     ImageError,
@@ -52,6 +51,7 @@ from deskmate.core.images import (
     ImageWorkerCrashedError,
     ImageWorkerStartError,
     ModelDefaults,
+    addons,
     check_model,
 )
 from deskmate.core.images.history import ImageHistory

@@ -21,8 +21,8 @@ REQUIRED_MODULES = {IMAGES: ("torch",)}
 
 
 def _install_root() -> Path:
-    # core/addons.py -> core -> deskmate -> app -> <lib>/deskmate (installed) or the checkout.
-    return Path(__file__).resolve().parents[3]
+    # core/images/addons.py -> images -> core -> deskmate -> app -> <lib>/deskmate (installed) or the checkout.
+    return Path(__file__).resolve().parents[4]
 
 
 def addons_root() -> Path:
