@@ -233,10 +233,14 @@ def test_cancel_keeps_the_partial_file_for_later(hub_standin, tmp_path, small_gg
         pull(f"test-org/small-GGUF/{SMALL}", downloader=down, registry=reg, on_progress=progress, control=control)
     kept = down.partial_size("test-org/small-GGUF", SMALL)
     assert size // 3 < kept < size and reg.list() == []
+    # What the window lists under Downloads as resumable; a sidecar it cannot read is left out.
+    (reg.root / ".partial" / "junk.json").write_text("{not json", encoding="utf-8")
+    assert down.pending() == [dl.PartialFile("test-org/small-GGUF", SMALL, kept, size)]
     hub_standin.reset_counters()
     hub_standin.throttle = None
     pull(f"test-org/small-GGUF/{SMALL}", downloader=down, registry=reg)
     assert size - kept <= hub_standin.bytes_sent < size - kept + dl.CHUNK  # the cancelled stream may trail a little
+    assert down.pending() == []
 
 
 def test_one_corrupted_byte_is_refused_and_not_installed(hub_standin, tmp_path):

@@ -382,7 +382,7 @@ class ModelsDialog(Retranslating, QDialog):
             else:
                 f = fitmod.assess_bytes(e.name, e.memory_bytes or 0, memory)
             recommended.append(RecommendedRow(e, f))
-        pending = find_pending(self.registry.root, catalog)
+        pending = find_pending(self._disk_downloader(), catalog)
         return Scan(n_ctx, memory, catalog, tuple(installed), tuple(recommended), tuple(pending), hub,
                     tuple(problems))
 
@@ -749,10 +749,13 @@ class ModelsDialog(Retranslating, QDialog):
         # Built per download, so a mirror or offline switch changed in Settings counts at once.
         return self._downloader or Downloader(self.registry.root, hub_config())
 
+    def _disk_downloader(self) -> Downloader:
+        # For what is on disk only (partial files): never goes online.
+        return self._downloader or Downloader(self.registry.root, HubConfig(offline=True))
+
     def _discard_partial(self, repo: str, filename: str) -> None:
         if repo and filename:
-            downloader = self._downloader or Downloader(self.registry.root, HubConfig(offline=True))
-            downloader.discard_partial(repo, filename)
+            self._disk_downloader().discard_partial(repo, filename)
 
     def _on_download_finished(self, model: object) -> None:
         self.modelsChanged.emit()
