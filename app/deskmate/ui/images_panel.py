@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QKeySequence,
@@ -58,20 +58,11 @@ from deskmate.core.images.history import ImageHistory
 from deskmate.core.images.jobs import MAX_GUIDANCE, MAX_SEED, MAX_STEPS
 
 from .background import Worker, describe_error
+from .dialogs import AskSavePath, Confirm, Message, OpenUrl
 from .image_gallery import ImageGallery
 from .retranslating import Retranslating
 
-Message = Callable[[], str]
-# (caption, file-type filter, suggested path) -> chosen path, or None when the person cancels.
-AskSavePath = Callable[[str, str, str], "str | None"]
-# (title, question) -> True to go ahead.
-Confirm = Callable[[str, str], bool]
-OpenUrl = Callable[[QUrl], bool]
-
 SIZES = ((512, 512), (768, 512), (512, 768), (1024, 1024))
-THUMB = 128
-GALLERY_LIMIT = 500
-ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 

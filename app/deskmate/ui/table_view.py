@@ -26,7 +26,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -41,11 +40,11 @@ from deskmate.core.tables import Column, Table, clipboard_payload, export, ops
 from deskmate.core.tables.export import SUFFIXES
 
 from .background import Worker, describe_error
+from .dialogs import AskSavePath, ask_save_path_with_dialog
 from .retranslating import Retranslating
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 # (caption, file-type filter, suggested path) -> chosen path, or None when the person cancels.
-AskSavePath = Callable[[str, str, str], "str | None"]
 
 UNDO_LIMIT = 100
 _ROOT = QModelIndex()  # the invalid index: a flat table has no parent items
@@ -258,14 +257,6 @@ class TableModel(QAbstractTableModel):
 def _alignment(column: Column) -> Qt.AlignmentFlag:
     horizontal = Qt.AlignmentFlag.AlignRight if column.type == "number" else Qt.AlignmentFlag.AlignLeft
     return horizontal | Qt.AlignmentFlag.AlignVCenter
-
-
-def ask_save_path_with_dialog(parent: QWidget) -> AskSavePath:
-    def ask(caption: str, file_filter: str, suggested: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(parent, caption, suggested, file_filter)
-        return path or None
-
-    return ask
 
 
 class TableEditor(Retranslating, QWidget):
