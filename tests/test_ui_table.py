@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from deskmate.core.tables import Table, to_tsv
-from deskmate.ui.table_view import TableEditor
+from deskmate.ui.table_editor import TableEditor
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
