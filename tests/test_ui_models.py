@@ -343,3 +343,32 @@ def test_texts_follow_a_language_change(qtbot, home, catalog, marked_translator)
         assert action_button(d, "Stand-in Small").text() == "«Download»"
         assert d.recommended_table.horizontalHeaderItem(R_FIT).text() == "«Fit»"
     qtbot.waitUntil(lambda: d.tabs.tabText(0) == "Installed")
+
+
+def test_window_and_cli_list_the_same_models_with_the_same_verdicts(qtbot, home, small_gguf, tmp_path):
+    """One overview (core/models/overview.py) behind both: a good, a damaged and a missing file."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from deskmate.core.models.registry import InstalledModel
+
+    reg = Registry()
+    good = reg.root / "good.gguf"
+    good.parent.mkdir(parents=True, exist_ok=True)
+    good.write_bytes(small_gguf.read_bytes())
+    damaged = reg.root / "damaged.gguf"
+    damaged.write_bytes(b"this is not a GGUF file " * 64)
+    for id_, path in (("good", good), ("damaged", damaged), ("gone", reg.root / "gone.gguf")):
+        reg.add(InstalledModel(id_, id_.title(), "text", str(path), 1 << 20, "folder", filename=path.name))
+    d = open_dialog(qtbot)
+    window = {r.model.id: (r.verdict, r.default) for r in d.scan.installed}
+    proc = subprocess.run([sys.executable, "-m", "deskmate", "models", "list", "--json"], env=dict(os.environ),
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    cli = {m["id"]: (m["fit"], m["default"]) for m in json.loads(proc.stdout)["installed"]}
+    assert cli == window
+    assert window["good"][0] in {"fits", "tight", "wont_fit"}
+    assert window["damaged"][0] == "broken" and window["gone"][0] == "missing"
+    assert window["builtin"] == ("fits", True)

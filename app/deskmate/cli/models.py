@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 import time
@@ -99,95 +98,50 @@ def models() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def list_models(ctx: int | None, as_json: bool) -> None:
     """Installed models and recommended ones, with how well each fits this computer."""
-    from deskmate.core.engines.errors import EngineError
     from deskmate.core.models import fit
-    from deskmate.core.models.catalog import load_catalog
     from deskmate.core.models.download import human_size
-    from deskmate.core.models.registry import Registry
-    from deskmate.core.settings import load_settings
+    from deskmate.core.models.overview import overview
 
     try:
-        settings = load_settings()
-        catalog = load_catalog()
-        registry = Registry()
-        installed = registry.list()
+        view = overview(n_ctx=ctx)
     except _errors() as e:
         fail(str(e), _code(e))
-    n_ctx = ctx or settings.engine.n_ctx
-    memory = fit.system_memory()
-    default = registry.default_path()
-    rows_installed = []
-    builtin = _builtin()
-    for m in ([builtin] if builtin else []) + installed:
-        verdict = badge = ""
-        if m.kind == "text" and m.present:
-            try:
-                shape = fit.shape_from_gguf(m.path)
-                if m.files:  # a split GGUF: the first part's header counts only its own tensors
-                    shape = dataclasses.replace(shape, weights_bytes=max(shape.weights_bytes, m.size))
-                f = fit.assess(shape, n_ctx, memory)
-                verdict, badge = f.verdict, f.badge
-            except EngineError:
-                verdict, badge = "broken", "broken file"
-        elif m.kind in ("image", "embedding") and m.catalog_id and catalog.get(m.catalog_id):
-            entry = catalog.get(m.catalog_id)
-            f = fit.assess_bytes(m.name, entry.memory_bytes or 0, memory)  # type: ignore[union-attr]
-            verdict, badge = f.verdict, f.badge
-        is_default = (default is None and m is builtin) or (default is not None and m.kind == "text" and registry.is_default(m))
-        rows_installed.append((m, verdict, badge, is_default))
-    installed_catalog_ids = {m.catalog_id for m in installed if m.catalog_id}
-    rows_catalog = []
-    for e in catalog.models:
-        if e.kind == "text":
-            f = fit.assess(fit.shape_from_catalog(e), n_ctx, memory)
-        else:
-            f = fit.assess_bytes(e.name, e.memory_bytes or 0, memory)
-        rows_catalog.append((e, f))
+    n_ctx, memory = view.n_ctx, view.memory
     if as_json:
         click.echo(json.dumps({
             "memory": {"total": memory.total, "available": memory.available, "source": memory.source},
             "n_ctx": n_ctx,
             "installed": [
-                {"id": m.id, "name": m.name, "kind": m.kind, "path": m.path, "size": m.size, "source": m.source,
-                 "present": m.present, "default": d, "fit": v}
-                for m, v, _, d in rows_installed
+                {"id": r.model.id, "name": r.model.name, "kind": r.model.kind, "path": r.model.path,
+                 "size": r.model.size, "source": r.model.source, "present": r.model.present, "default": r.default,
+                 "fit": r.verdict}
+                for r in view.installed
             ],
             "recommended": [
-                {"id": e.id, "name": e.name, "kind": e.kind, "repo": e.repo, "size": e.size_bytes,
-                 "license": e.license, "fit": f.verdict, "recommended_ctx": f.recommended_ctx,
-                 "installed": e.id in installed_catalog_ids}
-                for e, f in rows_catalog
+                {"id": r.entry.id, "name": r.entry.name, "kind": r.entry.kind, "repo": r.entry.repo,
+                 "size": r.entry.size_bytes, "license": r.entry.license, "fit": r.fit.verdict,
+                 "recommended_ctx": r.fit.recommended_ctx, "installed": r.installed}
+                for r in view.recommended
             ],
+            "problems": list(view.problems),
         }, ensure_ascii=False, indent=1))
         return
     click.echo(f"Installed (* = default; fit at context {n_ctx}):")
-    for m, _, badge, is_default in rows_installed:
-        where = "built-in" if m is builtin else m.repo or (m.original and f"from {m.original}") or m.source
-        missing = "" if m.present else "  MISSING"
-        click.echo(f"{'*' if is_default else ' '} {m.id:<28} {human_size(m.size):>8}  {badge:<11} {where}{missing}")
+    for r in view.installed:
+        m = r.model
+        where = "built-in" if r.builtin else m.repo or (m.original and f"from {m.original}") or m.source
+        click.echo(f"{'*' if r.default else ' '} {m.id:<28} {human_size(m.size):>8}  {r.badge:<12} {where}")
     click.echo(
         f"\nRecommended (this computer: {fit.human_gb(memory.available)} free of {fit.human_gb(memory.total)}):"
     )
-    for e, f in rows_catalog:
+    for r in view.recommended:
+        e, f = r.entry, r.fit
         size = ("~" if not e.size_exact else "") + human_size(e.size_bytes)
         detail = f"up to context {f.recommended_ctx}" if f.recommended_ctx else ""
-        mark = "installed" if e.id in installed_catalog_ids else ""
-        click.echo(f"  {e.id:<28} {size:>8}  {f.badge:<11} {detail:<22} {e.license.split(' (')[0]:<28} {mark}")
-    if registry.problem:
-        click.echo(f"\nNote: {registry.problem}", err=True)
-
-
-def _builtin():  # -> InstalledModel | None, for the listing only
-    from deskmate.core.engines.embedded import embedded_model_path
-    from deskmate.core.engines.errors import EngineError
-    from deskmate.core.models.registry import InstalledModel
-
-    try:
-        p = embedded_model_path()
-    except EngineError:
-        return None
-    return InstalledModel("builtin", "Built-in small model", "text", str(p), p.stat().st_size, "folder",
-                          filename=p.name)
+        mark = "installed" if r.installed else ""
+        click.echo(f"  {e.id:<28} {size:>8}  {f.badge:<12} {detail:<22} {e.license.split(' (')[0]:<28} {mark}")
+    for problem in view.problems:
+        click.echo(f"\nNote: {problem}", err=True)
 
 
 @models.command()
