@@ -51,7 +51,7 @@ from deskmate.core.models.download import (
     human_size,
     pull,
 )
-from deskmate.core.models.overview import InstalledRow, RecommendedRow, builtin_model, overview
+from deskmate.core.models.overview import InstalledRow, Overview, builtin_model, overview
 from deskmate.core.models.registry import InstalledModel, Registry, RegistryError
 from deskmate.core.settings import SettingsError
 
@@ -93,17 +93,11 @@ def _badge(verdict: str) -> str:
 
 # --- what the background scan finds -------------------------------------------------------
 @dataclasses.dataclass(frozen=True)
-class Scan:
-    n_ctx: int
-    memory: fitmod.MemoryInfo
-    catalog: Catalog | None
-    installed: tuple[InstalledRow, ...]
-    recommended: tuple[RecommendedRow, ...]
-    pending: tuple[PendingDownload, ...]
-    hub: HubConfig | None
-    problems: tuple[str, ...]
+class Scan(Overview):
+    """The core's overview, plus what the Downloads tab needs."""
 
-
+    pending: tuple[PendingDownload, ...] = ()
+    hub: HubConfig | None = None
 
 
 def _builtin_name() -> str:
@@ -297,8 +291,7 @@ class ModelsDialog(Retranslating, QDialog):
                 problems.append(str(e))
                 hub = None
         pending = find_pending(self._disk_downloader(), view.catalog)
-        return Scan(view.n_ctx, view.memory, view.catalog, view.installed, view.recommended, tuple(pending), hub,
-                    tuple(problems))
+        return Scan(**{**vars(view), "problems": tuple(problems)}, pending=tuple(pending), hub=hub)
 
     def _on_scanned(self, scan: Scan) -> None:
         self.scan = scan

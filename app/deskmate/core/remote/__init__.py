@@ -5,31 +5,31 @@
 endpoints themselves are declared in the settings home (:mod:`deskmate.core.settings.remote`).
 """
 
-from .check import ConnectionReport, test_connection
-from .client import (
+from deskmate.core.settings import remove_endpoint, save_endpoint, set_default_endpoint, set_route
+from deskmate.core.settings.remote import (
     KINDS,
     MODES,
     EndpointError,
-    InsecureEndpointError,
     Kind,
     Mode,
+    RemoteEndpoint,
+    RemoteSettings,
+    is_loopback,
+    normalize_url,
+    parse_extra,
+)
+
+from .check import ConnectionReport, test_connection
+from .client import (
+    InsecureEndpointError,
     OfflineModeError,
     ProbeResult,
     RemoteChatStream,
     RemoteClient,
-    RemoteEndpoint,
-    RemoteSettings,
     client_for,
     get_endpoint,
-    is_loopback,
     load_endpoints,
     load_remote_settings,
-    normalize_url,
-    parse_extra,
-    remove_endpoint,
-    save_endpoint,
-    set_default_endpoint,
-    set_route,
 )
 
 __all__ = [

@@ -3,7 +3,7 @@
 An endpoint (:class:`RemoteEndpoint`) is declared, read and written by the settings
 home (:mod:`deskmate.core.settings.remote`, kept in settings.toml under
 ``[[remote.endpoints]]``); its API key lives only in the OS keyring
-(:mod:`deskmate.core.remote.secrets`). This module re-exports those names for its callers.
+(:mod:`deskmate.core.remote.secrets`); :mod:`deskmate.core.remote` gathers the names callers use.
 
 :class:`RemoteClient` is a ChatClient over :class:`OpenAIClient` that adds what
 a server on the network needs: a refusal to send a key over plain http to a
@@ -51,18 +51,10 @@ from deskmate.core.engines.errors import (
     ServerError,
 )
 from deskmate.core.engines.openai_client import Endpoint, HttpChatStream, OpenAIClient, ServerKind, build_body, redact
-from deskmate.core.settings import load_settings, remove_endpoint, save_endpoint, set_default_endpoint, set_route
+from deskmate.core.settings import load_settings
 from deskmate.core.settings.remote import (
-    KINDS,
-    MODES,
-    EndpointError,
-    Kind,
-    Mode,
     RemoteEndpoint,
     RemoteSettings,
-    is_loopback,
-    normalize_url,
-    parse_extra,
 )
 
 from .secrets import KeyStore, clean_key, key_store
@@ -342,29 +334,3 @@ def client_for(
     key = (store or key_store()).get(endpoint.name)
     return RemoteClient(endpoint, key, on_notice=on_notice)
 
-
-__all__ = [
-    "KINDS",
-    "MODES",
-    "EndpointError",
-    "InsecureEndpointError",
-    "Kind",
-    "Mode",
-    "OfflineModeError",
-    "ProbeResult",
-    "RemoteChatStream",
-    "RemoteClient",
-    "RemoteEndpoint",
-    "RemoteSettings",
-    "client_for",
-    "get_endpoint",
-    "is_loopback",
-    "load_endpoints",
-    "load_remote_settings",
-    "normalize_url",
-    "parse_extra",
-    "remove_endpoint",
-    "save_endpoint",
-    "set_default_endpoint",
-    "set_route",
-]

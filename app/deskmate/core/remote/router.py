@@ -33,8 +33,9 @@ from deskmate.core.engines.errors import (
     ServerError,
     StreamTimeoutError,
 )
+from deskmate.core.settings.remote import MODES, EndpointError, Mode
 
-from .client import MODES, OFFLINE_MESSAGE, EndpointError, Mode, OfflineModeError, RemoteClient
+from .client import OFFLINE_MESSAGE, OfflineModeError, RemoteClient
 from .secrets import KeyStore
 
 Target = Literal["local", "remote"]
