@@ -14,6 +14,10 @@ from pathlib import Path
 
 import pytest
 
+# Tests are grouped by layer (core/, ui/, cli/, project/); the stand-ins and factories they
+# share are plain modules in support/.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))
+
 # Processes started before any test runs (the session engine's child) and anything that
 # runs outside a test get this home, so nothing touches the developer's real settings.
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix="deskmate-test-home-"))

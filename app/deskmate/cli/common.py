@@ -20,7 +20,7 @@ from deskmate.core.engines.errors import (
 )
 
 # Exit codes, so scripts bound to shortcuts can tell failures apart. The one table: every command
-# uses these names, and tests/test_packaging.py holds the man page and README to EXIT_CODES.
+# uses these names, and tests/project/test_packaging.py holds the man page and README to EXIT_CODES.
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2

@@ -32,7 +32,7 @@ from deskmate.core.settings import (
 )
 from deskmate.core.settings.reference import README_BEGIN, README_END, keys, markdown
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

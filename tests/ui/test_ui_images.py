@@ -1,6 +1,6 @@
 """The Images panel, offscreen, drawing with the tiny real pipeline in the real worker process.
 
-The pipeline is built once per session in a child process (tests/tiny_diffusers.py),
+The pipeline is built once per session in a child process (tests/support/tiny_diffusers.py),
 so this process never imports torch; the last test checks that. One worker, one
 thread, 64x64 pictures: the whole file fits in about a minute on two shared cores.
 """

@@ -1,6 +1,6 @@
 """Reading documents in the real parser child: every format, and hostile files that must not hurt.
 
-Files are made in the tests (tests/doc_factory.py) and read by the real libraries
+Files are made in the tests (tests/support/doc_factory.py) and read by the real libraries
 (pypdfium2, python-docx, openpyxl, python-pptx, charset-normalizer) in the real child process.
 """
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ICONS = ROOT / "assets" / "icons"
 SCRIPT = ROOT / "packaging" / "make_icons.py"
 # Briefcase derives these names from icon = "assets/icons/deskmate": they are a contract.

@@ -8,7 +8,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "assets" / "translations" / "deskmate_zh_CN.ts"
 PLACEHOLDER = re.compile(r"\{[^}]*\}|%n|%\d")
 

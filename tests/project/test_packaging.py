@@ -37,7 +37,7 @@ import pytest
 from jinja2 import nodes
 from jinja2.ext import Extension
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "packaging" / "linux-system"
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 APP = "deskmate"
