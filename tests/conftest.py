@@ -14,6 +14,10 @@ from pathlib import Path
 
 import pytest
 
+# Tests are grouped by layer (core/, ui/, cli/, project/); the stand-ins and factories they
+# share are plain modules in support/.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))
+
 # Processes started before any test runs (the session engine's child) and anything that
 # runs outside a test get this home, so nothing touches the developer's real settings.
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix="deskmate-test-home-"))
@@ -36,7 +40,7 @@ def deskmate_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 
 @pytest.fixture(scope="session")
 def tiny_model() -> Path:
-    from deskmate.core.models.embedded import embedded_model_path
+    from deskmate.core.engines.embedded import embedded_model_path
 
     return embedded_model_path()
 
@@ -64,8 +68,7 @@ def embedding_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @contextlib.contextmanager
 def _keyring(backend: object) -> Iterator[None]:
     import keyring
-
-    from deskmate.core import secrets
+    from deskmate.core.remote import secrets
 
     previous = keyring.get_keyring()
     keyring.set_keyring(backend)

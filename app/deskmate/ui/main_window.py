@@ -36,7 +36,7 @@ from .engine_bridge import EngineBridge
 from .model_picker import ModelPicker
 from .proofread_view import ProofreadView
 from .retranslating import Retranslating
-from .table_view import TableEditor
+from .table_editor import TableEditor
 from .task_form import TaskForm
 from .task_runner import TaskRunner
 from .task_sidebar import TaskSidebar

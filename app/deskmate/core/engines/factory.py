@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from deskmate.core import paths
-from deskmate.core.models.embedded import embedded_model_path
+from deskmate.core.engines.embedded import embedded_model_path
 from deskmate.core.settings import Settings, load_settings
 
 from .local import LocalEngine

@@ -33,7 +33,7 @@ import struct
 from pathlib import Path
 from typing import Literal
 
-from deskmate.core.engines.gguf_check import _SCALARS, _Cursor, check_gguf
+from deskmate.core.engines.gguf_check import SCALARS, Cursor, check_gguf
 from deskmate.core.hardware import Hardware, MemoryInfo, system_memory
 
 __all__ = ["MemoryInfo", "system_memory"]  # re-exported: callers read memory through this module
@@ -148,7 +148,7 @@ def _walk_header(path: Path) -> tuple[dict[str, object], int, dict[int, int], di
 
     with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as buf:
         _, tensor_count, kv_count = struct.unpack_from("<IQQ", buf, 4)
-        cur = _Cursor(buf, 24)
+        cur = Cursor(buf, 24)
         meta: dict[str, object] = {}
         for _ in range(kv_count):
             key = cur.string()
@@ -157,8 +157,8 @@ def _walk_header(path: Path) -> tuple[dict[str, object], int, dict[int, int], di
                 at = cur.pos
                 etype = int(cur.unpack("<I"))  # type: ignore[arg-type]
                 count = int(cur.unpack("<Q"))  # type: ignore[arg-type]
-                if etype in _SCALARS and count <= 4096:
-                    fmt = _SCALARS[etype]
+                if etype in SCALARS and count <= 4096:
+                    fmt = SCALARS[etype]
                     meta[key] = [cur.unpack(fmt) for _ in range(count)]
                     continue
                 cur.pos = at
