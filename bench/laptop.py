@@ -49,7 +49,7 @@ if os.environ.get("OMP_WAIT_POLICY") == "ACTIVE_UNSET":  # `laptop.py omp` asks 
 else:
     for _key, _value in CHILD_ENV.items():
         os.environ.setdefault(_key, _value)
-from deskmate.core.models import fit  # noqa: E402
+from deskmate.core.engines import fit  # noqa: E402
 
 KV_TYPES = {"f16": 1, "q8_0": 8}
 

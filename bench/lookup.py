@@ -292,7 +292,7 @@ def cmd_cost(args: argparse.Namespace) -> None:
 
 def _size_name(model: str) -> str:
     from deskmate.core.engines.speculation import size_class
-    from deskmate.core.models.fit import shape_from_gguf
+    from deskmate.core.engines.fit import shape_from_gguf
 
     shape = shape_from_gguf(model)
     return size_class(shape.read_bytes or shape.weights_bytes)

@@ -98,7 +98,7 @@ def models() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def list_models(ctx: int | None, as_json: bool) -> None:
     """Installed models and recommended ones, with how well each fits this computer."""
-    from deskmate.core.models import fit
+    from deskmate.core.engines import fit
     from deskmate.core.models.download import human_size
     from deskmate.core.models.overview import overview
 

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from deskmate.core.engines.errors import ModelInvalidError
-from deskmate.core.models import fit as fitmod
+from deskmate.core.engines import fit as fitmod
 from deskmate.core.models.catalog import Catalog, CatalogEntry
 from deskmate.core.models.download import (
     DownloadControl,

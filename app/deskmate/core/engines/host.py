@@ -96,7 +96,7 @@ class _LogTail:
 
 def _memory_message(name: str, model: str, n_ctx: int, kv_type: str, flash_attn: bool) -> str:
     """Worked out before loading: after an allocation failure even reading the header may fail."""
-    from deskmate.core.models import fit
+    from deskmate.core.engines import fit
 
     try:
         est = fit.estimate(fit.shape_from_gguf(model), n_ctx, kv_type=kv_type, flash_attn=flash_attn)

@@ -44,7 +44,7 @@ class LookupPolicy:
 
     @classmethod
     def for_model(cls, path: str | os.PathLike[str]) -> "LookupPolicy":
-        from deskmate.core.models.fit import shape_from_gguf
+        from deskmate.core.engines.fit import shape_from_gguf
 
         shape = shape_from_gguf(path)
         return cls(size_class(shape.read_bytes or shape.weights_bytes))

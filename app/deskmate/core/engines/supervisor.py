@@ -258,7 +258,7 @@ class Supervisor:
 
     def _plan(self):  # -> fit.LoadPlan | None
         """Context and KV cache type that fit the free memory; None when the header cannot be read."""
-        from deskmate.core.models import fit
+        from deskmate.core.engines import fit
 
         try:
             shape = fit.shape_from_gguf(self.config.model)
@@ -286,7 +286,7 @@ class Supervisor:
         return any(w in tail for w in MEMORY_WORDS)
 
     def _memory_words(self, name: str) -> str:
-        from deskmate.core.models.fit import human_gb
+        from deskmate.core.engines.fit import human_gb
 
         plan = self.plan
         if plan is None:

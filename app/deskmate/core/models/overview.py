@@ -13,7 +13,7 @@ from deskmate.core.engines.embedded import embedded_model_path
 from deskmate.core.engines.errors import EngineError
 from deskmate.core.settings import SettingsError, load_settings
 
-from . import fit as fitmod
+from deskmate.core.engines import fit as fitmod
 from .catalog import Catalog, CatalogEntry, CatalogError, load_catalog
 from .registry import InstalledModel, Registry, RegistryError
 

@@ -33,7 +33,7 @@ import struct
 from pathlib import Path
 from typing import Literal
 
-from deskmate.core.engines.gguf_check import SCALARS, Cursor, check_gguf
+from .gguf_check import SCALARS, Cursor, check_gguf
 from deskmate.core.hardware import Hardware, MemoryInfo, system_memory
 
 __all__ = ["MemoryInfo", "system_memory"]  # re-exported: callers read memory through this module

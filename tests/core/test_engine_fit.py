@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from deskmate.core.engines.errors import ModelInvalidError
 from deskmate.core import hardware
-from deskmate.core.models import fit
+from deskmate.core.engines import fit
 from deskmate.core.models.catalog import load_catalog
 from gguf import GGUFWriter
 
