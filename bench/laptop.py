@@ -173,7 +173,7 @@ AGREEMENT_PROMPTS = (
 
 
 def cmd_agreement(args: argparse.Namespace) -> None:
-    from deskmate.core.models.embedded import embedded_model_path
+    from deskmate.core.engines.embedded import embedded_model_path
 
     model = Path(args.model_file) if args.model_file else embedded_model_path()
     variants = {"default": {}, "flash attention": {"flash_attn": True},
@@ -239,7 +239,7 @@ def cmd_omp(args: argparse.Namespace) -> None:
     import json
     import subprocess
 
-    from deskmate.core.models.embedded import embedded_model_path
+    from deskmate.core.engines.embedded import embedded_model_path
 
     model = args.model_file or str(embedded_model_path())
     rates: dict[str, list[tuple[float, float]]] = {"PASSIVE": [], "default": []}

@@ -216,7 +216,7 @@ def replay(prompt: list[int], answer: list[int], k: int, make=stock) -> list[tup
 
 def cmd_acceptance(args: argparse.Namespace) -> None:
     from deskmate.core.engines.llama_ext import DeskmateLlama
-    from deskmate.core.models.embedded import embedded_model_path
+    from deskmate.core.engines.embedded import embedded_model_path
 
     model = args.model or str(embedded_model_path())
     llama = DeskmateLlama(model, n_ctx=4096, n_threads=args.threads, n_threads_batch=args.threads, verbose=False)

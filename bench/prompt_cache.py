@@ -68,7 +68,7 @@ def ask(eng, question: str) -> float:
 
 
 def main() -> None:
-    from deskmate.core.models.embedded import embedded_model_path
+    from deskmate.core.engines.embedded import embedded_model_path
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default=None)

@@ -30,7 +30,7 @@ from gguf import GGMLQuantizationType  # noqa: E402
 from gguf_factory import Shape, random_model  # noqa: E402
 
 from deskmate.core.models.catalog import load_catalog  # noqa: E402
-from deskmate.core.models.embedded import embedded_model_path  # noqa: E402
+from deskmate.core.engines.embedded import embedded_model_path  # noqa: E402
 
 DEFAULT_OUT = Path(os.environ.get("DESKMATE_STANDINS", "/work/standins"))
 # What the catalog's `arch` does not hold (from each model's config.json on the Hub).

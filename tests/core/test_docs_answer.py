@@ -12,7 +12,7 @@ import doc_factory as make
 import pytest
 from deskmate.core.docs import Library
 from deskmate.core.docs.answer import AnswerDone, AskRun, SourcesFound
-from deskmate.core.engines.remote import RemoteClient, RemoteEndpoint
+from deskmate.core.remote import RemoteClient, RemoteEndpoint
 from deskmate.core.tasks.run import Delta, Failed
 from remote_standin import StandIn
 

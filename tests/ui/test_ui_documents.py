@@ -13,7 +13,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QTextCursor
 
 from deskmate.core.docs import Library
-from deskmate.core.engines.remote import RemoteClient, RemoteEndpoint
+from deskmate.core.remote import RemoteClient, RemoteEndpoint
 from deskmate.ui.documents_panel import DocumentsPanel
 from remote_standin import StandIn
 

@@ -13,7 +13,7 @@ import pytest
 from deskmate.core.docs import Library
 from deskmate.core.docs.errors import DocsError
 from deskmate.core.docs.jobs import DocumentJob, JobDone
-from deskmate.core.engines.remote import RemoteClient, RemoteEndpoint
+from deskmate.core.remote import RemoteClient, RemoteEndpoint
 from deskmate.core.tasks.run import Delta, Failed, Progress
 from remote_standin import StandIn
 

@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from deskmate.cli_common import EXIT_ENGINE_START
+from deskmate.cli.common import EXIT_ENGINE_START
 from deskmate.core.engines.errors import NotEnoughMemoryError
 from deskmate.core.engines.supervisor import EngineConfig, Phase, Supervisor
 from memory_limits import address_space_limit, cgroup_problem, memory_cgroup
