@@ -42,8 +42,8 @@ from deskmate.core.tasks.run import Delta, Failed, Notice, Progress
 from .document_answer_view import AnswerView, OpenUrl
 from .engine_bridge import ClientSource, current_client
 from .retranslating import Retranslating
-from .table_view import TableEditor
-from .worker import Worker, describe_error
+from .table_editor import TableEditor
+from .background import Worker, describe_error
 
 WATCH_INTERVAL_MS = 60_000  # folders are checked this often (one stat per file; see core/docs/watch.py)
 PATH_ROLE = Qt.ItemDataRole.UserRole
