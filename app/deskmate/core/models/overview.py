@@ -29,8 +29,9 @@ class InstalledRow:
     model: InstalledModel
     builtin: bool
     default: bool
-    verdict: str  # fits | tight | wont_fit | broken | missing | "" (unknown)
+    verdict: str  # fits | slow | tight | wont_fit | broken | missing | "" (unknown)
     note: str  # the fit estimate (or what is wrong with the file) in words
+    speed: fitmod.Speed | None = None  # expected decode speed, text models only
 
     @property
     def badge(self) -> str:
@@ -64,24 +65,24 @@ def builtin_model(name: str = "Built-in small model") -> InstalledModel | None:
 
 
 def installed_fit(m: InstalledModel, catalog: Catalog | None, n_ctx: int,
-                  memory: fitmod.MemoryInfo) -> tuple[str, str]:
-    """(verdict, note) for an installed model: its file's header for text models, the catalog for others."""
+                  memory: fitmod.MemoryInfo) -> tuple[str, str, fitmod.Speed | None]:
+    """(verdict, note, speed) for an installed model: its file's header for text models, the catalog for others."""
     if not m.present:
-        return "missing", m.path
+        return "missing", m.path, None
     if m.kind == "text":
         try:
             shape = fitmod.shape_from_gguf(m.path)
         except EngineError as e:
-            return "broken", str(e)
+            return "broken", str(e), None
         if m.files:  # a split GGUF: the first part's header counts only its own tensors
-            shape = dataclasses.replace(shape, weights_bytes=max(shape.weights_bytes, m.size))
+            shape = dataclasses.replace(shape, weights_bytes=max(shape.weights_bytes, m.size), read_bytes=None)
         f = fitmod.assess(shape, n_ctx, memory)
-        return f.verdict, f.message
+        return f.verdict, f.message, f.speed
     entry = catalog.get(m.catalog_id) if catalog is not None and m.catalog_id else None
     if entry is None or entry.memory_bytes is None:
-        return "", ""
+        return "", "", None
     f = fitmod.assess_bytes(m.name, entry.memory_bytes, memory)
-    return f.verdict, f.message
+    return f.verdict, f.message, None
 
 
 def catalog_fit(e: CatalogEntry, n_ctx: int, memory: fitmod.MemoryInfo) -> fitmod.Fit:
@@ -127,10 +128,10 @@ def overview(
     builtin = builtin_model(builtin_name)
     installed = []
     for m in ([builtin] if builtin else []) + models:
-        verdict, note = installed_fit(m, catalog, n_ctx, memory)
+        verdict, note, speed = installed_fit(m, catalog, n_ctx, memory)
         is_default = (m is builtin and default is None) or (
             m is not builtin and m.kind == "text" and default is not None and registry.is_default(m))
-        installed.append(InstalledRow(m, m is builtin, is_default, verdict, note))
+        installed.append(InstalledRow(m, m is builtin, is_default, verdict, note, speed))
     have = {m.catalog_id for m in models if m.catalog_id} | {(m.repo, m.filename) for m in models}
     recommended = tuple(
         RecommendedRow(e, catalog_fit(e, n_ctx, memory), e.id in have or (e.repo, e.file) in have)
