@@ -70,3 +70,21 @@ def test_serve_answers_embeddings_with_the_model_the_documents_use(tiny_model, e
         assert len(vectors) == 2 and len(vectors[0].embedding) == 384
     finally:
         served.stop()
+
+
+def test_a_damaged_installed_embedding_model_leaves_chat_served(tiny_model, tmp_path):
+    from deskmate.core.models.registry import InstalledModel, Registry
+
+    broken = tmp_path / "bge-small-zh-v1.5-q8_0.gguf"
+    broken.write_bytes(b"GGUF" + b"\0" * 4096)
+    Registry().add(InstalledModel(id="bge-small-zh-v1.5", name="bge-small-zh-v1.5", kind="embedding",
+                                  path=str(broken), size=broken.stat().st_size, source="import"))
+    served = Served("--own-engine", "--threads", "1", model=tiny_model)
+    try:
+        assert "Embedding model:" not in served.banner
+        assert "installed embedding model cannot run" in "".join(served.err)
+        r = served.client().chat.completions.create(model="local", max_tokens=4,
+                                                    messages=[{"role": "user", "content": "Say hi."}])
+        assert r.choices[0].message.content
+    finally:
+        served.stop()

@@ -71,6 +71,7 @@ def serve(obj: Context, port: int, host: str, allow_network: bool, token: str | 
     if embedding_model and not Path(embedding_model).expanduser().is_file():
         fail(f"the embedding model {embedding_model} does not exist; give the path of an embedding .gguf file.",
              EXIT_USAGE)
+    chosen_embedding = bool(embedding_model)
     if not embedding_model:
         from deskmate.core.docs.embedding import installed_embedding_model
 
@@ -114,8 +115,20 @@ def serve(obj: Context, port: int, host: str, allow_network: bool, token: str | 
             embed.supervisor.start()
             sources.append(embed)
         for source in sources:
-            if isinstance(source, OwnEngine):
+            if isinstance(source, OwnEngine) and source is not embed:
                 source.start()
+        if embed is not None:
+            try:
+                embed.start()
+            except EngineError as e:
+                if chosen_embedding:
+                    raise
+                # The documents' model, not one asked for: chat still serves; say why embeddings do not.
+                log(f"the installed embedding model cannot run ({one_line(str(e))}); serving chat without "
+                    "/v1/embeddings")
+                sources.remove(embed)
+                embed.close()
+                embed = None
         front = Front(ServeConfig(api_key=token, host=host, port=port, hold_limit=max_seconds,
                                   max_waiting=max_waiting), chat, embed, log)
     except (EngineError, SettingsError) as e:
