@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from deskmate.core.engines.base import Cancellable, ChatClient, Completion, Sampling, ScopedClient, msg
+from deskmate.core.engines.base import ChatClient, ClientRun, Completion, Sampling, msg
 from deskmate.core.store.fts import CJK_RE
 from deskmate.core.tasks.run import Delta, Failed, Notice
 
@@ -135,13 +135,13 @@ Event = Notice | SourcesFound | Delta | AnswerDone | Failed
 # ------------------------------------------------------------------ the run
 
 
-class AskRun(Cancellable):
+class AskRun(ClientRun):
     """One question. Iterate once for events; ``cancel()`` from any thread."""
 
     def __init__(self, library: Library, question: str, *, client: ChatClient, k: int = 5,
                  collection: str | None = None, lang: str | None = None, whole: bool = True,
                  max_tokens: int | None = None) -> None:
-        super().__init__()
+        super().__init__(client)
         self.question = " ".join(question.split())
         if not self.question:
             raise DocsError("The question is empty: type what you want to know about your documents.")
@@ -152,24 +152,12 @@ class AskRun(Cancellable):
         self.words = WORDS["zh" if self.lang.startswith("zh") else "en"]
         self.allow_whole = whole
         self.max_tokens = max_tokens or ANSWER_TOKENS
-        self._scope = ScopedClient(client)
-        self._started = False
-        self.result: Answer | None = None
-
-    def cancel(self) -> None:
-        super().cancel()
-        self._scope.cancel()
 
     def run(self) -> Answer:
-        for _ in self:
-            pass
-        assert self.result is not None
-        return self.result
+        return super().run()  # type: ignore[no-any-return]
 
     def __iter__(self) -> Iterator[Event]:
-        if self._started:
-            raise RuntimeError("An answer run can be read only once.")
-        self._started = True
+        self._start_once()
         t0 = time.monotonic()
         answer = Answer(self.question)
         try:
