@@ -9,7 +9,9 @@ import sys
 
 import pytest
 from deskmate.core.models.catalog import load_catalog
-from deskmate.core.models.download import Downloader, HubConfig, pull
+from deskmate.core.models.download import Downloader
+from deskmate.core.models.hub import HubConfig
+from deskmate.core.models.pull import pull
 from deskmate.core.models.registry import Registry, RegistryError, verify
 from hub_standin import HubStandin, make_gguf
 

@@ -13,18 +13,19 @@ from pathlib import Path
 
 import pytest
 from deskmate.core.models import download as dl
-from deskmate.core.models.download import (
+from deskmate.core.models.download import DownloadControl, Downloader
+from deskmate.core.models.hub import (
     ChecksumMismatchError,
-    DownloadControl,
-    Downloader,
+    DownloadCancelled,
     HubConfig,
     HubError,
+    NetworkError,
     NotEnoughDiskError,
     NotFoundOnHubError,
     OfflineError,
     hub_config,
-    pull,
 )
+from deskmate.core.models.pull import pull
 from deskmate.core.models.registry import Registry, verify
 from deskmate.core.settings import SettingsError
 from hub_standin import HubStandin, make_gguf
@@ -229,7 +230,7 @@ def test_cancel_keeps_the_partial_file_for_later(hub_standin, tmp_path, small_gg
         if p.state == "downloading" and p.done > size // 3:
             control.cancel()
 
-    with pytest.raises(dl.DownloadCancelled, match="resumes"):
+    with pytest.raises(DownloadCancelled, match="resumes"):
         pull(f"test-org/small-GGUF/{SMALL}", downloader=down, registry=reg, on_progress=progress, control=control)
     kept = down.partial_size("test-org/small-GGUF", SMALL)
     assert size // 3 < kept < size and reg.list() == []
@@ -316,7 +317,7 @@ def test_missing_repo_and_file_are_named(hub_standin, tmp_path):
 def test_unreachable_hub_is_a_network_error(tmp_path):
     reg = Registry(tmp_path / "models")
     down = Downloader(reg.root, HubConfig(endpoint="http://127.0.0.1:9"), timeout=3)
-    with pytest.raises(dl.NetworkError, match="Cannot reach http://127.0.0.1:9"):
+    with pytest.raises(NetworkError, match="Cannot reach http://127.0.0.1:9"):
         pull(f"test-org/tiny-GGUF/{TINY}", downloader=down, registry=reg)
 
 
@@ -361,7 +362,6 @@ def test_cli_pull_shows_progress_and_list_shows_it_installed(hub_standin, tmp_pa
 
 def test_app_offline_setting_also_stops_downloads(tmp_path, monkeypatch):
     """The Settings dialog's offline switch lives in [app]; downloads must honour it too."""
-    from deskmate.core.models.download import hub_config
 
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     monkeypatch.delenv("DESKMATE_OFFLINE", raising=False)

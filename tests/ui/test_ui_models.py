@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from deskmate.core.models import download as dl
 from deskmate.core.models.catalog import parse_catalog
-from deskmate.core.models.download import Downloader, HubConfig, human_size, pull
+from deskmate.core.models.download import Downloader, human_size
+from deskmate.core.models.hub import HubConfig
+from deskmate.core.models.pull import pull
 from deskmate.core.models.registry import Registry
 from deskmate.core.settings import load_settings, set_value
 from deskmate.ui.models_dialog import ModelsDialog

@@ -15,7 +15,7 @@ from deskmate.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_MODEL, fail
 def _errors() -> tuple[type[BaseException], ...]:
     from deskmate.core.engines.errors import EngineError
     from deskmate.core.models.catalog import CatalogError
-    from deskmate.core.models.download import DownloadError
+    from deskmate.core.models.hub import DownloadError
     from deskmate.core.models.registry import RegistryError
     from deskmate.core.settings import SettingsError
 
@@ -162,8 +162,9 @@ def pull(spec: str, revision: str | None, endpoint: str | None, set_default: boo
     or owner/repo when it holds one GGUF file. An interrupted download (Ctrl+C, a
     crash, a lost network) resumes where it stopped when you run the same command again.
     """
-    from deskmate.core.models.download import Downloader, hub_config, human_size
-    from deskmate.core.models.download import pull as do_pull
+    from deskmate.core.models.download import Downloader, human_size
+    from deskmate.core.models.hub import hub_config
+    from deskmate.core.models.pull import pull as do_pull
     from deskmate.core.models.registry import Registry
 
     bar = _Bar()

@@ -1,6 +1,6 @@
 """One row of the Models dialog's download queue, and finding partial downloads left on disk.
 
-Each row runs the core's download.pull on its own thread and reports bytes, speed and time
+Each row runs the core's pull (core/models/pull.py) on its own thread and reports bytes, speed and time
 left through queued signals; pause, resume and cancel go through the core's DownloadControl.
 """
 
@@ -22,18 +22,14 @@ from PySide6.QtWidgets import (
 
 from deskmate.core.engines.errors import EngineError
 from deskmate.core.models.catalog import Catalog, CatalogEntry, CatalogError
-from deskmate.core.models.download import (
+from deskmate.core.models.download import DownloadControl, Downloader, Progress, ProgressFn, human_size
+from deskmate.core.models.hub import (
     ChecksumMismatchError,
     DownloadCancelled,
-    DownloadControl,
-    Downloader,
     DownloadError,
     NetworkError,
     NotEnoughDiskError,
     OfflineError,
-    Progress,
-    ProgressFn,
-    human_size,
 )
 from deskmate.core.models.registry import InstalledModel, RegistryError
 from deskmate.core.settings import SettingsError

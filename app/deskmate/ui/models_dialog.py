@@ -2,7 +2,7 @@
 
 Nothing slow runs on the GUI thread. Listing the installed models (it reads GGUF headers) and
 sizing up the catalog happen in one background scan; each download runs the core's
-``download.pull`` on its own thread; verify, import and delete share one more. Everything comes
+``pull.pull`` on its own thread; verify, import and delete share one more. Everything comes
 back through queued signals, so the slots here may touch widgets.
 
 Closing the dialog stops running downloads but keeps their partial files (the core keeps them on
@@ -42,15 +42,9 @@ from PySide6.QtWidgets import (
 from deskmate.core.engines.errors import ModelInvalidError
 from deskmate.core.engines import fit as fitmod
 from deskmate.core.models.catalog import Catalog, CatalogEntry
-from deskmate.core.models.download import (
-    DownloadControl,
-    Downloader,
-    HubConfig,
-    ProgressFn,
-    hub_config,
-    human_size,
-    pull,
-)
+from deskmate.core.models.download import DownloadControl, Downloader, ProgressFn, human_size
+from deskmate.core.models.hub import HubConfig, hub_config
+from deskmate.core.models.pull import pull
 from deskmate.core.models.overview import InstalledRow, Overview, builtin_model, overview
 from deskmate.core.models.registry import InstalledModel, Registry, RegistryError
 from deskmate.core.settings import SettingsError

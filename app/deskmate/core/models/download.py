@@ -11,10 +11,8 @@ request through huggingface_hub's own HTTP session (same proxies, token, user ag
 On disk, beside the models: ``.partial/<repo>--<file>.part`` and a ``.json`` that says
 which file (SHA-256 and size) the part belongs to. A part whose remote file changed is
 discarded. A finished file is hashed, compared with the hub's SHA-256, and only then
-moved into place with one atomic rename.
-
-The hub address is passed explicitly everywhere: huggingface_hub reads ``HF_ENDPOINT``
-once at import, which is too early for a setting the user changes while the app runs.
+moved into place with one atomic rename. What the hub is and what can go wrong: ``hub.py``;
+which files a model needs and registering it: ``pull.py``.
 """
 
 from __future__ import annotations
@@ -31,115 +29,32 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from deskmate.core.fs import atomic_write, fsync_dir
-from deskmate.core.settings import DEFAULT_HUB, SettingsError, clean_hub_address, load_settings
 
+from .hub import (
+    DEFAULT_ENDPOINT,
+    ChecksumMismatchError,
+    DownloadBusyError,
+    DownloadCancelled,
+    DownloadError,
+    HubConfig,
+    HubError,
+    NetworkError,
+    NotEnoughDiskError,
+    NotFoundOnHubError,
+    OfflineError,
+    RemoteFile,
+    _http,
+    hub_config,
+)
 from .registry import file_checksum
 
-DEFAULT_ENDPOINT = DEFAULT_HUB
 CHUNK = 1 << 20
 # Room left on the disk beyond the file itself (the registry, logs, the OS).
 DISK_MARGIN = 64 << 20
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _HEX40 = re.compile(r"^[0-9a-f]{40}$")
-
-
-# --- errors ---------------------------------------------------------------------------
-class DownloadError(Exception):
-    """Base class; the message is written for the person in front of the app."""
-
-
-class OfflineError(DownloadError):
-    """Offline mode is on: nothing was sent over the network."""
-
-
-class NetworkError(DownloadError):
-    """The hub could not be reached, or the connection kept failing. Partial data is kept."""
-
-
-class HubError(DownloadError):
-    """The hub (or mirror) answered, but not with what we need."""
-
-
-class NotFoundOnHubError(HubError):
-    """No such repository, revision or file (or it is private or gated)."""
-
-
-class NotEnoughDiskError(DownloadError):
-    def __init__(self, message: str, *, needed: int, free: int) -> None:
-        super().__init__(message)
-        self.needed = needed
-        self.free = free
-
-
-class ChecksumMismatchError(DownloadError):
-    """The downloaded bytes are not the file the hub describes; nothing was installed."""
-
-
-class DownloadCancelled(DownloadError):
-    """Stopped on request; the partial file is kept for a later resume."""
-
-
-class DownloadBusyError(DownloadError):
-    """Another Deskmate process is downloading the same file."""
-
-
-# --- settings -------------------------------------------------------------------------
-_TRUE = {"1", "true", "yes", "on"}
-
-
-@dataclasses.dataclass(frozen=True)
-class HubConfig:
-    endpoint: str = DEFAULT_ENDPOINT
-    offline: bool = False
-    # None: huggingface_hub's stored login (HF_TOKEN or `hf auth login`), needed for gated repos.
-    token: str | bool | None = dataclasses.field(default=None, repr=False)
-
-
-def hub_config(
-    *, endpoint: str | None = None, offline: bool | None = None, settings_path: Path | None = None
-) -> HubConfig:
-    """Arguments beat the environment (HF_ENDPOINT, HF_HUB_OFFLINE) beat settings.toml.
-
-    The hub address is ``[models] hf_endpoint``; offline is ``[app] offline``, the one switch
-    that also keeps remote servers off.
-    """
-    settings = load_settings(settings_path)
-    if endpoint is None:
-        endpoint = os.environ.get("HF_ENDPOINT") or None
-        if endpoint:
-            try:
-                endpoint = clean_hub_address(endpoint)
-            except SettingsError as e:
-                raise SettingsError(f"The HF_ENDPOINT environment variable: {e}") from None
-    else:
-        endpoint = clean_hub_address(endpoint)
-    if offline is None:
-        env = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("DESKMATE_OFFLINE")
-        if env is not None and env.strip():
-            offline = env.strip().lower() in _TRUE
-    if offline is None:
-        offline = settings.app.offline
-    return HubConfig(endpoint=endpoint or settings.models.hf_endpoint or DEFAULT_ENDPOINT, offline=offline)
-
-
-# --- what a remote file is --------------------------------------------------------------
-@dataclasses.dataclass(frozen=True)
-class RemoteFile:
-    repo_id: str
-    filename: str
-    commit: str
-    size: int
-    # LFS files carry a SHA-256; small git files only their git blob id (a SHA-1 of "blob <n>\0" + bytes).
-    sha256: str | None
-    git_oid: str | None
-    url: str  # pinned to the commit, so every Range request reads the same bytes
-
-    @property
-    def checksum(self) -> tuple[str, str]:
-        return ("sha256", self.sha256) if self.sha256 else ("git-sha1", self.git_oid or "")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -219,14 +134,6 @@ def human_size(n: float) -> str:
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1000
     return f"{n:.1f} TB"
-
-
-def split_spec(spec: str) -> tuple[str, str | None]:
-    """``owner/repo/path/file.gguf`` → (``owner/repo``, ``path/file.gguf``); ``owner/repo`` → (repo, None)."""
-    parts = [p for p in spec.strip().strip("/").split("/") if p]
-    if len(parts) < 2:
-        raise ValueError(f"{spec!r} is not a model id or owner/repo/file")
-    return "/".join(parts[:2]), "/".join(parts[2:]) or None
 
 
 def partial_name(repo_id: str, filename: str) -> str:
@@ -598,15 +505,6 @@ class Downloader:
         _emit(on_progress, remote, have, fetched, meter.speed(), "downloading")
 
 
-def _http() -> Any:
-    """huggingface_hub 2.x talks through httpx2, 1.x through httpx: use whichever its session is."""
-    try:
-        import httpx2
-    except ImportError:  # huggingface_hub 1.x
-        import httpx as httpx2  # type: ignore[no-redef]
-    return httpx2
-
-
 _TRANSIENT = frozenset({408, 429, 500, 502, 503, 504})
 
 
@@ -649,132 +547,3 @@ def _emit(fn: ProgressFn | None, remote: RemoteFile, done: int, fetched: int, sp
         fn(Progress(remote.filename, done, remote.size, fetched, speed, eta, state))
     except Exception:  # a broken progress view must not break the download
         pass
-
-
-# --- pull: a catalog id or owner/repo[/file] → a verified, registered model --------------------
-_SPLIT = re.compile(r"^(?P<stem>.*)-(?P<i>\d{5})-of-(?P<n>\d{5})\.gguf$", re.IGNORECASE)
-
-
-@dataclasses.dataclass(frozen=True)
-class PullPlan:
-    repo_id: str
-    files: tuple[str, ...]  # text: the GGUF (every part of a split one); image: the matched files
-    kind: str  # "text" | "image" | "embedding"
-    entry: Any  # the CatalogEntry, when the model is in the catalog
-
-
-def _split_parts(filename: str) -> tuple[str, ...]:
-    m = _SPLIT.match(filename)
-    if not m:
-        return (filename,)
-    n = int(m.group("n"))
-    return tuple(f"{m.group('stem')}-{i:05d}-of-{n:05d}.gguf" for i in range(1, n + 1))
-
-
-def plan_pull(spec: str, downloader: Downloader, revision: str | None = None) -> PullPlan:
-    from .catalog import load_catalog
-
-    catalog = load_catalog()
-    entry = catalog.get(spec.strip())
-    if entry is not None:
-        repo, filename = entry.repo, entry.file
-    else:
-        try:
-            repo, filename = split_spec(spec)
-        except ValueError:
-            ids = ", ".join(m.id for m in catalog.models)
-            raise HubError(f"{spec!r} is neither a catalog model ({ids}) nor owner/repo/file.gguf.") from None
-        if filename is None:
-            ggufs = [f for f in downloader.list_files(repo, ("*.gguf",), revision) if _split_parts(f)[0] == f]
-            if not ggufs:
-                raise NotFoundOnHubError(f"{repo} has no .gguf file; Deskmate runs GGUF models.")
-            if len(ggufs) > 1:
-                shown = ", ".join(ggufs[:8]) + (", …" if len(ggufs) > 8 else "")
-                raise HubError(f"{repo} has {len(ggufs)} GGUF files; name one as {repo}/FILE ({shown}).")
-            filename = ggufs[0]
-        entry = catalog.find_file(repo, filename)
-    if entry is not None and entry.kind == "image":
-        files = downloader.list_files(entry.repo, entry.files, revision)
-        if not files:
-            raise NotFoundOnHubError(f"{entry.repo} has none of the files {entry.name} needs.")
-        return PullPlan(entry.repo, tuple(files), "image", entry)
-    assert filename is not None
-    if not filename.lower().endswith(".gguf"):
-        raise HubError(f"{filename} is not a .gguf file; Deskmate's chat engine runs GGUF models only.")
-    kind = "embedding" if entry is not None and entry.kind == "embedding" else "text"
-    return PullPlan(repo, _split_parts(filename), kind, entry)
-
-
-def pull(
-    spec: str,
-    *,
-    downloader: Downloader | None = None,
-    registry: Any = None,
-    revision: str | None = None,
-    on_progress: ProgressFn | None = None,
-    control: DownloadControl | None = None,
-) -> Any:
-    """Download (resuming), verify, place and register a model; returns the InstalledModel."""
-    from deskmate.core.engines.errors import EngineError
-    from deskmate.core.engines.gguf_check import check_gguf
-
-    from .registry import InstalledModel, Registry
-
-    registry = registry or Registry()
-    downloader = downloader or Downloader(registry.root)
-    plan = plan_pull(spec, downloader, revision)
-    first = downloader.remote_file(plan.repo_id, plan.files[0], revision)
-    # Every other file from the same commit, even if the branch moves meanwhile.
-    remotes = [first] + [downloader.remote_file(plan.repo_id, f, first.commit) for f in plan.files[1:]]
-    missing = sum(r.size - min(downloader.partial_size(r.repo_id, r.filename), r.size) for r in remotes)
-    downloader.models_dir.mkdir(parents=True, exist_ok=True)
-    needed, free = missing + DISK_MARGIN, downloader.free_space(downloader.models_dir)
-    if free < needed:
-        raise NotEnoughDiskError(
-            f"Not enough disk space for {spec}: it needs {human_size(needed)} ({needed:,} bytes, including "
-            f"{human_size(DISK_MARGIN)} to spare) but {downloader.models_dir} has {human_size(free)} free "
-            f"({free:,} bytes). Free some space, or choose a smaller model.",
-            needed=needed,
-            free=free,
-        )
-    entry = plan.entry
-    base = registry.root / ("images" if plan.kind == "image" else "") / plan.repo_id.replace("/", "--")
-    expected = entry.sha256 if entry is not None and plan.kind != "image" and len(remotes) == 1 else None
-    paths = []
-    for r in remotes:
-        path, _ = downloader.download(
-            r.repo_id, r.filename, base / r.filename,
-            expected_sha256=expected, on_progress=on_progress, control=control, remote=r,
-        )
-        paths.append(path)
-    total = sum(r.size for r in remotes)
-    if plan.kind == "image":
-        model = InstalledModel(
-            id=entry.id, name=entry.name, kind="image", path=str(base), size=total, source="hub",
-            repo=plan.repo_id, commit=first.commit, catalog_id=entry.id,
-            files={r.filename: f"{r.checksum[0]}:{r.checksum[1]}" for r in remotes},
-        )
-        return registry.add(model)
-    try:
-        summary = check_gguf(paths[0])
-    except EngineError as e:
-        for p in paths:
-            p.unlink(missing_ok=True)
-        raise HubError(f"{plan.files[0]} downloaded intact but is not a usable model: {e}") from None
-    existing = next((m for m in registry.registered() if os.path.abspath(m.path) == os.path.abspath(paths[0])), None)
-    model = InstalledModel(
-        id=existing.id if existing else (entry.id if entry is not None else registry.new_id(Path(plan.files[0]).stem, paths[0])),
-        name=entry.name if entry is not None else summary.name,
-        kind=plan.kind,
-        path=str(paths[0]),
-        size=total,
-        source="hub",
-        sha256=first.sha256,
-        repo=plan.repo_id,
-        filename=plan.files[0],
-        commit=first.commit,
-        catalog_id=entry.id if entry is not None else None,
-        # A split GGUF: llama.cpp finds the other parts beside the first one.
-        files={Path(r.filename).name: f"{r.checksum[0]}:{r.checksum[1]}" for r in remotes} if len(remotes) > 1 else {},
-    )
-    return registry.add(model)
