@@ -263,3 +263,20 @@ def test_sigkill_a_second_after_typing_stops_finds_it_saved(tmp_path: Path):
     assert store.get(draft_id).body == _expected_text(typed)  # saved as a draft version, before any recovery
     assert recover(store) == []
     store.close()
+
+
+def test_save_after_the_autosave_settled_makes_a_version_the_next_autosave_keeps(store: DraftStore):
+    """Ctrl+S more than the debounce after the last keystroke: the text is already stored by
+    the autosave, and the save must still leave a version of its own in the history."""
+    d = store.create("")
+    saver = Autosaver(store)
+    saver.touch(d.id, "First paragraph.")
+    assert _wait_for(lambda: store.get(d.id).body == "First paragraph." and saver.unsaved(d.id) is None, 5)
+    saver.save_now(d.id, "First paragraph.")
+    assert [(v.source, store.version(v.id).body) for v in store.versions(d.id)][:1] == [("save", "First paragraph.")]
+
+    saver.touch(d.id, "First paragraph. Then more typing.")
+    assert _wait_for(lambda: store.get(d.id).body.endswith("more typing.") and saver.unsaved(d.id) is None, 5)
+    history = [(v.source, store.version(v.id).body) for v in store.versions(d.id)]
+    assert history[:2] == [("autosave", "First paragraph. Then more typing."), ("save", "First paragraph.")], history
+    saver.close()
