@@ -289,6 +289,7 @@ class MainWindow(Retranslating, QMainWindow):
         r.busyChanged.connect(self._on_busy)
         r.notice.connect(lambda text: self._show_notice(text))
         self.drafts_panel.draftOpened.connect(self.draft_editor.open_draft)
+        self.drafts_panel.draftDeleted.connect(self.draft_editor.close_draft)
         self.drafts_panel.new_button.clicked.connect(self.draft_editor.new_draft)
         self.draft_editor.draftSaved.connect(self.drafts_panel.refresh)
 
