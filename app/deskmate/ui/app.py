@@ -188,6 +188,8 @@ class DeskmateApp:
         self.window.set_language(lang)
         try:
             set_value("ui", "language", lang)
+            # What File → Settings shows and compares against (it showed "English" under a Chinese UI).
+            self.settings = load_settings_leniently().settings
         except (SettingsError, OSError) as e:
             self.window.statusBar().showMessage(str(e), 10000)
 
