@@ -241,7 +241,7 @@ class HistoryDialog(QDialog):
         split = QSplitter()
         split.addWidget(self.versions)
         split.addWidget(self.preview)
-        split.setSizes([260, 500])
+        split.setSizes([340, 420])  # room for the date, the source and the size
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.restore_button = QPushButton(self.tr("Restore this version"))
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -302,6 +302,8 @@ class DraftsPanel(Retranslating, QWidget):
         undo_row.addWidget(self.undo_note, 1)
         undo_row.addWidget(self.undo_button)
         self._undo_id: int | None = None
+        self._undo_timer = QTimer(self, singleShot=True, interval=20000)
+        self._undo_timer.timeout.connect(lambda: self._show_undo(None))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
@@ -315,7 +317,7 @@ class DraftsPanel(Retranslating, QWidget):
         self.list.itemActivated.connect(lambda item: self.draftOpened.emit(item.data(ID_ROLE)))
         self.list.itemClicked.connect(lambda item: self.draftOpened.emit(item.data(ID_ROLE)))
         self.delete_button.clicked.connect(self.delete_selected)
-        self.bin_button.toggled.connect(lambda _on: (self.retranslate(), self.refresh()))
+        self.bin_button.toggled.connect(self._bin_toggled)
         self.undo_button.clicked.connect(self.undo_delete)
         self.retranslate()
         self.refresh()
@@ -329,6 +331,11 @@ class DraftsPanel(Retranslating, QWidget):
         self.undo_note.setText(self.tr("The draft was moved to the bin."))
         self.undo_button.setText(self.tr("Undo"))
 
+    def _bin_toggled(self, _on: bool) -> None:
+        self._show_undo(None)  # the bin itself is the way back now
+        self.retranslate()
+        self.refresh()
+
     @property
     def in_bin(self) -> bool:
         return self.bin_button.isChecked()
@@ -339,7 +346,8 @@ class DraftsPanel(Retranslating, QWidget):
         try:
             if self.in_bin:
                 for d in self.store.deleted():
-                    item = QListWidgetItem(f"{d.title}\n{when(d.deleted or d.updated)}")
+                    deleted = self.tr("deleted {time}").format(time=when(d.deleted or d.updated))
+                    item = QListWidgetItem(f"{d.title}\n{deleted}")
                     item.setData(ID_ROLE, d.id)
                     item.setToolTip(d.preview)
                     self.list.addItem(item)
@@ -387,3 +395,5 @@ class DraftsPanel(Retranslating, QWidget):
         self._undo_id = draft_id
         self.undo_note.setVisible(draft_id is not None)
         self.undo_button.setVisible(draft_id is not None)
+        if draft_id is not None:
+            self._undo_timer.start()
