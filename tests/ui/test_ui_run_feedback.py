@@ -67,10 +67,10 @@ def test_the_last_tasks_answer_grid_and_counters_go_with_it(qtbot, window, stand
     standin.enqueue(FRUITS, match="fruit")
     run(qtbot, win, "table.make", {"about": "one fruit and its colour"})
     assert win.results.currentWidget() is win.table_editor
-    assert win.speed_label.text() == "1 row(s) × 2 column(s)"
+    assert win.speed_label.text() == "Rows: 1, columns: 2"
     win.table_editor.add_row()
     assert win.table_editor.table().shape == (2, 2)
-    assert win.speed_label.text() == "2 row(s) × 2 column(s)", "the row count follows Add row"
+    assert win.speed_label.text() == "Rows: 2, columns: 2", "the row count follows Add row"
 
     assert win.sidebar.select("qa.open")
     assert win.results.currentWidget() is win.output and win.speed_label.text() == ""

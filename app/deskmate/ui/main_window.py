@@ -479,7 +479,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _show_table_size(self, table: object) -> None:
         rows, cols = table.shape  # type: ignore[attr-defined]
-        self.speed_label.setText(self.tr("%n row(s)", "", rows) + " × " + self.tr("%n column(s)", "", cols))
+        self.speed_label.setText(self.tr("Rows: {rows}, columns: {cols}").format(rows=rows, cols=cols))
 
     def _on_proofread_done(self, result: object) -> None:
         self.proofread_view.set_result(result)
