@@ -70,3 +70,30 @@ def test_status_while_proofreading_and_results_that_go_with_their_task(deskmate_
     assert win.ask("w.results.currentWidget() is w.output and w.output.toPlainText() == ''")
     assert win.ask("list(w.table_editor.table().shape)") == [0, 0]
     win.screenshot("flow-next-task-starts-clean")
+
+
+def test_the_review_pass_says_so_and_leaves_the_final_answer_its_room(deskmate_window, standin):
+    win = deskmate_window()
+    win.wait_for("w.model_picker.combo.count() >= 2")
+    win.click("w.model_picker.combo")
+    win.key("End", "Return")
+    win.wait_for("s.remote_name == 'standin'")
+    choose_task(win, "slogan", "writing.slogan")
+    win.click("w.form.fields['product']")
+    win.type("a solar desk lamp")
+    win.click("w.form.review")
+    assert win.ask("w.form.review.isChecked()")
+    first = "\n".join(f"Slogan {i}: light that keeps going, line after line." for i in range(12))
+    standin.token_delay = 0.04
+    standin.enqueue(first).enqueue({"issues": ["It gives twelve slogans, not five."], "ok": False})
+    standin.enqueue("Light that works as hard as you do.")
+    win.click("w.run_button")
+    win.wait_for("w.engine_label.text().startswith('Reviewing the answer… ')", timeout=30)
+    win.wait_for("w.run_button.isEnabled()", timeout=60)
+    assert win.ask("w.output.toPlainText()") == "Light that works as hard as you do."
+    notice = win.ask("w.notice.text()")
+    assert "It gives twelve slogans, not five." in notice and "Slogan 3" not in notice
+    assert win.ask("w.output.height() > 3 * w.notice.height()"), "the notice squeezes the answer"
+    win.screenshot("flow-review-rewrote-the-answer")
+    win.click("w.first_answer_button")
+    win.wait_for("w.output.toPlainText().startswith('Slogan 0:')")

@@ -491,7 +491,7 @@ class MainWindow(Retranslating, QMainWindow):
         if review.ok:  # type: ignore[attr-defined]
             self._show_notice(self.tr("Review: no problems found."))
             return
-        issues = "; ".join(review.issues)  # type: ignore[attr-defined]
+        issues = "; ".join(i.rstrip(".") for i in review.issues)  # type: ignore[attr-defined]  # the sentence ends it
         if review.revised:  # type: ignore[attr-defined]
             # The first answer stays one click away instead of in the notice, where it squeezed the answer.
             self._review = review

@@ -60,6 +60,7 @@ class TaskForm(Retranslating, QWidget):
         layout.addLayout(self.form)
         layout.addLayout(slider_row)
         layout.addWidget(self.review)
+        layout.addStretch(1)  # a short form sits at the top instead of spreading over the pane
         self.creativity.valueChanged.connect(self._show_creativity)
         self.retranslate()
 
