@@ -84,7 +84,7 @@ def trial(app_path: str, typing_seconds: float) -> float:
     finally:
         if proc.poll() is None:
             proc.kill()
-    out = subprocess.run([sys.executable, "-c", REOPEN], capture_output=True, text=True, env=env, timeout=180)
+    out = subprocess.run([sys.executable, "-c", REOPEN], check=False, capture_output=True, text=True, env=env, timeout=180)
     back = len(json.loads(out.stdout.strip().splitlines()[-1])["body"])
     missing = [t for t, n in typed if n > back]
     return killed - missing[0] if missing else 0.0

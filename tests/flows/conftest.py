@@ -55,7 +55,7 @@ class Desktop:
         self.env.pop("WAYLAND_DISPLAY", None)
 
     def xdotool(self, *args: str, timeout: float = 30) -> str:
-        out = subprocess.run(["xdotool", *args], env=self.env, capture_output=True, text=True, timeout=timeout)
+        out = subprocess.run(["xdotool", *args], env=self.env, check=False, capture_output=True, text=True, timeout=timeout)
         if out.returncode != 0:
             raise AssertionError(f"xdotool {' '.join(args)} failed: {out.stderr.strip()}")
         return out.stdout.strip()
@@ -146,7 +146,7 @@ class AppWindow:
     def _find_window(self) -> str:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            out = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(self.proc.pid)],
+            out = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(self.proc.pid)], check=False,
                                  env=self.desktop.env, capture_output=True, text=True, timeout=30)
             ids = out.stdout.split()
             if ids:

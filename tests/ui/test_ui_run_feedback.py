@@ -3,8 +3,6 @@ OpenAI protocol): the status says what is happening, the result area belongs to 
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from deskmate.core.engines.supervisor import EngineStatus, Phase
 from deskmate.core.remote import RemoteEndpoint, client_for, save_endpoint

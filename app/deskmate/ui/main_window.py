@@ -105,6 +105,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.model_name = model_name
         self.last_status: EngineStatus | None = None
         self._review = None  # a ReviewResult that rewrote the answer shown
+        self._idle_label = ""
         self.close_to_tray: Callable[[], bool] | None = None
         self.runner = TaskRunner(lambda: bridge.client, self)
         self.feedback = RunFeedback(self.runner, self)
@@ -438,6 +439,7 @@ class MainWindow(Retranslating, QMainWindow):
         if task is None or self.runner.busy:
             return
         self.feedback.expect_review(self.form.review.isChecked())
+        self._idle_label = self.engine_label.text()  # shown again after the run when no engine reports
         try:
             self.runner.run(task, self.form.values(), lang=self.lang, creativity=self.form.creativity_value(),
                             review=self.form.review.isChecked())
@@ -491,7 +493,8 @@ class MainWindow(Retranslating, QMainWindow):
         if review.ok:  # type: ignore[attr-defined]
             self._show_notice(self.tr("Review: no problems found."))
             return
-        issues = "; ".join(i.rstrip(".") for i in review.issues)  # type: ignore[attr-defined]  # the sentence ends it
+        # Each issue's own full stop would double the sentence's.
+        issues = "; ".join(i.rstrip(".") for i in review.issues)  # type: ignore[attr-defined]
         if review.revised:  # type: ignore[attr-defined]
             # The first answer stays one click away instead of in the notice, where it squeezed the answer.
             self._review = review
@@ -549,20 +552,17 @@ class MainWindow(Retranslating, QMainWindow):
             if self.last_status is not None:
                 self.show_status(self.last_status)
             else:
-                self.engine_label.setText("")
+                self.engine_label.setText(self._idle_label)
                 self.progress.setVisible(False)
             return
-        if self.last_status is not None and self.last_status.phase is not Phase.READY:
-            return  # a crash or restart is the news
         self.engine_label.setText(self.feedback.text())
         self.progress.setRange(0, 0)
         self.progress.setVisible(not self.feedback.streaming())
 
     def show_status(self, status: EngineStatus) -> None:
         self.last_status = status
-        if self.feedback.active and status.phase is Phase.READY:
-            self._show_run_state()
-            return
+        if self.feedback.active:
+            return  # a crash during the run ends the run, and then this status is shown
         self.engine_label.setText(phase_text(status))
         loading = status.phase in (Phase.STARTING, Phase.LOADING, Phase.RESTARTING)
         self.progress.setVisible(loading)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from .task_runner import TaskRunner
 
 TICK_MS = 500
+REVIEWED = ("text", "json", "image-prompt")  # the kinds core.tasks.run gives a review pass
 
 
 class RunFeedback(QObject):
@@ -53,7 +54,7 @@ class RunFeedback(QObject):
             self.changed.emit()  # the bar stops being busy at the first token
 
     def _on_text_done(self, result: object) -> None:
-        if self.review and getattr(result, "finish_reason", "") != "cancelled" and self.kind in ("text", "json"):
+        if self.review and getattr(result, "finish_reason", "") != "cancelled" and self.kind in REVIEWED:
             self.phase = "review"
             self.changed.emit()
 
