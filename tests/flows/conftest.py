@@ -212,8 +212,7 @@ class AppWindow:
     def close(self) -> None:
         if self.proc.poll() is not None:
             return
-        self.ask("w.close_to_tray and None")  # the probe still answers: the window is alive
-        self.ask("s.quit()")
+        self.ask("s.quit()")  # File → Quit: the window saves and stops its engine
         try:
             self.proc.wait(30)
         except subprocess.TimeoutExpired:

@@ -122,4 +122,6 @@ def test_typing_survives_kill_9_with_at_most_half_a_second_lost(deskmate_window,
 
     again = deskmate_window()
     assert again.ask("w.draft_editor.body.toPlainText()").startswith(text[:must_have])
+    assert again.ask("w.statusBar().currentMessage()") == "Drafts recovered from before Deskmate last stopped: 1"
+    assert not again.ask("w.engine_label.isVisible()"), "the note and the engine state were painted over each other"
     again.screenshot("flow-typing-recovered-after-kill-9")
