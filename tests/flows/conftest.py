@@ -9,9 +9,10 @@ Fixtures (shared by every window flow):
   installs them).
 * ``deskmate_window``: ``deskmate_window()`` starts the window in this test's DESKMATE_HOME
   (tests/flows/app_probe.py) and returns an :class:`AppWindow`: ``ask(expr)`` reads the window
-  (a Python expression over ``w``, the MainWindow), ``click(expr)`` clicks the widget the
-  expression names, ``wait_for(expr)``, ``kill9()``, ``close()``. Started windows are closed
-  at the end of the test.
+  (a Python expression over ``w``, the MainWindow, and ``s``, the DeskmateApp), ``click(expr)``
+  clicks the widget the expression names, ``click_task(id)``, ``key``, ``type``,
+  ``wait_for(expr)``, ``drafts()`` (the rows in SQLite), ``screenshot(name)``, ``kill9()``,
+  ``close()``. Started windows are closed at the end of the test.
 """
 
 from __future__ import annotations
@@ -201,6 +202,17 @@ class AppWindow:
         time.sleep(0.5)  # the last repaint
         return self.desktop.screenshot(SCREENSHOTS / f"{name}.png")
 
+    # --- what landed on disk ---------------------------------------------------------
+    def drafts(self) -> list[tuple[int, str, float | None]]:
+        """(id, body, deleted) of every draft in the window's SQLite file, read as a restarted app would."""
+        import sqlite3
+
+        conn = sqlite3.connect(self.home / "data" / "deskmate.sqlite3", timeout=5)
+        try:
+            return [(int(i), b, d) for i, b, d in conn.execute("SELECT id, body, deleted FROM drafts ORDER BY id")]
+        finally:
+            conn.close()
+
     # --- ending ---------------------------------------------------------------------
     def kill9(self) -> float:
         """SIGKILL, as a crash or a power cut would end it; returns when (unix time)."""
@@ -238,13 +250,3 @@ def deskmate_window(desktop: Desktop, deskmate_home: Path) -> Iterator[Callable[
                 win.proc.kill()
                 win.proc.wait(10)
 
-
-def draft_rows(home: Path) -> list[tuple[int, str, float | None]]:
-    """(id, body, deleted) of every draft in the window's database, read as a restarted app would."""
-    import sqlite3
-
-    conn = sqlite3.connect(home / "data" / "deskmate.sqlite3")
-    try:
-        return [(int(i), b, d) for i, b, d in conn.execute("SELECT id, body, deleted FROM drafts ORDER BY id")]
-    finally:
-        conn.close()

@@ -7,8 +7,6 @@ from __future__ import annotations
 import sqlite3
 import time
 
-from conftest import draft_rows
-
 
 def versions(home, draft_id):
     conn = sqlite3.connect(home / "data" / "deskmate.sqlite3")
@@ -74,7 +72,7 @@ def test_deleting_the_open_draft_closes_it_and_the_bin_restores_it(deskmate_wind
     win.click("w.draft_editor.body")
     win.type("A new letter")
     win.wait_for("w.draft_editor.state.text().startswith('Saved ')")
-    rows = {i: (body, deleted) for i, body, deleted in draft_rows(deskmate_home)}
+    rows = {i: (body, deleted) for i, body, deleted in win.drafts()}
     assert rows[doomed][0] == "Minutes of the Monday meeting" and rows[doomed][1] is not None
     new = win.ask("w.draft_editor.draft_id")
     assert new != doomed and rows[new] == ("A new letter", None), "typing went into the binned draft"
@@ -88,7 +86,7 @@ def test_deleting_the_open_draft_closes_it_and_the_bin_restores_it(deskmate_wind
     win.click("w.drafts_panel.delete_button")  # Restore
     win.wait_for(f"w.draft_editor.draft_id == {doomed}")
     assert win.ask("w.draft_editor.body.toPlainText()") == "Minutes of the Monday meeting"
-    assert {i: d for i, _b, d in draft_rows(deskmate_home)}[doomed] is None
+    assert {i: d for i, _b, d in win.drafts()}[doomed] is None
 
 
 def test_typing_survives_kill_9_with_at_most_half_a_second_lost(deskmate_window, deskmate_home):
