@@ -579,6 +579,10 @@
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
+    <message>
+        <source>The draft was moved to the bin; typing here starts a new draft.</source>
+        <translation>草稿已移到回收站；在这里输入将新建一份草稿。</translation>
+    </message>
 </context>
 <context>
     <name>DraftsPanel</name>
@@ -598,11 +602,6 @@
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="321"/>
-        <source>Draft deleted</source>
-        <translation>草稿已删除</translation>
-    </message>
-    <message>
         <location filename="../../app/deskmate/ui/drafts.py" line="322"/>
         <source>The draft was moved to the bin.</source>
         <translation>草稿已移至回收站。</translation>
@@ -611,6 +610,22 @@
         <location filename="../../app/deskmate/ui/drafts.py" line="323"/>
         <source>Undo</source>
         <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Bin</source>
+        <translation>回收站</translation>
+    </message>
+    <message>
+        <source>Deleted drafts, kept for a week</source>
+        <translation>已删除的草稿，保留一周</translation>
+    </message>
+    <message>
+        <source>deleted {time}</source>
+        <translation>删除于 {time}</translation>
     </message>
 </context>
 <context>
@@ -1347,22 +1362,12 @@ Seed {1} · {2} steps · {3}×{4}</source>
         <source>{n} tokens, {rate:.1f} tokens/s</source>
         <translation>{n} 个词元，{rate:.1f} 词元/秒</translation>
     </message>
-    <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="442"/>
-        <source>{rows} rows × {cols} columns</source>
-        <translation>{rows} 行 × {cols} 列</translation>
-    </message>
     <message numerus="yes">
         <location filename="../../app/deskmate/ui/main_window.py" line="449"/>
         <source>%n change(s) to review</source>
         <translation>
             <numerusform>%n 处修改待审阅</numerusform>
         </translation>
-    </message>
-    <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="459"/>
-        <source>Review found: {issues}. The answer was rewritten once to fix this; the first answer is kept below.</source>
-        <translation>复核发现：{issues}。已据此将回答改写一次；最初的回答保留在下方。</translation>
     </message>
     <message>
         <location filename="../../app/deskmate/ui/main_window.py" line="453"/>
@@ -1419,6 +1424,22 @@ Seed {1} · {2} steps · {3}×{4}</source>
         <location filename="../../work/wt/docs15b/app/deskmate/ui/main_window.py" line="369"/>
         <source>Documents</source>
         <translation>文档</translation>
+    </message>
+    <message>
+        <source>Show the first answer</source>
+        <translation>显示最初的回答</translation>
+    </message>
+    <message>
+        <source>The answer before the review pass rewrote it</source>
+        <translation>复核改写之前的回答</translation>
+    </message>
+    <message>
+        <source>Rows: {rows}, columns: {cols}</source>
+        <translation>行数：{rows}，列数：{cols}</translation>
+    </message>
+    <message>
+        <source>Review found: {issues}. The answer was rewritten once to fix this; “Show the first answer” shows it as it was.</source>
+        <translation>复核发现：{issues}。回答已为此改写一次；点“显示最初的回答”可查看原样。</translation>
     </message>
 </context>
 <context>
@@ -1937,6 +1958,25 @@ Seed {1} · {2} steps · {3}×{4}</source>
         <translation>
             <numerusform>校对时遗漏了 %n 个句子，已按原文原样补回：</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>RunFeedback</name>
+    <message>
+        <source>Reviewing the answer… {seconds} s</source>
+        <translation>正在复核回答… {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>Proofreading… {seconds} s</source>
+        <translation>正在校对… {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>Making a table… {tokens} tokens, {seconds} s</source>
+        <translation>正在生成表格… {tokens} 个词元，{seconds} 秒</translation>
+    </message>
+    <message>
+        <source>Writing… {tokens} tokens, {seconds} s</source>
+        <translation>正在撰写… {tokens} 个词元，{seconds} 秒</translation>
     </message>
 </context>
 <context>

@@ -59,7 +59,7 @@ REOPEN = textwrap.dedent(
 )
 
 
-def test_text_typed_up_to_two_seconds_before_sigkill_is_restored(tmp_path):
+def test_text_typed_up_to_half_a_second_before_sigkill_is_restored(tmp_path):
     env = dict(os.environ, DESKMATE_HOME=str(tmp_path / "home"), QT_QPA_PLATFORM="offscreen")
     proc = subprocess.Popen([sys.executable, "-c", TYPIST], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=env)
@@ -82,8 +82,8 @@ def test_text_typed_up_to_two_seconds_before_sigkill_is_restored(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
-    must_have = max((n for t, n in typed if t <= killed_at - 2.0), default=0)
-    assert must_have > 100, "the test must type for well over 2 s before the kill"
+    must_have = max((n for t, n in typed if t <= killed_at - 0.5), default=0)
+    assert must_have > 100, "the test must type for well over 0.5 s before the kill"
 
     out = subprocess.run([sys.executable, "-c", REOPEN], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
@@ -91,7 +91,7 @@ def test_text_typed_up_to_two_seconds_before_sigkill_is_restored(tmp_path):
     assert report["recovered"] >= 1 or len(report["body"]) >= must_have
     expected = "".join(f"word{i} " for i in range(100000))[:must_have]
     assert report["body"].startswith(expected), (
-        f"{len(report['body'])} chars back; {must_have} were typed more than 2 s before the kill"
+        f"{len(report['body'])} chars back; {must_have} were typed more than 0.5 s before the kill"
     )
 
 

@@ -83,3 +83,33 @@ def test_the_app_opens_with_defaults_for_the_wrong_keys_and_says_which(qtbot, ho
         session.window.close()
         session.shutdown()
     assert (home / "config" / "settings.toml").read_text(encoding="utf-8") == BROKEN
+
+
+def test_settings_show_the_language_chosen_in_the_view_menu_and_ok_keeps_it(qtbot, tmp_path, monkeypatch):
+    """View → Language → 中文, then File → Settings: the dialog shows 中文 and OK leaves it so."""
+    from deskmate.ui.app import DeskmateApp
+    from deskmate.ui.settings_dialog import SettingsDialog
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    monkeypatch.setenv("DESKMATE_HOME", str(tmp_path / "home"))
+    session = DeskmateApp(None)
+    seen: list[str] = []
+
+    def answer_the_dialog() -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SettingsDialog) and w.isVisible())
+        seen.append(dialog.language.currentText())
+        dialog.accept()
+
+    try:
+        session.window.act_chinese.trigger()
+        assert session.translations.language == "zh"
+        QTimer.singleShot(200, answer_the_dialog)
+        session.open_settings()
+        assert seen == ["中文（简体）"]
+        assert load_settings_leniently(tmp_path / "home" / "config" / "settings.toml").settings.ui.language == "zh"
+        assert session.translations.language == "zh"
+    finally:
+        session.translations.apply("en")
+        session.window.close()
+        session.shutdown()

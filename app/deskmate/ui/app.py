@@ -78,8 +78,9 @@ class DeskmateApp:
         if self.recovered:
             self.window.draft_editor.open_draft(self.recovered[0].draft_id)
             note = QCoreApplication.translate("DeskmateApp", "Drafts recovered from before Deskmate last stopped: {n}")
-            note = note.format(n=len(self.recovered))
-            self.window.statusBar().showMessage(note, 15000)
+            # Said once the window shows: a status message shown before would not hide the engine
+            # label, and both were painted over each other.
+            self.problems.append(note.format(n=len(self.recovered)))
         if self.engine is None:
             self.window.engine_label.setText(self.engine_error)
             self.window.progress.setVisible(False)
@@ -188,6 +189,8 @@ class DeskmateApp:
         self.window.set_language(lang)
         try:
             set_value("ui", "language", lang)
+            # What File → Settings shows and compares against (it showed "English" under a Chinese UI).
+            self.settings = load_settings_leniently().settings
         except (SettingsError, OSError) as e:
             self.window.statusBar().showMessage(str(e), 10000)
 

@@ -144,6 +144,21 @@ class DraftEditor(Retranslating, QWidget):
         finally:
             self._loading = False
 
+    def close_draft(self, draft_id: int) -> None:
+        """The draft went to the bin: save what is typed into it, then leave it, so further
+        typing starts a new draft instead of going into one no list shows."""
+        if draft_id != self.draft_id:
+            return
+        self.flush()
+        self._loading = True
+        try:
+            self.draft_id = None
+            self.title.clear()
+            self.body.clear()
+            self.state.setText(self.tr("The draft was moved to the bin; typing here starts a new draft."))
+        finally:
+            self._loading = False
+
     def new_draft(self) -> None:
         self.flush()
         try:
@@ -226,7 +241,7 @@ class HistoryDialog(QDialog):
         split = QSplitter()
         split.addWidget(self.versions)
         split.addWidget(self.preview)
-        split.setSizes([260, 500])
+        split.setSizes([340, 420])  # room for the date, the source and the size
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.restore_button = QPushButton(self.tr("Restore this version"))
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -257,7 +272,10 @@ class HistoryDialog(QDialog):
 
 
 class DraftsPanel(Retranslating, QWidget):
+    """The drafts, or (Bin checked) the deleted ones that can still be restored."""
+
     draftOpened = Signal(int)
+    draftDeleted = Signal(int)
 
     def __init__(self, store: DraftStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -270,33 +288,70 @@ class DraftsPanel(Retranslating, QWidget):
         self.list.setWordWrap(True)
         self.new_button = QPushButton()
         self.delete_button = QPushButton()
+        self.bin_button = QPushButton()
+        self.bin_button.setCheckable(True)
         row = QHBoxLayout()
         row.addWidget(self.new_button)
         row.addWidget(self.delete_button)
+        row.addWidget(self.bin_button)
+        # Said in place, not in a modal box: the person can keep working and still undo.
+        self.undo_note = QLabel()
+        self.undo_note.setWordWrap(True)
+        self.undo_button = QPushButton()
+        undo_row = QHBoxLayout()
+        undo_row.addWidget(self.undo_note, 1)
+        undo_row.addWidget(self.undo_button)
+        self._undo_id: int | None = None
+        self._undo_timer = QTimer(self, singleShot=True, interval=20000)
+        self._undo_timer.timeout.connect(lambda: self._show_undo(None))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)
+        layout.addLayout(undo_row)
         layout.addLayout(row)
+        self._show_undo(None)
         self._timer = QTimer(self, singleShot=True, interval=200)
         self._timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _: self._timer.start())
         self.list.itemActivated.connect(lambda item: self.draftOpened.emit(item.data(ID_ROLE)))
         self.list.itemClicked.connect(lambda item: self.draftOpened.emit(item.data(ID_ROLE)))
         self.delete_button.clicked.connect(self.delete_selected)
+        self.bin_button.toggled.connect(self._bin_toggled)
+        self.undo_button.clicked.connect(self.undo_delete)
         self.retranslate()
         self.refresh()
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(self.tr("Search drafts (Ctrl+F)"))
         self.new_button.setText(self.tr("New draft"))
-        self.delete_button.setText(self.tr("Delete"))
+        self.delete_button.setText(self.tr("Restore") if self.in_bin else self.tr("Delete"))
+        self.bin_button.setText(self.tr("Bin"))
+        self.bin_button.setToolTip(self.tr("Deleted drafts, kept for a week"))
+        self.undo_note.setText(self.tr("The draft was moved to the bin."))
+        self.undo_button.setText(self.tr("Undo"))
+
+    def _bin_toggled(self, _on: bool) -> None:
+        self._show_undo(None)  # the bin itself is the way back now
+        self.retranslate()
+        self.refresh()
+
+    @property
+    def in_bin(self) -> bool:
+        return self.bin_button.isChecked()
 
     def refresh(self, *_: object) -> None:
         query = self.search.text().strip()
         self.list.clear()
         try:
-            if query:
+            if self.in_bin:
+                for d in self.store.deleted():
+                    deleted = self.tr("deleted {time}").format(time=when(d.deleted or d.updated))
+                    item = QListWidgetItem(f"{d.title}\n{deleted}")
+                    item.setData(ID_ROLE, d.id)
+                    item.setToolTip(d.preview)
+                    self.list.addItem(item)
+            elif query:
                 for hit in self.store.search(query):
                     item = QListWidgetItem(f"{hit.draft.title}\n{hit.snippet}")
                     item.setData(ID_ROLE, hit.draft.id)
@@ -312,18 +367,33 @@ class DraftsPanel(Retranslating, QWidget):
             self.list.addItem(QListWidgetItem(str(e)))
 
     def delete_selected(self) -> None:
+        """Delete (or, in the bin, restore) the selected draft."""
         item = self.list.currentItem()
         if item is None or item.data(ID_ROLE) is None:
             return
         draft_id = item.data(ID_ROLE)
-        self.store.delete(draft_id)
-        self.refresh()
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Draft deleted"),
-                          self.tr("The draft was moved to the bin."), parent=self)
-        undo = box.addButton(self.tr("Undo"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Ok)
-        box.exec()
-        if box.clickedButton() is undo:
+        if self.in_bin:
             self.store.undelete(draft_id)
             self.refresh()
             self.draftOpened.emit(draft_id)
+            return
+        self.store.delete(draft_id)
+        self.draftDeleted.emit(draft_id)
+        self.refresh()
+        self._show_undo(draft_id)
+
+    def undo_delete(self) -> None:
+        draft_id, self._undo_id = self._undo_id, None
+        self._show_undo(None)
+        if draft_id is None:
+            return
+        self.store.undelete(draft_id)
+        self.refresh()
+        self.draftOpened.emit(draft_id)
+
+    def _show_undo(self, draft_id: int | None) -> None:
+        self._undo_id = draft_id
+        self.undo_note.setVisible(draft_id is not None)
+        self.undo_button.setVisible(draft_id is not None)
+        if draft_id is not None:
+            self._undo_timer.start()

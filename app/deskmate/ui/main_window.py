@@ -36,6 +36,7 @@ from .engine_bridge import EngineBridge
 from .model_picker import ModelPicker
 from .proofread_view import ProofreadView
 from .retranslating import Retranslating
+from .run_feedback import RunFeedback
 from .table_editor import TableEditor
 from .task_form import TaskForm
 from .task_runner import TaskRunner
@@ -103,8 +104,11 @@ class MainWindow(Retranslating, QMainWindow):
         self.lang = lang
         self.model_name = model_name
         self.last_status: EngineStatus | None = None
+        self._review = None  # a ReviewResult that rewrote the answer shown
+        self._idle_label = ""
         self.close_to_tray: Callable[[], bool] | None = None
         self.runner = TaskRunner(lambda: bridge.client, self)
+        self.feedback = RunFeedback(self.runner, self)
         self.resize(1280, 820)
 
         # --- left: tasks and drafts ---
@@ -129,6 +133,11 @@ class MainWindow(Retranslating, QMainWindow):
         for b in (self.run_button, self.stop_button, self.regenerate_button):
             controls.addWidget(b)
         controls.addStretch(1)
+        # After a review rewrote the answer: shows the first answer in its place, and back.
+        self.first_answer_button = QPushButton()
+        self.first_answer_button.setCheckable(True)
+        self.first_answer_button.setVisible(False)
+        controls.addWidget(self.first_answer_button)
         controls.addWidget(self.copy_button)
         controls.addWidget(self.insert_button)
 
@@ -288,7 +297,11 @@ class MainWindow(Retranslating, QMainWindow):
         r.failed.connect(self._on_failed)
         r.busyChanged.connect(self._on_busy)
         r.notice.connect(lambda text: self._show_notice(text))
+        self.feedback.changed.connect(self._show_run_state)
+        self.table_editor.tableChanged.connect(self._show_table_size)
+        self.first_answer_button.toggled.connect(self._show_first_answer)
         self.drafts_panel.draftOpened.connect(self.draft_editor.open_draft)
+        self.drafts_panel.draftDeleted.connect(self.draft_editor.close_draft)
         self.drafts_panel.new_button.clicked.connect(self.draft_editor.new_draft)
         self.draft_editor.draftSaved.connect(self.drafts_panel.refresh)
 
@@ -310,6 +323,10 @@ class MainWindow(Retranslating, QMainWindow):
         self.insert_button.setText(self.tr("Insert into draft"))
         self.insert_button.setToolTip(self.tr("Insert the result into the draft (Ctrl+I)"))
         self.output.setPlaceholderText(self.tr("The answer appears here as it is written."))
+        self.first_answer_button.setText(self.tr("Show the first answer"))
+        self.first_answer_button.setToolTip(self.tr("The answer before the review pass rewrote it"))
+        if self.results.currentWidget() is self.table_editor:
+            self._show_table_size(self.table_editor.table())
         names = {
             self.act_run: self.tr("Run"), self.act_stop: self.tr("Stop"), self.act_regenerate: self.tr("Regenerate"),
             self.act_copy: self.tr("Copy result"), self.act_insert: self.tr("Insert into draft"),
@@ -384,8 +401,25 @@ class MainWindow(Retranslating, QMainWindow):
             self.work.setCurrentWidget(self.translation_view)
             return
         self.work.setCurrentIndex(0)
+        if self.form.task is None or self.form.task.id != task.id:
+            self.reset_results()  # the last task's answer, grid and counters are not this task's
         self.form.set_task(task, self.lang)
         self.notice.setVisible(False)
+
+    def reset_results(self) -> None:
+        from deskmate.core.tables import Table
+
+        self.output.clear()
+        self.table_editor.set_table(Table([], []))
+        self.proofread_view.clear()
+        self.results.setCurrentWidget(self.output)
+        self.notice.setVisible(False)
+        self.speed_label.setText("")
+        self._review = None
+        self.first_answer_button.blockSignals(True)
+        self.first_answer_button.setChecked(False)
+        self.first_answer_button.blockSignals(False)
+        self.first_answer_button.setVisible(False)
 
     def focus_task_search(self) -> None:
         self.left_tabs.setCurrentWidget(self.sidebar)
@@ -404,6 +438,8 @@ class MainWindow(Retranslating, QMainWindow):
         task = self.form.task
         if task is None or self.runner.busy:
             return
+        self.feedback.expect_review(self.form.review.isChecked())
+        self._idle_label = self.engine_label.text()  # shown again after the run when no engine reports
         try:
             self.runner.run(task, self.form.values(), lang=self.lang, creativity=self.form.creativity_value(),
                             review=self.form.review.isChecked())
@@ -416,11 +452,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.runner.stop()
 
     def _on_started(self, kind: str) -> None:
-        self.output.clear()
-        self.results.setCurrentWidget(self.output)
-        self.notice.setVisible(False)
-        self.speed_label.setText("")
-        self._review_original: str | None = None
+        self.reset_results()
 
     def _on_busy(self, busy: bool) -> None:
         self.run_button.setEnabled(not busy)
@@ -445,8 +477,11 @@ class MainWindow(Retranslating, QMainWindow):
     def _on_table_done(self, table: object) -> None:
         self.table_editor.set_table(table)
         self.results.setCurrentWidget(self.table_editor)
-        self.speed_label.setText(self.tr("{rows} rows × {cols} columns").format(
-            rows=table.shape[0], cols=table.shape[1]))  # type: ignore[attr-defined]
+        self._show_table_size(table)
+
+    def _show_table_size(self, table: object) -> None:
+        rows, cols = table.shape  # type: ignore[attr-defined]
+        self.speed_label.setText(self.tr("Rows: {rows}, columns: {cols}").format(rows=rows, cols=cols))
 
     def _on_proofread_done(self, result: object) -> None:
         self.proofread_view.set_result(result)
@@ -458,15 +493,21 @@ class MainWindow(Retranslating, QMainWindow):
         if review.ok:  # type: ignore[attr-defined]
             self._show_notice(self.tr("Review: no problems found."))
             return
-        issues = "; ".join(review.issues)  # type: ignore[attr-defined]
+        # Each issue's own full stop would double the sentence's.
+        issues = "; ".join(i.rstrip(".") for i in review.issues)  # type: ignore[attr-defined]
         if review.revised:  # type: ignore[attr-defined]
-            self._review_original = self.output.toPlainText()
+            # The first answer stays one click away instead of in the notice, where it squeezed the answer.
+            self._review = review
             self.output.setPlainText(review.revised)  # type: ignore[attr-defined]
+            self.first_answer_button.setVisible(True)
             self._show_notice(self.tr("Review found: {issues}. The answer was rewritten once to fix this; "
-                                      "the first answer is kept below.").format(issues=issues)
-                              + "\n\n" + self._review_original)
+                                      "“Show the first answer” shows it as it was.").format(issues=issues))
         else:
             self._show_notice(self.tr("Review found: {issues}").format(issues=issues))
+
+    def _show_first_answer(self, first: bool) -> None:
+        if self._review is not None:
+            self.output.setPlainText(self._review.original if first else self._review.revised)
 
     def _on_failed(self, message: str, partial: str) -> None:
         if partial and self.results.currentWidget() is self.output and self.output.toPlainText() != partial:
@@ -505,8 +546,23 @@ class MainWindow(Retranslating, QMainWindow):
             self.draft_editor.insert_text(text)
 
     # --- engine status ------------------------------------------------------
+    def _show_run_state(self) -> None:
+        """While a task runs the status says what it is doing; afterwards the engine's state again."""
+        if not self.feedback.active:
+            if self.last_status is not None:
+                self.show_status(self.last_status)
+            else:
+                self.engine_label.setText(self._idle_label)
+                self.progress.setVisible(False)
+            return
+        self.engine_label.setText(self.feedback.text())
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(not self.feedback.streaming())
+
     def show_status(self, status: EngineStatus) -> None:
         self.last_status = status
+        if self.feedback.active:
+            return  # a crash during the run ends the run, and then this status is shown
         self.engine_label.setText(phase_text(status))
         loading = status.phase in (Phase.STARTING, Phase.LOADING, Phase.RESTARTING)
         self.progress.setVisible(loading)

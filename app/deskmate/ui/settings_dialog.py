@@ -37,6 +37,7 @@ class SettingsDialog(QDialog):
         self.settings_file = settings_file
         self.shown = settings
         self.setWindowTitle(self.tr("Settings"))
+        self.setMinimumWidth(560)  # the model path and its placeholder readable, not cut at 20 characters
         problems = load_settings_leniently(settings_file).problems
         self.file_problems = QLabel()
         self.file_problems.setWordWrap(True)

@@ -60,6 +60,7 @@ class TaskForm(Retranslating, QWidget):
         layout.addLayout(self.form)
         layout.addLayout(slider_row)
         layout.addWidget(self.review)
+        layout.addStretch(1)  # a short form sits at the top instead of spreading over the pane
         self.creativity.valueChanged.connect(self._show_creativity)
         self.retranslate()
 
@@ -94,11 +95,11 @@ class TaskForm(Retranslating, QWidget):
                 field.setPlaceholderText(var.default_for(lang))
                 field.textChanged.connect(self.changed)
             field.setAccessibleName(var.label.get(lang))
-            if keep.get(var.name):
-                self.set_value(var.name, keep[var.name])
             label = var.label.get(lang) + ("" if not var.required or var.default else " *")
             self.form.addRow(label, field)
             self.fields[var.name] = field
+            if keep.get(var.name):  # a field of the same name in the new task keeps the text
+                self.set_value(var.name, keep[var.name])
         self.creativity.setValue(round(task.creativity * 100))
 
     def value(self, name: str) -> str:

@@ -290,7 +290,7 @@ class DraftStore:
             # The journal has caught up with what is now stored.
             conn.execute("DELETE FROM pending WHERE draft_id = ? AND body = ?", (draft_id, body))
             if row[0] == body:
-                return None
+                return self._keep_checkpoint(conn, draft_id) if source == "save" else None
             now = self._clock()
             conn.execute(
                 "UPDATE drafts SET body = ?, auto_title = ?, updated = ? WHERE id = ?",
@@ -299,6 +299,18 @@ class DraftStore:
             version_id = self._add_version(conn, draft_id, body, source, now)
             self._reindex(conn, draft_id)
         return self._version_info(version_id)
+
+    def _keep_checkpoint(self, conn: sqlite3.Connection, draft_id: int) -> VersionInfo | None:
+        """An explicit save of text an autosave already stored: that checkpoint becomes a saved
+        version, so the next autosave starts a new one instead of growing over it."""
+        last = conn.execute(
+            "SELECT id, source FROM versions WHERE draft_id = ? ORDER BY id DESC LIMIT 1", (draft_id,)
+        ).fetchone()
+        if last is None or last[1] != "autosave":
+            return None  # already a version of its own
+        conn.execute("UPDATE versions SET source = 'save' WHERE id = ?", (last[0],))
+        info = conn.execute(f"SELECT {self._VERSION_COLS} FROM versions WHERE id = ?", (last[0],)).fetchone()
+        return VersionInfo(*info)
 
     def _add_version(self, conn: sqlite3.Connection, draft_id: int, body: str, source: str, now: float) -> int:
         if source == "autosave":
