@@ -12,22 +12,9 @@ import doc_factory as make
 import pytest
 from deskmate.core.docs import Library
 from deskmate.core.docs.answer import AnswerDone, AskRun, SourcesFound
-from deskmate.core.remote import RemoteClient, RemoteEndpoint
 from deskmate.core.tasks.run import Delta, Failed
-from remote_standin import StandIn
 
 pytestmark = pytest.mark.timeout(300)
-
-
-@pytest.fixture
-def standin():
-    with StandIn(key=None) as s:
-        yield s
-
-
-def client_for(standin: StandIn, context: int = 8192) -> RemoteClient:
-    return RemoteClient(RemoteEndpoint("standin", standin.url, standin.model, kind="openai", context=context,
-                                       idle_timeout=10), None)
 
 
 @pytest.fixture
@@ -44,11 +31,11 @@ def library(tmp_path: Path):
         yield lib, folder
 
 
-def test_a_cited_answer_lists_its_sources_best_first_and_renumbers(standin, library):
+def test_a_cited_answer_lists_its_sources_best_first_and_renumbers(scripted, library):
     lib, folder = library
     # The documents fit the context: the model reads them whole, numbered file by file.
-    standin.enqueue("Open tray 2 and pull the sheet out slowly [2]. Remove the orange tape first [1].")
-    run = AskRun(lib, "How do I clear a paper jam?", client=client_for(standin))
+    scripted.enqueue("Open tray 2 and pull the sheet out slowly [2]. Remove the orange tape first [1].")
+    run = AskRun(lib, "How do I clear a paper jam?", client=scripted.client())
     events = list(run)
     given = next(e for e in events if isinstance(e, SourcesFound))
     assert given.whole and [(p.path.name, p.where) for p in given.passages[:2]] == [("printer.pdf", "p. 1"),
@@ -63,27 +50,27 @@ def test_a_cited_answer_lists_its_sources_best_first_and_renumbers(standin, libr
         (folder / "printer.pdf", 2, "To clear a paper jam, open tray 2 and pull the sheet out slowly."),
         (folder / "printer.pdf", 1, "Unpacking the printer: remove the orange tape.")]
     assert answer.found and answer.whole and answer.unsupported == []
-    sent = standin.chat_bodies()[-1]["messages"]
+    sent = scripted.chat_bodies()[-1]["messages"]
     assert "[2] (printer.pdf, p. 2)\nTo clear a paper jam" in sent[-1]["content"]
     assert "年假须提前一周申请" in sent[-1]["content"], "the whole text went in"
     assert sent[-1]["content"].endswith("Question: How do I clear a paper jam?")
 
 
-def test_retrieval_when_the_documents_do_not_fit(standin, library):
+def test_retrieval_when_the_documents_do_not_fit(scripted, library):
     lib, _ = library
-    standin.enqueue("Pull the sheet out of tray 2 [1].")
-    answer = AskRun(lib, "paper jam tray", client=client_for(standin, context=700)).run()
+    scripted.enqueue("Pull the sheet out of tray 2 [1].")
+    answer = AskRun(lib, "paper jam tray", client=scripted.client(context=700)).run()
     assert not answer.whole
-    sent = standin.chat_bodies()[-1]["messages"][-1]["content"]
+    sent = scripted.chat_bodies()[-1]["messages"][-1]["content"]
     assert "[1] (printer.pdf, p. 2)" in sent and "年假" not in sent, "only the relevant passage"
     assert answer.text == "Pull the sheet out of tray 2 [1]."
     assert [p.page for p in answer.sources] == [2]
 
 
-def test_a_sentence_no_cited_passage_supports_is_marked(standin, library):
+def test_a_sentence_no_cited_passage_supports_is_marked(scripted, library):
     lib, _ = library
-    standin.enqueue("Open tray 2 and pull the sheet out [2]. The warranty lasts 5 years [2]. 发票须在三十天内提交[3]。")
-    answer = AskRun(lib, "paper jam, and 发票?", client=client_for(standin)).run()
+    scripted.enqueue("Open tray 2 and pull the sheet out [2]. The warranty lasts 5 years [2]. 发票须在三十天内提交[3]。")
+    answer = AskRun(lib, "paper jam, and 发票?", client=scripted.client()).run()
     assert [(s.text, s.supported) for s in answer.sentences] == [
         ("Open tray 2 and pull the sheet out [1].", True),
         ("The warranty lasts 5 years [1].", False),
@@ -91,51 +78,65 @@ def test_a_sentence_no_cited_passage_supports_is_marked(standin, library):
     assert answer.unsupported == ["The warranty lasts 5 years [1]."]
 
 
-def test_across_languages_only_the_numbers_are_checked(standin, library):
+def test_across_languages_only_the_numbers_are_checked(scripted, library):
     lib, _ = library
-    standin.enqueue("打开纸盒 2，慢慢把纸拉出来[2]。保修期为 5 年[2]。")
-    answer = AskRun(lib, "printer paper jam 怎么办", client=client_for(standin)).run()
+    scripted.enqueue("打开纸盒 2，慢慢把纸拉出来[2]。保修期为 5 年[2]。")
+    answer = AskRun(lib, "printer paper jam 怎么办", client=scripted.client()).run()
     assert [(s.text, s.supported) for s in answer.sentences] == [("打开纸盒 2，慢慢把纸拉出来[1]。", True),
                                                                  ("保修期为 5 年[1]。", False)]
 
 
-def test_a_citation_to_the_wrong_passage_is_not_support(standin, library):
+def test_a_citation_to_the_wrong_passage_is_not_support(scripted, library):
     lib, _ = library
-    standin.enqueue("Open tray 2 and pull the sheet out [1].")  # [1] is the orange tape page
-    answer = AskRun(lib, "printer paper jam", client=client_for(standin)).run()
+    scripted.enqueue("Open tray 2 and pull the sheet out [1].")  # [1] is the orange tape page
+    answer = AskRun(lib, "printer paper jam", client=scripted.client()).run()
     assert answer.unsupported == [answer.text]
 
 
-def test_nothing_relevant_means_no_model_call_and_says_so(standin, library):
+def test_nothing_relevant_means_no_model_call_and_says_so(scripted, library):
     lib, _ = library
-    answer = AskRun(lib, "What is the capital of Peru?", client=client_for(standin)).run()
+    answer = AskRun(lib, "What is the capital of Peru?", client=scripted.client()).run()
     assert (answer.found, answer.text, answer.sources) == (False, "Nothing relevant was found in your documents.", [])
-    assert standin.chat_bodies() == []
-    zh = AskRun(lib, "火星上有水吗？", client=client_for(standin)).run()
+    assert scripted.chat_bodies() == []
+    zh = AskRun(lib, "火星上有水吗？", client=scripted.client()).run()
     assert zh.text == "在您的文档中没有找到相关内容。" and not zh.found
 
 
-def test_the_model_saying_the_documents_do_not_say_keeps_no_sources(standin, library):
+def test_an_empty_library_says_so_and_how_to_fill_it_without_a_model_call(scripted, tmp_path):
+    with Library(tmp_path / "empty.sqlite3") as lib:
+        answer = AskRun(lib, "How do I clear a paper jam?", client=scripted.client()).run()
+        assert (answer.empty, answer.found, answer.sources) == (True, False, [])
+        assert answer.text == "Your library is empty: add files or folders to it, then ask again."
+        assert AskRun(lib, "发票怎么交？", client=scripted.client()).run().text == "您的文档库是空的：请先添加文件或文件夹，然后再提问。"
+        broken = make.write_broken_pdf(tmp_path / "broken.pdf")
+        lib.add([broken])
+        list(lib.index())
+        answer = AskRun(lib, "How do I clear a paper jam?", client=scripted.client()).run()
+        assert answer.empty and answer.text.startswith("None of the files in your library can be searched yet")
+    assert scripted.chat_bodies() == []
+
+
+def test_the_model_saying_the_documents_do_not_say_keeps_no_sources(scripted, library):
     lib, _ = library
-    standin.enqueue("The documents do not say.")
-    answer = AskRun(lib, "How long is the printer warranty?", client=client_for(standin)).run()
+    scripted.enqueue("The documents do not say.")
+    answer = AskRun(lib, "How long is the printer warranty?", client=scripted.client()).run()
     assert (answer.found, answer.text, answer.sources) == (False, "The documents do not say.", [])
 
 
-def test_an_answer_citing_nothing_lists_the_passages_it_was_given(standin, library):
+def test_an_answer_citing_nothing_lists_the_passages_it_was_given(scripted, library):
     lib, _ = library
-    standin.enqueue("Open tray 2 and pull the sheet out slowly.")
-    answer = AskRun(lib, "paper jam", client=client_for(standin, context=700)).run()
+    scripted.enqueue("Open tray 2 and pull the sheet out slowly.")
+    answer = AskRun(lib, "paper jam", client=scripted.client(context=700)).run()
     assert [p.page for p in answer.sources] == [2]
     assert answer.notices[-1] == "The answer cites no passage; the passages it was given are listed."
     assert answer.unsupported == []
 
 
-def test_cancel_stops_the_answer_and_keeps_what_came(standin, library):
+def test_cancel_stops_the_answer_and_keeps_what_came(scripted, library):
     lib, _ = library
-    standin.token_delay = 0.05
-    standin.enqueue(" ".join(["Open tray 2 [2]."] * 60))
-    run = AskRun(lib, "paper jam", client=client_for(standin))
+    scripted.token_delay = 0.05
+    scripted.enqueue(" ".join(["Open tray 2 [2]."] * 60))
+    run = AskRun(lib, "paper jam", client=scripted.client())
     seen = []
     for event in run:
         seen.append(event)
@@ -145,18 +146,18 @@ def test_cancel_stops_the_answer_and_keeps_what_came(standin, library):
     assert 3 <= sum(isinstance(e, Delta) for e in seen) < 100
 
 
-def test_a_server_that_fails_ends_with_failed(standin, library):
+def test_a_server_that_fails_ends_with_failed(scripted, library):
     lib, _ = library
-    standin.fault = "server_error"
-    events = list(AskRun(lib, "paper jam", client=client_for(standin)))
+    scripted.fault = "server_error"
+    events = list(AskRun(lib, "paper jam", client=scripted.client()))
     assert isinstance(events[-1], Failed)
     assert "server" in events[-1].message.lower()
 
 
-def test_an_empty_question_is_refused_in_plain_words(standin, library):
+def test_an_empty_question_is_refused_in_plain_words(scripted, library):
     lib, _ = library
     with pytest.raises(Exception, match="The question is empty"):
-        AskRun(lib, "   ", client=client_for(standin))
+        AskRun(lib, "   ", client=scripted.client())
 
 
 @pytest.mark.timeout(600)

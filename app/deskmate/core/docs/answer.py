@@ -48,6 +48,9 @@ WORDS = {
                   "Answer briefly, in the language of the question.",
         "none": "The documents do not say.",
         "nothing": "Nothing relevant was found in your documents.",
+        "empty": "Your library is empty: add files or folders to it, then ask again.",
+        "unsearchable": "None of the files in your library can be searched yet: they are still being read, "
+                        "or could not be read.",
         "passages": "Passages:",
         "question": "Question:",
         "uncited": "The answer cites no passage; the passages it was given are listed.",
@@ -57,6 +60,8 @@ WORDS = {
                   "例如 [1] 或 [2][3]。如果这些段落不能回答问题，只回答：{none} 回答要简短，使用提问的语言。",
         "none": "文档中没有相关内容。",
         "nothing": "在您的文档中没有找到相关内容。",
+        "empty": "您的文档库是空的：请先添加文件或文件夹，然后再提问。",
+        "unsearchable": "文档库中的文件还不能搜索：它们仍在读取中，或者无法读取。",
         "passages": "段落：",
         "question": "问题：",
         "uncited": "回答没有引用任何段落；下面列出了提供给它的段落。",
@@ -110,6 +115,7 @@ class Answer:
     sources: list[Passage] = dataclasses.field(default_factory=list)  # best first
     sentences: list[grounding.Sentence] = dataclasses.field(default_factory=list)
     found: bool = False  # False: nothing in the library answers it, and ``text`` says so
+    empty: bool = False  # nothing in the library can be searched (no files, or none read yet): ``text`` says so
     whole: bool = False  # the whole text of the documents was in context
     raw: str = ""  # the model's own words and numbering
     cancelled: bool = False
@@ -172,6 +178,12 @@ class AskRun(ClientRun):
         self.result = answer
 
     def _body(self, answer: Answer, t0: float) -> Iterator[Event]:
+        files, passages = self.library.searchable(self.collection)
+        if not passages:
+            answer.empty = True
+            answer.text = self.words["unsearchable" if files else "empty"]
+            yield AnswerDone(answer)
+            return
         found = self.library.search(self.question, k=self.k, collection=self.collection)
         for notice in found.notices:
             yield Notice(notice)
