@@ -11,6 +11,7 @@ from pathlib import Path
 import doc_factory as make
 import pytest
 from deskmate.core.docs import Library
+from deskmate.core.docs.budget import Pace, model_of
 from deskmate.core.docs.answer import AnswerDone, AskRun, SourcesFound
 from deskmate.core.tasks.run import Delta, Failed
 
@@ -59,7 +60,7 @@ def test_a_cited_answer_lists_its_sources_best_first_and_renumbers(scripted, lib
 def test_retrieval_when_the_documents_do_not_fit(scripted, library):
     lib, _ = library
     scripted.enqueue("Pull the sheet out of tray 2 [1].")
-    answer = AskRun(lib, "paper jam tray", client=scripted.client(context=700)).run()
+    answer = AskRun(lib, "paper jam tray", client=scripted.client(context=540)).run()
     assert not answer.whole
     sent = scripted.chat_bodies()[-1]["messages"][-1]["content"]
     assert "[1] (printer.pdf, p. 2)" in sent and "年假" not in sent, "only the relevant passage"
@@ -126,7 +127,7 @@ def test_the_model_saying_the_documents_do_not_say_keeps_no_sources(scripted, li
 def test_an_answer_citing_nothing_lists_the_passages_it_was_given(scripted, library):
     lib, _ = library
     scripted.enqueue("Open tray 2 and pull the sheet out slowly.")
-    answer = AskRun(lib, "paper jam", client=scripted.client(context=700)).run()
+    answer = AskRun(lib, "paper jam", client=scripted.client(context=540)).run()
     assert [p.page for p in answer.sources] == [2]
     assert answer.notices[-1] == "The answer cites no passage; the passages it was given are listed."
     assert answer.unsupported == []
@@ -169,5 +170,92 @@ def test_built_in_model_answers_from_the_documents(engine, library):
     assert not any(isinstance(e, Failed) for e in events), events[-1]
     answer = run.result
     assert answer.raw.strip() and answer.text.strip() and answer.first_token_seconds is not None
-    assert "To clear a paper jam" in next(e for e in events if isinstance(e, SourcesFound)).passages[1].text
+    # Read at the pace this machine prefills the built-in model: the best passage, at least.
+    given = next(e for e in events if isinstance(e, SourcesFound)).passages
+    assert "To clear a paper jam" in given[0 if not answer.whole else 1].text
     assert all(p.path.parent == folder for p in answer.sources)
+
+
+MANUAL = """# Paper jams
+
+The printer has two trays. Tray 1 holds plain paper for everyday printing. Tray 2 holds envelopes and labels.
+When the display shows error E4, a sheet is stuck in tray 2: open tray 2 and pull the sheet out slowly with both
+hands. Close the tray until it clicks. Never use a knife or scissors inside the printer, since the warranty does
+not cover damage from sharp tools.
+
+# Toner
+
+Replace the toner cartridge when the display shows error E7. Shake the new cartridge five times before you put it
+in, and keep the old one in its bag for recycling.
+
+# Network
+
+The printer joins a Wi-Fi network from the Settings menu. Choose the network, type its password and wait for the
+blue light.
+"""
+
+
+@pytest.fixture
+def manual(tmp_path: Path):
+    path = tmp_path / "manual.md"
+    path.write_text(MANUAL, encoding="utf-8")
+    with Library(tmp_path / "manual.sqlite3") as lib:
+        lib.add([path])
+        list(lib.index())
+        yield lib, path
+
+
+def test_a_slow_model_gets_the_best_sentences_of_the_best_passage_cut_between_words(scripted, manual):
+    lib, path = manual
+    client = scripted.client()
+    # 40 prompt tokens/s: three seconds hold the question and about 75 tokens of passages.
+    pace = Pace({f"{model_of(client)[0]}|en": 40.0})
+    scripted.enqueue("Open tray 2 and pull the sheet out slowly [1].")
+    run = AskRun(lib, "How do I clear a paper jam in tray 2?", client=client, pace=pace)
+    assert run.pace_key == f"{model_of(client)[0]}|en"
+    events = iter(run)
+    first = next(e for e in events if isinstance(e, SourcesFound))
+    assert scripted.chat_bodies() == [], "the sources come before the model is asked"
+    rest = list(events)
+    assert isinstance(rest[-1], AnswerDone) and not rest[-1].answer.whole
+    (given,) = first.passages
+    whole = lib.file_text(path)[0].text
+    assert given.text in whole and len(given.text) < len(whole)
+    assert "pull the sheet out slowly" in given.text and "Toner" not in given.text
+    start = whole.index(given.text)
+    assert (given.start, given.end) == (lib.file_text(path)[0].start + start, lib.file_text(path)[0].start + start
+                                        + len(given.text)), "its true place in the document"
+    assert start == 0 or whole[start - 1] in " \n", "not cut mid-word"
+    end = start + len(given.text)
+    assert end == len(whole) or whole[end] in " \n"
+    sent = scripted.chat_bodies()[-1]["messages"]
+    assert sent[-1]["content"] == (
+        "If the passages do not answer it, reply only: The documents do not say.\n"
+        f"Passages:\n\n[1] (manual.md, {given.where})\n{given.text}\n\n"
+        "Question: How do I clear a paper jam in tray 2?")
+    assert run.result.sources == [given]
+    # The stand-in answered at once: the pace measured now is far above 40.
+    assert pace.rate(run.pace_key) > 1000
+
+
+def test_a_faster_model_gets_more_passages_and_the_instructions_never_change(scripted, manual):
+    lib, _path = manual
+    client = scripted.client()
+    # 70 tokens/s: room for two of the three matching passages, whole.
+    pace = Pace({f"{model_of(client)[0]}|en": 70.0, f"{model_of(client)[0]}|zh": 70.0})
+    scripted.enqueue("Shake the new cartridge five times [1].", "等蓝灯亮起[1]。")
+    en = AskRun(lib, "printer tray toner cartridge error", client=client, pace=pace, whole=False).run()
+    sent = scripted.chat_bodies()[-1]["messages"]
+    texts = {p.section: p.text for p in lib.file_text(_path)}
+    assert sent[-1]["content"] == (
+        "If the passages do not answer it, reply only: The documents do not say.\nPassages:\n\n"
+        f"[1] (manual.md, Toner)\n{texts['Toner']}\n\n[2] (manual.md, Paper jams)\n{texts['Paper jams']}\n\n"
+        "Question: printer tray toner cartridge error")
+    assert "Network" not in sent[-1]["content"]
+    assert [p.section for p in en.sources] == ["Toner"] and en.text == "Shake the new cartridge five times [1]."
+    zh = AskRun(lib, "printer Wi-Fi network 怎么连接？", client=client, pace=pace, whole=False).run()
+    sent_zh = scripted.chat_bodies()[-1]["messages"]
+    assert sent_zh[0] == sent[0], "one system prompt: the engine's prefix cache keeps it"
+    assert sent_zh[-1]["content"].startswith("如果这些段落不能回答，只回答：文档中没有相关内容。\n段落：\n\n[1] (manual.md, ")
+    assert sent_zh[-1]["content"].endswith("\n\n问题： printer Wi-Fi network 怎么连接？")
+    assert zh.found and zh.text == "等蓝灯亮起[1]。"

@@ -198,6 +198,21 @@ def test_an_empty_library_says_how_to_add_files_and_offers_nothing_to_insert(qtb
     assert not panel.insert_button.isEnabled() and scripted.chat_bodies() == []
 
 
+def test_the_passages_being_read_are_listed_before_the_answer_comes(qtbot, panel_for, manuals, scripted):
+    panel = panel_for(scripted.client(context=540))  # too small for the whole text: the best passage
+    drop(panel, manuals)
+    indexed(qtbot, panel)
+    scripted.token_delay = 0.1
+    scripted.enqueue(" ".join(["Open tray 2 [1]."] * 20))
+    assert panel.ask("How do I clear a paper jam?")
+    view = panel.answer_view
+    qtbot.waitUntil(lambda: view.source_list.count() == 1, timeout=60_000)
+    assert panel.busy and view.source_list.item(0).text().startswith("[1] printer.pdf, p. 2 — To clear a paper jam")
+    assert panel.model_status.text() == "Reading the 1 best passage(s)…"
+    qtbot.waitUntil(lambda: not panel.busy, timeout=60_000)
+    assert view.text.startswith("Open tray 2 [1].") and view.source_list.count() == 1
+
+
 def test_nothing_relevant_says_so_without_asking_the_model(qtbot, panel_for, manuals, scripted):
     panel = panel_for(scripted.client())
     drop(panel, manuals)

@@ -213,12 +213,16 @@ def _print_sources(sources) -> None:  # type: ignore[no-untyped-def]
 
 def _events(run, what: str) -> None:  # type: ignore[no-untyped-def]
     """Follow an answer or a document task on stderr; Ctrl+C cancels it."""
+    from deskmate.core.docs.answer import SourcesFound
     from deskmate.core.tasks.run import Failed, Notice, Progress
 
     with ctrl_c_cancels(run.cancel):
         for event in run:
             if isinstance(event, Notice):
                 click.echo(f"note: {one_line(event.text)}", err=True)
+            elif isinstance(event, SourcesFound) and not event.whole:  # before the model starts
+                click.echo(f"{what}: reading " + "; ".join(
+                    p.path.name + (f", {p.where}" if p.where else "") for p in event.passages), err=True)
             elif isinstance(event, Progress) and event.total > 1:
                 click.echo(f"{what}: part {event.index + 1} of {event.total}", err=True)
             elif isinstance(event, Failed):

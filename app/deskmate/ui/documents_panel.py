@@ -552,6 +552,8 @@ class DocumentsPanel(Retranslating, QWidget):
             self.answer_view.append(event.text)
         elif isinstance(event, SourcesFound):
             n = len(event.passages)
+            if not event.whole:  # what the model reads, listed while it reads them
+                self.answer_view.show_text("", event.passages)
             self._set_model_status(lambda: self.tr("Reading the whole text of your documents…") if event.whole
                                    else self.tr("Reading the %n best passage(s)…", "", n))
         elif isinstance(event, Progress):

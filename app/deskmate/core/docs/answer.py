@@ -25,9 +25,11 @@ from deskmate.core.store.fts import CJK_RE
 from deskmate.core.tasks.run import Delta, Failed, Notice
 
 from . import grounding
+from .budget import PACE, Pace, context_tokens, fit, model_of, passage_budget
 from .chunking import tokens
 from .errors import DocsError
 from .library import Passage
+from .search import query_terms
 
 if TYPE_CHECKING:
     from .library import Library
@@ -37,15 +39,16 @@ if TYPE_CHECKING:
 # sentences well below it and paraphrases above.
 MIN_SIMILARITY = 0.5
 ANSWER_TOKENS = 400
-PROMPT_TOKENS = 300  # the instructions, the labels and the question, roughly
-DEFAULT_CONTEXT = 4096
+
+# One system prompt whatever the language, and nothing that changes from one question to the next
+# before the passages: the engine keeps the prompt it last read, so this part costs nothing the
+# second time (what changes, the passages and the question, comes after it).
+SYSTEM = ("Answer from the numbered passages only, briefly, in the language of the question. "
+          "After each sentence cite its passages like [1] or [2][3].")
 
 WORDS = {
     "en": {
-        "system": "You answer questions from the person's own documents, using only the numbered passages "
-                  "given. After each sentence, cite the passages it comes from by number in square brackets, "
-                  "like [1] or [2][3]. If the passages do not answer the question, reply only: {none} "
-                  "Answer briefly, in the language of the question.",
+        "if_none": "If the passages do not answer it, reply only: {none}",
         "none": "The documents do not say.",
         "nothing": "Nothing relevant was found in your documents.",
         "empty": "Your library is empty: add files or folders to it, then ask again.",
@@ -56,8 +59,7 @@ WORDS = {
         "uncited": "The answer cites no passage; the passages it was given are listed.",
     },
     "zh": {
-        "system": "你根据用户自己的文档回答问题，只使用给出的编号段落。每句话后用方括号标出它来自哪些段落，"
-                  "例如 [1] 或 [2][3]。如果这些段落不能回答问题，只回答：{none} 回答要简短，使用提问的语言。",
+        "if_none": "如果这些段落不能回答，只回答：{none}",
         "none": "文档中没有相关内容。",
         "nothing": "在您的文档中没有找到相关内容。",
         "empty": "您的文档库是空的：请先添加文件或文件夹，然后再提问。",
@@ -77,15 +79,6 @@ def language_of(text: str) -> str:
 def relevant(passage: Passage) -> bool:
     """Found by keyword (it shares a word with the question), or close enough in meaning."""
     return passage.keyword or (passage.similarity is not None and passage.similarity >= MIN_SIMILARITY)
-
-
-def context_tokens(client: object) -> int:
-    """The model's context size: a local engine's n_ctx, a remote endpoint's context, else 4096."""
-    for value in (getattr(getattr(client, "config", None), "n_ctx", None), getattr(client, "context", None)):
-        if isinstance(value, int) and value > 0:
-            return value
-    inner = getattr(client, "client", None)  # a ScopedClient or router wraps the real one
-    return context_tokens(inner) if inner is not None and inner is not client else DEFAULT_CONTEXT
 
 
 def label(passage: Passage) -> str:
@@ -146,7 +139,7 @@ class AskRun(ClientRun):
 
     def __init__(self, library: Library, question: str, *, client: ChatClient, k: int = 5,
                  collection: str | None = None, lang: str | None = None, whole: bool = True,
-                 max_tokens: int | None = None) -> None:
+                 max_tokens: int | None = None, pace: Pace | None = None) -> None:
         super().__init__(client)
         self.question = " ".join(question.split())
         if not self.question:
@@ -158,6 +151,9 @@ class AskRun(ClientRun):
         self.words = WORDS["zh" if self.lang.startswith("zh") else "en"]
         self.allow_whole = whole
         self.max_tokens = max_tokens or ANSWER_TOKENS
+        self.pace = pace or PACE  # how fast this model reads a prompt, as measured in this process
+        # Paced per model and language: a Chinese character is one token to chunking.tokens, often two to a model.
+        self.pace_key = f"{model_of(client)[0]}|{'zh' if self.lang.startswith('zh') else 'en'}"
 
     def run(self) -> Answer:
         return super().run()  # type: ignore[no-any-return]
@@ -192,18 +188,25 @@ class AskRun(ClientRun):
             answer.text = self.words["nothing"]
             yield AnswerDone(answer)
             return
-        given = self._whole_text() if self.allow_whole else None
+        # What stays the same from one question to the next comes first (the engine's prefix cache
+        # keeps it); the passages and the question, which change, after it.
+        fixed = f"{self.words['if_none'].format(none=self.words['none'])}\n{self.words['passages']}\n\n"
+        ask = f"{self.words['question']} {self.question}"
+        budget = passage_budget(self._scope.client, ask, self.max_tokens, SYSTEM + fixed, self.pace, self.pace_key)
+        given = self._whole_text(budget) if self.allow_whole else None
         answer.whole = given is not None
-        given = given or ranked
-        yield SourcesFound(given, answer.whole)
-        messages = [msg("system", self.words["system"].format(none=self.words["none"])),
-                    msg("user", f"{self.words['passages']}\n\n{numbered(given)}\n\n"
-                                f"{self.words['question']} {self.question}")]
+        given = given or fit(ranked, query_terms(self.question), budget)
+        yield SourcesFound(given, answer.whole)  # before the model starts: the front end shows them at once
+        prompt = f"{fixed}{numbered(given)}\n\n{ask}"
+        messages = [msg("system", SYSTEM), msg("user", prompt)]
+        asked = time.monotonic()
         stream = self._adopt(self._scope.stream(messages, Sampling(temperature=0.2, max_tokens=self.max_tokens)))
         try:
             for piece in stream:
                 if answer.first_token_seconds is None:
                     answer.first_token_seconds = time.monotonic() - t0
+                    self.pace.observe(self.pace_key, tokens(SYSTEM) + tokens(prompt),
+                                      time.monotonic() - asked)
                 answer.raw += piece
                 yield Delta(piece)
             done = stream.result()
@@ -216,11 +219,8 @@ class AskRun(ClientRun):
             answer.text = self.words["none"]
         yield AnswerDone(answer)
 
-    def _whole_text(self) -> list[Passage] | None:
-        budget = context_tokens(self._scope.client) - self.max_tokens - PROMPT_TOKENS
-        if budget <= 0:
-            return None
-        every = self.library.whole_text(self.collection, max_chars=budget * 4)
+    def _whole_text(self, budget: float) -> list[Passage] | None:
+        every = self.library.whole_text(self.collection, max_chars=int(budget * 4))
         if not every:
             return None
         size = sum(tokens(p.text) + tokens(label(p)) + 3 for p in every)
