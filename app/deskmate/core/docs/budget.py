@@ -57,7 +57,7 @@ def model_of(client: object) -> tuple[str, Path | None]:
 
 
 class Pace:
-    """Prompt tokens per second, per model, as measured: the mean of the last measurement and the one before."""
+    """Prompt tokens per second, per model, as measured: the mean of the last measurement and the pace before."""
 
     def __init__(self, rates: dict[str, float] | None = None) -> None:
         self._rates = dict(rates or {})
@@ -69,7 +69,8 @@ class Pace:
         rate = prompt_tokens / seconds
         with self._lock:
             old = self._rates.get(key)
-            self._rates[key] = rate if old is None else (old + rate) / 2
+            # One quick answer (a prompt the engine had mostly read before) doubles the pace at most.
+            self._rates[key] = rate if old is None else min((old + rate) / 2, 2 * old)
 
     def rate(self, key: str, file: Path | None = None) -> float | None:
         with self._lock:
