@@ -40,8 +40,8 @@ def main() -> None:
     ap.add_argument("--model", type=Path, action="append", required=True)
     ap.add_argument("--threads", type=int, action="append", default=None)
     ap.add_argument("--config", action="append", default=None,
-                    help='e.g. "threads=1,batch=8,sort,cut=600" (passages per request, sorted by length, '
-                         "cut to 600 characters); the first is the baseline; overrides --threads")
+                    help='e.g. "threads=1,batch=8,sort,cut=600" (the child\'s threads, passages per request, sorted '
+                         "by length, cut to 600 characters); the first is the baseline; overrides --threads")
     ap.add_argument("--passages", type=int, default=64)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--batch", type=int, default=32, help="passages per request (the indexer sends 32)")
@@ -63,7 +63,7 @@ def main() -> None:
     print(f"{len(texts)} passages, ~{n_tokens:.0f} tokens; load {os.getloadavg()}", flush=True)
     try:
         for e in embedders.values():
-            e.embed(["warm up"])  # type: ignore[union-attr]
+            e.embed(["warm up", "every child"])  # type: ignore[union-attr]
         for _ in range(args.rounds):
             for c, e in embedders.items():
                 o = parse(c[1])

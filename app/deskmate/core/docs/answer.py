@@ -207,8 +207,8 @@ class AskRun(ClientRun):
                     answer.first_token_seconds = time.monotonic() - t0
                     # What changes from question to question: the rest is in the engine's cache
                     # (the first time it is not, and the pace comes out low, which errs on time).
-                    self.pace.observe(self.pace_key, tokens(prompt) - tokens(fixed),
-                                      time.monotonic() - asked)
+                    self.pace.observe(self.pace_key, tokens(prompt) - tokens(fixed), time.monotonic() - asked,
+                                      model_of(self._scope.client)[1])
                 answer.raw += piece
                 yield Delta(piece)
             done = stream.result()

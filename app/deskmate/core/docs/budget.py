@@ -63,13 +63,13 @@ class Pace:
         self._rates = dict(rates or {})
         self._lock = threading.Lock()
 
-    def observe(self, key: str, prompt_tokens: float, seconds: float) -> None:
+    def observe(self, key: str, prompt_tokens: float, seconds: float, file: Path | None = None) -> None:
         if prompt_tokens <= 0 or seconds <= 0:
             return
         rate = prompt_tokens / seconds
+        old = self.rate(key, file)  # the guess from the file's size, before the first measurement
         with self._lock:
-            old = self._rates.get(key)
-            # One quick answer (a prompt the engine had mostly read before) doubles the pace at most.
+            # One quick answer (a prompt the engine had read before, kept in its cache) doubles the pace at most.
             self._rates[key] = rate if old is None else min((old + rate) / 2, 2 * old)
 
     def rate(self, key: str, file: Path | None = None) -> float | None:
