@@ -241,8 +241,8 @@ def test_a_slow_model_gets_the_best_sentences_of_the_best_passage_cut_between_wo
 def test_a_faster_model_gets_more_passages_and_the_instructions_never_change(scripted, manual):
     lib, _path = manual
     client = scripted.client()
-    # 70 tokens/s: room for two of the three matching passages, whole.
-    pace = Pace({f"{model_of(client)[0]}|en": 70.0, f"{model_of(client)[0]}|zh": 70.0})
+    # 90 tokens/s: room for two of the three matching passages, whole.
+    pace = Pace({f"{model_of(client)[0]}|en": 90.0, f"{model_of(client)[0]}|zh": 90.0})
     scripted.enqueue("Shake the new cartridge five times [1].", "等蓝灯亮起[1]。")
     en = AskRun(lib, "printer tray toner cartridge error", client=client, pace=pace, whole=False).run()
     sent = scripted.chat_bodies()[-1]["messages"]

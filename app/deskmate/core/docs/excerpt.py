@@ -15,9 +15,12 @@ from deskmate.core.store.fts import CJK_CLASS
 
 from .chunking import tokens
 
-# A sentence ends at . ! ? ; followed by a space, at a CJK full stop, or at a blank line (a single line break is
-# where a PDF line ended, often mid-sentence).
-_END = re.compile(r"[.!?;](?=\s)|[。！？；]|\n\s*\n")
+# A sentence ends at . ! ? ; followed by a space, at a CJK full stop, or at a line break: a PDF's
+# lines are often table rows or list items, and a prose line cut mid-sentence gets its neighbours
+# back when there is room (measured on bench/docs_questions.json: the answer reached the model for
+# 0.44 of the English and 0.68 of the Chinese questions at 120 tokens, against 0.32 and 0.60 when
+# only blank lines ended a sentence).
+_END = re.compile(r"[.!?;](?=\s)|[。！？；]|\n")
 _CJK = re.compile(CJK_CLASS)
 
 
