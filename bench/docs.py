@@ -185,6 +185,31 @@ def latency(db_path: Path, questions: list[str], embedder: object | None, dim: i
     return out
 
 
+def keyword_split(db_path: Path, questions: list[str]) -> dict[str, tuple[float, float]]:
+    """Where the keyword leg's time goes: (p50, p95) ms of the term counts (pruned_terms) and of the
+    bm25 query, by language, each question asked twice."""
+    from deskmate.core.docs.search import LEG_DEPTH, pruned_terms
+    from deskmate.core.store.fts import CJK_RE, phrase
+
+    lib = Library(db_path)
+    conn = lib.db.connection()
+    times: dict[str, list[float]] = {}
+    for _rep in range(2):
+        for q in questions:
+            lang = "zh" if CJK_RE.search(q) else "en"
+            t0 = time.perf_counter()
+            terms = pruned_terms(conn, q)
+            t1 = time.perf_counter()
+            if terms:
+                conn.execute("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, 1.0, 0.5) "
+                             "LIMIT ?", (" OR ".join(phrase(t) for t in terms), LEG_DEPTH)).fetchall()
+            t2 = time.perf_counter()
+            times.setdefault(f"{lang} counts", []).append((t1 - t0) * 1000)
+            times.setdefault(f"{lang} bm25", []).append((t2 - t1) * 1000)
+    lib.close()
+    return {k: (statistics.median(v), float(np.percentile(v, 95))) for k, v in sorted(times.items())}
+
+
 class _RandomQuery:
     """Without an embedding model: random query vectors, so the vector leg's cost is still measured."""
 
@@ -236,6 +261,9 @@ def main() -> None:
         lat = latency(args.latency_db, [q["q"] for lang in ("en", "zh") for q in questions[lang]], None, 384)
         print(f"{args.latency_db.name}: search p50 {lat['p50_ms']:.1f} ms, p95 {lat['p95_ms']:.1f} ms (numpy top-50 "
               f"alone {lat['numpy_top50_ms']:.1f} ms, {lat['p95_ms'] / lat['numpy_top50_ms']:.1f}x); load {load()}")
+        split = keyword_split(args.latency_db, [q["q"] for lang in ("en", "zh") for q in questions[lang]])
+        print("keyword leg alone, p50 / p95 ms: " + "; ".join(f"{k} {a:.1f} / {b:.1f}" for k, (a, b) in split.items())
+              + f"; load {load()}")
         return
     files = [f for f in EN + ZH if os.path.exists(f)]
     missing = [f for f in EN + ZH if not os.path.exists(f)]
