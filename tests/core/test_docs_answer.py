@@ -11,8 +11,8 @@ from pathlib import Path
 import doc_factory as make
 import pytest
 from deskmate.core.docs import Library
-from deskmate.core.docs.budget import Pace, model_of
 from deskmate.core.docs.answer import AnswerDone, AskRun, SourcesFound
+from deskmate.core.docs.budget import Pace, model_of
 from deskmate.core.tasks.run import Delta, Failed
 
 pytestmark = pytest.mark.timeout(300)

@@ -6,8 +6,10 @@ window's Documents area both use.
     run.result              # Answer: text with [1], [2]; sources best first; each sentence's grounding
     run.cancel()            # any thread: stops this run's request and no other
 
-When the whole text of the searched collections fits the model's context it all goes in
-(numbered passage by passage, in file order); otherwise the best passages from retrieval.
+When the whole text of the searched collections fits what the model can read before its
+first token is due (budget.py: its context, and its prefill pace as measured) it all goes in
+(numbered passage by passage, in file order); otherwise the best passages from retrieval, as
+many as fit, each cut to the sentences that best match the question (excerpt.py).
 Either way the passages are numbered, the model cites them, and the answer is renumbered
 so that [n] is ``sources[n - 1]``, best first. Nothing relevant (see :func:`relevant`)
 means no model call at all: the answer says so.
