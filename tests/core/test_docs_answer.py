@@ -230,7 +230,6 @@ def test_a_slow_model_gets_the_best_sentences_of_the_best_passage_cut_between_wo
     assert end == len(whole) or whole[end] in " \n"
     sent = scripted.chat_bodies()[-1]["messages"]
     assert sent[-1]["content"] == (
-        "If the passages do not answer it, reply only: The documents do not say.\n"
         f"Passages:\n\n[1] (manual.md, {given.where})\n{given.text}\n\n"
         "Question: How do I clear a paper jam in tray 2?")
     assert run.result.sources == [given]
@@ -248,7 +247,7 @@ def test_a_faster_model_gets_more_passages_and_the_instructions_never_change(scr
     sent = scripted.chat_bodies()[-1]["messages"]
     texts = {p.section: p.text for p in lib.file_text(_path)}
     assert sent[-1]["content"] == (
-        "If the passages do not answer it, reply only: The documents do not say.\nPassages:\n\n"
+        "Passages:\n\n"
         f"[1] (manual.md, Toner)\n{texts['Toner']}\n\n[2] (manual.md, Paper jams)\n{texts['Paper jams']}\n\n"
         "Question: printer tray toner cartridge error")
     assert "Network" not in sent[-1]["content"]
@@ -256,6 +255,21 @@ def test_a_faster_model_gets_more_passages_and_the_instructions_never_change(scr
     zh = AskRun(lib, "printer Wi-Fi network 怎么连接？", client=client, pace=pace, whole=False).run()
     sent_zh = scripted.chat_bodies()[-1]["messages"]
     assert sent_zh[0] == sent[0], "one system prompt: the engine's prefix cache keeps it"
-    assert sent_zh[-1]["content"].startswith("如果这些段落不能回答，只回答：文档中没有相关内容。\n段落：\n\n[1] (manual.md, ")
+    assert sent_zh[0]["content"].endswith("reply only: The documents do not say. (to a question in Chinese: 文档中没有相关内容。)")
+    assert sent_zh[-1]["content"].startswith("Passages:\n\n[1] (manual.md, ")
     assert sent_zh[-1]["content"].endswith("\n\n问题： printer Wi-Fi network 怎么连接？")
     assert zh.found and zh.text == "等蓝灯亮起[1]。"
+
+
+def test_a_chinese_question_is_first_paced_at_half_the_english_pace():
+    pace = Pace({"local:m.gguf|en": 80.0})
+    assert (pace.rate("local:m.gguf|zh"), pace.rate("local:other.gguf|zh")) == (40.0, None)
+    pace.observe("local:m.gguf|zh", 30, 1.0)  # measured: 30 tokens/s, below the 40 it started from
+    assert pace.rate("local:m.gguf|zh") == 35.0
+
+
+def test_either_languages_no_answer_means_not_found(scripted, library):
+    lib, _ = library
+    scripted.enqueue("The documents do not say.")
+    answer = AskRun(lib, "打印机卡纸 paper jam 怎么办", client=scripted.client()).run()
+    assert (answer.found, answer.text, answer.sources) == (False, "文档中没有相关内容。", [])

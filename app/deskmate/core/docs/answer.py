@@ -42,31 +42,30 @@ if TYPE_CHECKING:
 MIN_SIMILARITY = 0.5
 ANSWER_TOKENS = 400
 
-# One system prompt whatever the language, and nothing that changes from one question to the next
-# before the passages: the engine keeps the prompt it last read, so this part costs nothing the
-# second time (what changes, the passages and the question, comes after it).
+# One set of instructions whatever the language, and nothing that changes from one question to the
+# next before the passages: the engine keeps the prompt it last read, so this part costs nothing the
+# second time, in either language (what changes, the passages and the question, comes after it).
+NONE = {"en": "The documents do not say.", "zh": "文档中没有相关内容。"}
 SYSTEM = ("Answer from the numbered passages only, briefly, in the language of the question. "
-          "After each sentence cite its passages like [1] or [2][3].")
+          "After each sentence cite its passages like [1] or [2][3]. If the passages do not answer the "
+          f"question, reply only: {NONE['en']} (to a question in Chinese: {NONE['zh']})")
+FIXED = "Passages:\n\n"
 
 WORDS = {
     "en": {
-        "if_none": "If the passages do not answer it, reply only: {none}",
-        "none": "The documents do not say.",
+        "none": NONE["en"],
         "nothing": "Nothing relevant was found in your documents.",
         "empty": "Your library is empty: add files or folders to it, then ask again.",
         "unsearchable": "None of the files in your library can be searched yet: they are still being read, "
                         "or could not be read.",
-        "passages": "Passages:",
         "question": "Question:",
         "uncited": "The answer cites no passage; the passages it was given are listed.",
     },
     "zh": {
-        "if_none": "如果这些段落不能回答，只回答：{none}",
-        "none": "文档中没有相关内容。",
+        "none": NONE["zh"],
         "nothing": "在您的文档中没有找到相关内容。",
         "empty": "您的文档库是空的：请先添加文件或文件夹，然后再提问。",
         "unsearchable": "文档库中的文件还不能搜索：它们仍在读取中，或者无法读取。",
-        "passages": "段落：",
         "question": "问题：",
         "uncited": "回答没有引用任何段落；下面列出了提供给它的段落。",
     },
@@ -190,16 +189,13 @@ class AskRun(ClientRun):
             answer.text = self.words["nothing"]
             yield AnswerDone(answer)
             return
-        # What stays the same from one question to the next comes first (the engine's prefix cache
-        # keeps it); the passages and the question, which change, after it.
-        fixed = f"{self.words['if_none'].format(none=self.words['none'])}\n{self.words['passages']}\n\n"
         ask = f"{self.words['question']} {self.question}"
-        budget = passage_budget(self._scope.client, ask, self.max_tokens, SYSTEM + fixed, self.pace, self.pace_key)
+        budget = passage_budget(self._scope.client, ask, self.max_tokens, SYSTEM + FIXED, self.pace, self.pace_key)
         given = self._whole_text(budget) if self.allow_whole else None
         answer.whole = given is not None
         given = given or fit(ranked, query_terms(self.question), budget)
         yield SourcesFound(given, answer.whole)  # before the model starts: the front end shows them at once
-        prompt = f"{fixed}{numbered(given)}\n\n{ask}"
+        prompt = f"{FIXED}{numbered(given)}\n\n{ask}"
         messages = [msg("system", SYSTEM), msg("user", prompt)]
         asked = time.monotonic()
         stream = self._adopt(self._scope.stream(messages, Sampling(temperature=0.2, max_tokens=self.max_tokens)))
@@ -209,7 +205,7 @@ class AskRun(ClientRun):
                     answer.first_token_seconds = time.monotonic() - t0
                     # What changes from question to question: the rest is in the engine's cache
                     # (the first time it is not, and the pace comes out low, which errs on time).
-                    self.pace.observe(self.pace_key, tokens(prompt) - tokens(fixed), time.monotonic() - asked,
+                    self.pace.observe(self.pace_key, tokens(prompt) - tokens(FIXED), time.monotonic() - asked,
                                       model_of(self._scope.client)[1])
                 answer.raw += piece
                 yield Delta(piece)
@@ -233,7 +229,7 @@ class AskRun(ClientRun):
     def _cite(self, answer: Answer, given: list[Passage], ranked: list[Passage]) -> None:
         """Renumber the model's citations best first, keep the passages it cited, check each sentence."""
         raw = answer.raw.strip()
-        if not raw or self.words["none"].rstrip(".。") in raw and len(raw) < 2 * len(self.words["none"]) + 10:
+        if not raw or any(none.rstrip(".。") in raw and len(raw) < 2 * len(none) + 10 for none in NONE.values()):
             answer.found = False
             return
         answer.found = True

@@ -75,8 +75,12 @@ class Pace:
             self._rates[key] = rate if old is None else min((old + rate) / 2, 2 * old)
 
     def rate(self, key: str, file: Path | None = None) -> float | None:
+        """The pace measured for ``key``; for "MODEL|zh" not yet measured, half "MODEL|en"'s (a Chinese
+        character is one token to chunking.tokens and often two to a model); else the guess from the file."""
         with self._lock:
             known = self._rates.get(key)
+            if known is None and key.endswith("|zh") and key[:-3] + "|en" in self._rates:
+                known = self._rates[key[:-3] + "|en"] / 2
         if known is not None:
             return known
         try:
