@@ -245,6 +245,33 @@ def embed_sample(db_path: Path, embedder: object, n: int) -> dict[str, float]:
     return {"passages": len(texts), "wall_s": wall, "cpu_s": cpu, "tokens": sum(tokens(t) for t in texts)}
 
 
+def recall_only(db_path: Path, model: Path | None, embed_first: bool) -> None:
+    """Recall@5 per language on an existing index: keyword only, then with the vectors it holds."""
+    from deskmate.core.docs.embedding import open_embedder
+
+    questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))
+    embedder = open_embedder(model) if model is not None else None
+    try:
+        if embedder is not None and embed_first:
+            with Library(db_path, embedder=embedder) as lib:
+                t0 = time.perf_counter()
+                run = lib.index(scan=False)
+                for _event in run:
+                    pass
+                print(f"embedded: {run.result()} in {time.perf_counter() - t0:.0f} s; load {load()}", flush=True)
+        for leg, e in (("keyword only", None), ("keyword + vectors", embedder)):
+            if leg != "keyword only" and e is None:
+                continue
+            with Library(db_path, embedder=e) as lib:
+                embedded = [f.path.name for f in lib.files() if f.state == "ready"]
+                scores = {lang: recall(lib, questions[lang])[0] for lang in ("en", "zh")}
+            print(f"{leg}: recall@5 English {scores['en']:.2f}, Chinese {scores['zh']:.2f} (files with vectors: "
+                  f"{', '.join(embedded) or 'none'}); load {load()}", flush=True)
+    finally:
+        if embedder is not None:
+            embedder.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--embedding-model", type=Path, default=None, help="GGUF embedding model (else keyword only)")
@@ -255,7 +282,14 @@ def main() -> None:
     ap.add_argument("--skip-100k", action="store_true")
     ap.add_argument("--latency-db", type=Path, default=None,
                     help="only measure search latency on this database (a scale*.sqlite3 an earlier run made)")
+    ap.add_argument("--recall-db", type=Path, default=None,
+                    help="only measure recall@5 on this database, keyword only and (with --embedding-model) with "
+                         "the vectors it holds; --embed-first embeds what is not embedded yet")
+    ap.add_argument("--embed-first", action="store_true")
     args = ap.parse_args()
+    if args.recall_db is not None:
+        recall_only(args.recall_db, args.embedding_model, args.embed_first)
+        return
     if args.latency_db is not None:
         questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))
         lat = latency(args.latency_db, [q["q"] for lang in ("en", "zh") for q in questions[lang]], None, 384)
