@@ -48,8 +48,8 @@ def main() -> None:
     from deskmate.core.docs.chunking import tokens
     from deskmate.core.docs.embedding import open_embedder
     from deskmate.core.engines.base import Sampling, msg
-    from deskmate.core.engines.factory import local_engine
     from deskmate.core.engines.embedded import embedded_model_path
+    from deskmate.core.engines.factory import local_engine
 
     questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))
     by_question = {q["q"]: q for lang in ("en", "zh") for q in questions[lang][: args.per_language]}
