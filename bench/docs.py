@@ -185,6 +185,31 @@ def latency(db_path: Path, questions: list[str], embedder: object | None, dim: i
     return out
 
 
+def keyword_split(db_path: Path, questions: list[str]) -> dict[str, tuple[float, float]]:
+    """Where the keyword leg's time goes: (p50, p95) ms of the term counts (pruned_terms) and of the
+    bm25 query, by language, each question asked twice."""
+    from deskmate.core.docs.search import LEG_DEPTH, pruned_terms
+    from deskmate.core.store.fts import CJK_RE, phrase
+
+    lib = Library(db_path)
+    conn = lib.db.connection()
+    times: dict[str, list[float]] = {}
+    for _rep in range(2):
+        for q in questions:
+            lang = "zh" if CJK_RE.search(q) else "en"
+            t0 = time.perf_counter()
+            terms = pruned_terms(conn, q)
+            t1 = time.perf_counter()
+            if terms:
+                conn.execute("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, 1.0, 0.5) "
+                             "LIMIT ?", (" OR ".join(phrase(t) for t in terms), LEG_DEPTH)).fetchall()
+            t2 = time.perf_counter()
+            times.setdefault(f"{lang} counts", []).append((t1 - t0) * 1000)
+            times.setdefault(f"{lang} bm25", []).append((t2 - t1) * 1000)
+    lib.close()
+    return {k: (statistics.median(v), float(np.percentile(v, 95))) for k, v in sorted(times.items())}
+
+
 class _RandomQuery:
     """Without an embedding model: random query vectors, so the vector leg's cost is still measured."""
 
@@ -220,6 +245,33 @@ def embed_sample(db_path: Path, embedder: object, n: int) -> dict[str, float]:
     return {"passages": len(texts), "wall_s": wall, "cpu_s": cpu, "tokens": sum(tokens(t) for t in texts)}
 
 
+def recall_only(db_path: Path, model: Path | None, embed_first: bool) -> None:
+    """Recall@5 per language on an existing index: keyword only, then with the vectors it holds."""
+    from deskmate.core.docs.embedding import open_embedder
+
+    questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))
+    embedder = open_embedder(model) if model is not None else None
+    try:
+        if embedder is not None and embed_first:
+            with Library(db_path, embedder=embedder) as lib:
+                t0 = time.perf_counter()
+                run = lib.index(scan=False)
+                for _event in run:
+                    pass
+                print(f"embedded: {run.result()} in {time.perf_counter() - t0:.0f} s; load {load()}", flush=True)
+        for leg, e in (("keyword only", None), ("keyword + vectors", embedder)):
+            if leg != "keyword only" and e is None:
+                continue
+            with Library(db_path, embedder=e) as lib:
+                embedded = [f.path.name for f in lib.files() if f.state == "ready"]
+                scores = {lang: recall(lib, questions[lang])[0] for lang in ("en", "zh")}
+            print(f"{leg}: recall@5 English {scores['en']:.2f}, Chinese {scores['zh']:.2f} (files with vectors: "
+                  f"{', '.join(embedded) or 'none'}); load {load()}", flush=True)
+    finally:
+        if embedder is not None:
+            embedder.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--embedding-model", type=Path, default=None, help="GGUF embedding model (else keyword only)")
@@ -230,12 +282,22 @@ def main() -> None:
     ap.add_argument("--skip-100k", action="store_true")
     ap.add_argument("--latency-db", type=Path, default=None,
                     help="only measure search latency on this database (a scale*.sqlite3 an earlier run made)")
+    ap.add_argument("--recall-db", type=Path, default=None,
+                    help="only measure recall@5 on this database, keyword only and (with --embedding-model) with "
+                         "the vectors it holds; --embed-first embeds what is not embedded yet")
+    ap.add_argument("--embed-first", action="store_true")
     args = ap.parse_args()
+    if args.recall_db is not None:
+        recall_only(args.recall_db, args.embedding_model, args.embed_first)
+        return
     if args.latency_db is not None:
         questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))
         lat = latency(args.latency_db, [q["q"] for lang in ("en", "zh") for q in questions[lang]], None, 384)
         print(f"{args.latency_db.name}: search p50 {lat['p50_ms']:.1f} ms, p95 {lat['p95_ms']:.1f} ms (numpy top-50 "
               f"alone {lat['numpy_top50_ms']:.1f} ms, {lat['p95_ms'] / lat['numpy_top50_ms']:.1f}x); load {load()}")
+        split = keyword_split(args.latency_db, [q["q"] for lang in ("en", "zh") for q in questions[lang]])
+        print("keyword leg alone, p50 / p95 ms: " + "; ".join(f"{k} {a:.1f} / {b:.1f}" for k, (a, b) in split.items())
+              + f"; load {load()}")
         return
     files = [f for f in EN + ZH if os.path.exists(f)]
     missing = [f for f in EN + ZH if not os.path.exists(f)]

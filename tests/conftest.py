@@ -152,3 +152,20 @@ class DeskmateCLI:
 @pytest.fixture
 def deskmate_cli() -> DeskmateCLI:
     return DeskmateCLI()
+
+
+@pytest.fixture
+def scripted() -> Iterator[object]:
+    """The scripted OpenAI-protocol stand-in on 127.0.0.1 (support/remote_standin.py), no API key:
+    ``scripted.enqueue(answer, …)`` scripts the model, ``scripted.client(context=…)`` is a real
+    RemoteClient for it, and ``scripted.chat_bodies()`` is what reached the model."""
+    from deskmate.core.remote import RemoteClient, RemoteEndpoint
+    from remote_standin import StandIn
+
+    class Scripted(StandIn):
+        def client(self, context: int = 8192) -> RemoteClient:
+            return RemoteClient(RemoteEndpoint("standin", self.url, self.model, kind="openai", context=context,
+                                               idle_timeout=10), None)
+
+    with Scripted(key=None) as server:
+        yield server

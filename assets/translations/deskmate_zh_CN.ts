@@ -393,6 +393,16 @@
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
+    <message>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="575"/>
+        <source>Your library is empty. Add files or folders with “Add files…” or “Add folder…”, or drop them here, then ask again.</source>
+        <translation>您的文档库是空的。请用“添加文件…”或“添加文件夹…”添加文件或文件夹，或把它们拖到这里，然后再提问。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="577"/>
+        <source>None of your files can be searched yet: they are still being read, or could not be read (see the State column of the library).</source>
+        <translation>您的文件还不能搜索：它们仍在读取中，或者无法读取（见文档库的“状态”列）。</translation>
+    </message>
 </context>
 <context>
     <name>DownloadRow</name>

@@ -44,6 +44,12 @@ def standin(home: Path):
 
 
 def test_add_list_ask_and_rm(home, tmp_path, standin):
+    empty = deskmate(home, "ask", "paper jam", "--remote", "big")
+    assert (empty.returncode, empty.stdout) == (2, "")
+    assert empty.stderr == ("deskmate: the library is empty: add files or folders with `deskmate docs add PATH…`, "
+                            "then ask again\n")
+    assert standin.chat_bodies() == []
+
     folder = tmp_path / "manuals"
     folder.mkdir()
     make.write_pdf(folder / "printer.pdf", ["Unpacking the printer.", "To clear a paper jam, open tray 2."])

@@ -13,22 +13,9 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QTextCursor
 
 from deskmate.core.docs import Library
-from deskmate.core.remote import RemoteClient, RemoteEndpoint
 from deskmate.ui.documents_panel import DocumentsPanel
-from remote_standin import StandIn
 
 pytestmark = pytest.mark.timeout(300)
-
-
-@pytest.fixture
-def standin():
-    with StandIn(key=None) as s:
-        yield s
-
-
-def client_for(standin: StandIn, context: int = 8192) -> RemoteClient:
-    return RemoteClient(RemoteEndpoint("standin", standin.url, standin.model, kind="openai", context=context,
-                                       idle_timeout=10), None)
 
 
 @pytest.fixture
@@ -159,12 +146,12 @@ def click_anchor(qtbot, browser, text: str) -> None:
                                                                               rect.center().y()))
 
 
-def test_a_cited_answer_opens_its_sources_and_shades_what_they_do_not_support(qtbot, panel_for, manuals, standin):
-    panel = panel_for(client_for(standin))
+def test_a_cited_answer_opens_its_sources_and_shades_what_they_do_not_support(qtbot, panel_for, manuals, scripted):
+    panel = panel_for(scripted.client())
     drop(panel, manuals)
     indexed(qtbot, panel)
     # The whole text goes in, file by file: minutes.docx [1] [2], printer.pdf p. 1 [3], p. 2 [4].
-    standin.enqueue("Open tray 2 and pull the sheet out slowly [4]. The warranty lasts 5 years [4].")
+    scripted.enqueue("Open tray 2 and pull the sheet out slowly [4]. The warranty lasts 5 years [4].")
     qtbot.keyClicks(panel.ask_edit, "How do I clear a paper jam?")
     qtbot.mouseClick(panel.ask_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not panel.busy, timeout=60_000)
@@ -194,24 +181,65 @@ def test_a_cited_answer_opens_its_sources_and_shades_what_they_do_not_support(qt
     assert view.failed_label.text() == f"printer.pdf is no longer at {manuals}: it was moved or deleted."
 
 
-def test_nothing_relevant_says_so_without_asking_the_model(qtbot, panel_for, manuals, standin):
-    panel = panel_for(client_for(standin))
+def test_an_empty_library_says_how_to_add_files_and_offers_nothing_to_insert(qtbot, panel_for, tmp_path, scripted):
+    panel = panel_for(scripted.client())
+    qtbot.keyClicks(panel.ask_edit, "How do I clear a paper jam?")
+    qtbot.mouseClick(panel.ask_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.busy, timeout=60_000)
+    assert panel.answer_view.text == ("Your library is empty. Add files or folders with “Add files…” or “Add folder…”, "
+                                      "or drop them here, then ask again.")
+    assert not panel.insert_button.isEnabled() and panel.answer_view.source_list.count() == 0
+
+    drop(panel, make.write_broken_pdf(tmp_path / "broken.pdf"))
+    indexed(qtbot, panel)
+    assert not panel.ask("How do I clear a paper jam?")
+    assert panel.answer_view.text.startswith("None of your files can be searched yet: they are still being read, or "
+                                             "could not be read")
+    assert not panel.insert_button.isEnabled() and scripted.chat_bodies() == []
+
+
+def test_the_passages_being_read_are_listed_before_the_answer_comes(qtbot, panel_for, manuals, scripted):
+    panel = panel_for(scripted.client(context=540))  # too small for the whole text: the best passage
+    drop(panel, manuals)
+    indexed(qtbot, panel)
+    scripted.token_delay = 0.1
+    scripted.enqueue(" ".join(["Open tray 2 [1]."] * 20))
+    assert panel.ask("How do I clear a paper jam?")
+    view = panel.answer_view
+    qtbot.waitUntil(lambda: view.source_list.count() == 1, timeout=60_000)
+    assert panel.busy and view.source_list.item(0).text().startswith("[1] printer.pdf, p. 2 — To clear a paper jam")
+    assert panel.model_status.text() == "Reading the 1 best passage(s)…"
+    qtbot.waitUntil(lambda: not panel.busy, timeout=60_000)
+    assert view.text.startswith("Open tray 2 [1].") and view.source_list.count() == 1
+
+
+def test_nothing_relevant_says_so_without_asking_the_model(qtbot, panel_for, manuals, scripted):
+    panel = panel_for(scripted.client())
     drop(panel, manuals)
     indexed(qtbot, panel)
     assert panel.ask("What is the capital of Peru?")
     qtbot.waitUntil(lambda: not panel.busy, timeout=60_000)
     assert panel.answer_view.text == "Nothing relevant was found in your documents."
-    assert panel.answer_view.source_list.count() == 0 and standin.chat_bodies() == []
+    assert panel.answer_view.source_list.count() == 0 and scripted.chat_bodies() == []
+    assert not panel.insert_button.isEnabled(), "a message is not an answer to put in the draft"
+    scripted.enqueue("The documents do not say.")
+    assert panel.ask("How long is the printer warranty?")
+    qtbot.waitUntil(lambda: not panel.busy, timeout=60_000)
+    assert panel.answer_view.text == "The documents do not say." and not panel.insert_button.isEnabled()
+    scripted.enqueue("Open tray 2 [4].")
+    assert panel.ask("How do I clear a paper jam?")
+    qtbot.waitUntil(lambda: not panel.busy, timeout=60_000)
+    assert panel.answer_view.text == "Open tray 2 [1]." and panel.insert_button.isEnabled()
     assert not panel.ask("   ") and panel.notice.text() == "Type a question about your documents first."
 
 
-def test_minutes_become_a_schedule_table_that_goes_into_the_draft(qtbot, panel_for, manuals, standin):
-    panel = panel_for(client_for(standin))
+def test_minutes_become_a_schedule_table_that_goes_into_the_draft(qtbot, panel_for, manuals, scripted):
+    panel = panel_for(scripted.client())
     drop(panel, manuals / "minutes.docx")
     indexed(qtbot, panel)
     assert not panel.run_task("minutes")
     assert panel.notice.text().startswith("Select one or more files in the library first")
-    standin.enqueue({"items": [
+    scripted.enqueue({"items": [
         {"action": "Send the revised budget", "owner": "Ana Lima", "due": "2026-12-08"},
         {"action": "Book the venue", "owner": "Bo Chen", "due": "2026-12-03"}]})
     panel.files.selectRow(0)
@@ -234,12 +262,12 @@ def test_minutes_become_a_schedule_table_that_goes_into_the_draft(qtbot, panel_f
         "| 2026-12-08 | Send the revised budget | Ana Lima | [1] minutes.docx, Budget |\n"]
 
 
-def test_stop_ends_a_long_task_between_parts(qtbot, panel_for, tmp_path, standin):
+def test_stop_ends_a_long_task_between_parts(qtbot, panel_for, tmp_path, scripted):
     pages = [" ".join(f"Page {i} sentence {j} about things." for j in range(60)) for i in range(6)]
     doc = make.write_pdf(tmp_path / "long.pdf", pages)
-    standin.token_delay = 0.02
-    standin.enqueue(*[f"- note {i} on the part [1]." for i in range(10)])
-    panel = panel_for(client_for(standin, context=1800))
+    scripted.token_delay = 0.02
+    scripted.enqueue(*[f"- note {i} on the part [1]." for i in range(10)])
+    panel = panel_for(scripted.client(context=1800))
     panel.index_worker.event.connect(lambda ev: None)
     assert panel.run_task("summary", [doc])
     qtbot.waitUntil(lambda: panel.task_progress.isVisible() and panel.task_progress.value() >= 1, timeout=60_000)
@@ -247,7 +275,7 @@ def test_stop_ends_a_long_task_between_parts(qtbot, panel_for, tmp_path, standin
     qtbot.mouseClick(panel.stop_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not panel.busy, timeout=60_000)
     assert panel.model_status.text() == "Stopped."
-    assert len(standin.chat_bodies()) <= 3
+    assert len(scripted.chat_bodies()) <= 3
 
 
 def test_the_panel_follows_the_language(qtbot, panel_for, marked_translator):
@@ -260,7 +288,7 @@ def test_the_panel_follows_the_language(qtbot, panel_for, marked_translator):
     qtbot.waitUntil(lambda: panel.ask_button.text() == "&Ask")
 
 
-def test_the_window_builds_the_documents_tab_on_first_view_and_inserts_into_the_draft(qtbot, standin, deskmate_home,
+def test_the_window_builds_the_documents_tab_on_first_view_and_inserts_into_the_draft(qtbot, scripted, deskmate_home,
                                                                                      manuals):
     from deskmate.core.store import DraftStore
     from deskmate.core.tasks import default_catalog
@@ -268,7 +296,7 @@ def test_the_window_builds_the_documents_tab_on_first_view_and_inserts_into_the_
     from deskmate.ui.main_window import MainWindow
 
     store = DraftStore.open(deskmate_home / "drafts.sqlite3")
-    win = MainWindow(EngineBridge(client_for(standin)), default_catalog(), store, "standin")
+    win = MainWindow(EngineBridge(scripted.client()), default_catalog(), store, "standin")
     qtbot.addWidget(win)
     win.show()
     try:
@@ -279,7 +307,7 @@ def test_the_window_builds_the_documents_tab_on_first_view_and_inserts_into_the_
         qtbot.waitUntil(lambda: not panel.indexing, timeout=60_000)  # the installed embedder: none here
         drop(panel, manuals)
         indexed(qtbot, panel)
-        standin.enqueue("Open tray 2 [4].")  # printer.pdf p. 2, after minutes.docx's two passages
+        scripted.enqueue("Open tray 2 [4].")  # printer.pdf p. 2, after minutes.docx's two passages
         assert panel.ask("paper jam")
         qtbot.waitUntil(lambda: not panel.busy, timeout=60_000)
         win.draft_editor.new_draft()

@@ -213,12 +213,16 @@ def _print_sources(sources) -> None:  # type: ignore[no-untyped-def]
 
 def _events(run, what: str) -> None:  # type: ignore[no-untyped-def]
     """Follow an answer or a document task on stderr; Ctrl+C cancels it."""
+    from deskmate.core.docs.answer import SourcesFound
     from deskmate.core.tasks.run import Failed, Notice, Progress
 
     with ctrl_c_cancels(run.cancel):
         for event in run:
             if isinstance(event, Notice):
                 click.echo(f"note: {one_line(event.text)}", err=True)
+            elif isinstance(event, SourcesFound) and not event.whole:  # before the model starts
+                click.echo(f"{what}: reading " + "; ".join(
+                    p.path.name + (f", {p.where}" if p.where else "") for p in event.passages), err=True)
             elif isinstance(event, Progress) and event.total > 1:
                 click.echo(f"{what}: part {event.index + 1} of {event.total}", err=True)
             elif isinstance(event, Failed):
@@ -242,7 +246,8 @@ def ask(obj: Context, question: tuple[str, ...], collection: str | None, k: int,
 
     When the documents fit the model's context they are read whole; otherwise the best
     passages are. A sentence no cited passage supports is pointed out on stderr. When
-    nothing in the library is relevant, the answer says so.
+    nothing in the library is relevant, the answer says so. An empty library (or one whose
+    files cannot be searched yet) is said on stderr, with exit code 2 and no model started.
     """
     from deskmate.core.docs.answer import AskRun
 
@@ -250,6 +255,7 @@ def ask(obj: Context, question: tuple[str, ...], collection: str | None, k: int,
     if not text:
         fail("the question is empty", EXIT_USAGE)
     with open_library(embedding_model, collection, embed=True) as library:
+        _searchable_or_exit(library, collection)
         if search_only:
             found = library.search(text, k=k, collection=collection)
             for notice in found.notices:
@@ -277,6 +283,18 @@ def ask(obj: Context, question: tuple[str, ...], collection: str | None, k: int,
             click.echo("\nSources:")
     _print_sources(sources)
     sys.stdout.flush()
+
+
+def _searchable_or_exit(library: Library, collection: str | None) -> None:
+    """Exit 2 with what to do when the library has nothing a search could find."""
+    files, passages = library.searchable(collection)
+    if passages:
+        return
+    if not files:
+        fail("the library is empty: add files or folders with `deskmate docs add PATH…`, then ask again",
+             EXIT_USAGE)
+    fail(f"none of the library's {files} file(s) can be searched yet (still being read, or could not be read): "
+         "`deskmate docs list` shows each file's state", EXIT_USAGE)
 
 
 def _job(obj: Context, kind: str, paths: tuple[str, ...], as_json: bool, out: str | None, about: str = "") -> None:

@@ -497,6 +497,11 @@ class DocumentsPanel(Retranslating, QWidget):
         if not text:
             self._show_notice(self.tr("Type a question about your documents first."), error=True)
             return False
+        files, passages = library.searchable()
+        if not passages:  # said before any model is needed: what to do, not "nothing relevant"
+            self._show_notice("")
+            self._show_empty(files)
+            return False
         client = self._client()
         if client is None:
             return False
@@ -547,6 +552,8 @@ class DocumentsPanel(Retranslating, QWidget):
             self.answer_view.append(event.text)
         elif isinstance(event, SourcesFound):
             n = len(event.passages)
+            if not event.whole:  # what the model reads, listed while it reads them
+                self.answer_view.show_text("", event.passages)
             self._set_model_status(lambda: self.tr("Reading the whole text of your documents…") if event.whole
                                    else self.tr("Reading the %n best passage(s)…", "", n))
         elif isinstance(event, Progress):
@@ -564,10 +571,23 @@ class DocumentsPanel(Retranslating, QWidget):
         elif isinstance(event, Failed):
             self._model_failed(describe_error(event.error))
 
+    def _show_empty(self, files: int) -> None:
+        """The library has nothing to search: say why and how to add files, with nothing to insert."""
+        self.answer_view.show_text(
+            self.tr("Your library is empty. Add files or folders with “Add files…” or “Add folder…”, or drop them "
+                    "here, then ask again.") if not files else
+            self.tr("None of your files can be searched yet: they are still being read, or could not be read "
+                    "(see the State column of the library)."), [])
+        self.insert_button.setEnabled(False)
+        self._set_model_status(lambda: "")
+
     def _show_answer(self, answer: Answer) -> None:
+        if answer.empty:  # emptied while the question was on its way
+            self._show_empty(self.library.searchable()[0] if self.library is not None else 0)
+            return
         bad = [(s.start, s.end) for s in answer.sentences if not s.supported]
         self.answer_view.show_text(answer.text, answer.sources, bad)
-        self.insert_button.setEnabled(bool(answer.text.strip()))
+        self.insert_button.setEnabled(answer.found)  # "nothing relevant" and "the documents do not say" are no draft
         if answer.cancelled:
             self._set_model_status(lambda: self.tr("Stopped — the answer so far is kept."))
         elif bad:

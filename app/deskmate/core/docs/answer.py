@@ -6,8 +6,10 @@ window's Documents area both use.
     run.result              # Answer: text with [1], [2]; sources best first; each sentence's grounding
     run.cancel()            # any thread: stops this run's request and no other
 
-When the whole text of the searched collections fits the model's context it all goes in
-(numbered passage by passage, in file order); otherwise the best passages from retrieval.
+When the whole text of the searched collections fits what the model can read before its
+first token is due (budget.py: its context, and its prefill pace as measured) it all goes in
+(numbered passage by passage, in file order); otherwise the best passages from retrieval, as
+many as fit, each cut to the sentences that best match the question (excerpt.py).
 Either way the passages are numbered, the model cites them, and the answer is renumbered
 so that [n] is ``sources[n - 1]``, best first. Nothing relevant (see :func:`relevant`)
 means no model call at all: the answer says so.
@@ -25,9 +27,11 @@ from deskmate.core.store.fts import CJK_RE
 from deskmate.core.tasks.run import Delta, Failed, Notice
 
 from . import grounding
+from .budget import PACE, Pace, context_tokens, fit, model_of, passage_budget
 from .chunking import tokens
 from .errors import DocsError
 from .library import Passage
+from .search import query_terms
 
 if TYPE_CHECKING:
     from .library import Library
@@ -37,27 +41,31 @@ if TYPE_CHECKING:
 # sentences well below it and paraphrases above.
 MIN_SIMILARITY = 0.5
 ANSWER_TOKENS = 400
-PROMPT_TOKENS = 300  # the instructions, the labels and the question, roughly
-DEFAULT_CONTEXT = 4096
+
+# One set of instructions whatever the language, and nothing that changes from one question to the
+# next before the passages: the engine keeps the prompt it last read, so this part costs nothing the
+# second time, in either language (what changes, the passages and the question, comes after it).
+NONE = {"en": "The documents do not say.", "zh": "文档中没有相关内容。"}
+SYSTEM = ("Answer from the numbered passages only, briefly, in the language of the question. "
+          "After each sentence cite its passages like [1] or [2][3]. If the passages do not answer the "
+          f"question, reply only: {NONE['en']} (to a question in Chinese: {NONE['zh']})")
+FIXED = "Passages:\n\n"
 
 WORDS = {
     "en": {
-        "system": "You answer questions from the person's own documents, using only the numbered passages "
-                  "given. After each sentence, cite the passages it comes from by number in square brackets, "
-                  "like [1] or [2][3]. If the passages do not answer the question, reply only: {none} "
-                  "Answer briefly, in the language of the question.",
-        "none": "The documents do not say.",
+        "none": NONE["en"],
         "nothing": "Nothing relevant was found in your documents.",
-        "passages": "Passages:",
+        "empty": "Your library is empty: add files or folders to it, then ask again.",
+        "unsearchable": "None of the files in your library can be searched yet: they are still being read, "
+                        "or could not be read.",
         "question": "Question:",
         "uncited": "The answer cites no passage; the passages it was given are listed.",
     },
     "zh": {
-        "system": "你根据用户自己的文档回答问题，只使用给出的编号段落。每句话后用方括号标出它来自哪些段落，"
-                  "例如 [1] 或 [2][3]。如果这些段落不能回答问题，只回答：{none} 回答要简短，使用提问的语言。",
-        "none": "文档中没有相关内容。",
+        "none": NONE["zh"],
         "nothing": "在您的文档中没有找到相关内容。",
-        "passages": "段落：",
+        "empty": "您的文档库是空的：请先添加文件或文件夹，然后再提问。",
+        "unsearchable": "文档库中的文件还不能搜索：它们仍在读取中，或者无法读取。",
         "question": "问题：",
         "uncited": "回答没有引用任何段落；下面列出了提供给它的段落。",
     },
@@ -72,15 +80,6 @@ def language_of(text: str) -> str:
 def relevant(passage: Passage) -> bool:
     """Found by keyword (it shares a word with the question), or close enough in meaning."""
     return passage.keyword or (passage.similarity is not None and passage.similarity >= MIN_SIMILARITY)
-
-
-def context_tokens(client: object) -> int:
-    """The model's context size: a local engine's n_ctx, a remote endpoint's context, else 4096."""
-    for value in (getattr(getattr(client, "config", None), "n_ctx", None), getattr(client, "context", None)):
-        if isinstance(value, int) and value > 0:
-            return value
-    inner = getattr(client, "client", None)  # a ScopedClient or router wraps the real one
-    return context_tokens(inner) if inner is not None and inner is not client else DEFAULT_CONTEXT
 
 
 def label(passage: Passage) -> str:
@@ -110,6 +109,7 @@ class Answer:
     sources: list[Passage] = dataclasses.field(default_factory=list)  # best first
     sentences: list[grounding.Sentence] = dataclasses.field(default_factory=list)
     found: bool = False  # False: nothing in the library answers it, and ``text`` says so
+    empty: bool = False  # nothing in the library can be searched (no files, or none read yet): ``text`` says so
     whole: bool = False  # the whole text of the documents was in context
     raw: str = ""  # the model's own words and numbering
     cancelled: bool = False
@@ -140,7 +140,7 @@ class AskRun(ClientRun):
 
     def __init__(self, library: Library, question: str, *, client: ChatClient, k: int = 5,
                  collection: str | None = None, lang: str | None = None, whole: bool = True,
-                 max_tokens: int | None = None) -> None:
+                 max_tokens: int | None = None, pace: Pace | None = None) -> None:
         super().__init__(client)
         self.question = " ".join(question.split())
         if not self.question:
@@ -152,6 +152,9 @@ class AskRun(ClientRun):
         self.words = WORDS["zh" if self.lang.startswith("zh") else "en"]
         self.allow_whole = whole
         self.max_tokens = max_tokens or ANSWER_TOKENS
+        self.pace = pace or PACE  # how fast this model reads a prompt, as measured in this process
+        # Paced per model and language: a Chinese character is one token to chunking.tokens, often two to a model.
+        self.pace_key = f"{model_of(client)[0]}|{'zh' if self.lang.startswith('zh') else 'en'}"
 
     def run(self) -> Answer:
         return super().run()  # type: ignore[no-any-return]
@@ -172,6 +175,12 @@ class AskRun(ClientRun):
         self.result = answer
 
     def _body(self, answer: Answer, t0: float) -> Iterator[Event]:
+        files, passages = self.library.searchable(self.collection)
+        if not passages:
+            answer.empty = True
+            answer.text = self.words["unsearchable" if files else "empty"]
+            yield AnswerDone(answer)
+            return
         found = self.library.search(self.question, k=self.k, collection=self.collection)
         for notice in found.notices:
             yield Notice(notice)
@@ -180,18 +189,24 @@ class AskRun(ClientRun):
             answer.text = self.words["nothing"]
             yield AnswerDone(answer)
             return
-        given = self._whole_text() if self.allow_whole else None
+        ask = f"{self.words['question']} {self.question}"
+        budget = passage_budget(self._scope.client, ask, self.max_tokens, SYSTEM + FIXED, self.pace, self.pace_key)
+        given = self._whole_text(budget) if self.allow_whole else None
         answer.whole = given is not None
-        given = given or ranked
-        yield SourcesFound(given, answer.whole)
-        messages = [msg("system", self.words["system"].format(none=self.words["none"])),
-                    msg("user", f"{self.words['passages']}\n\n{numbered(given)}\n\n"
-                                f"{self.words['question']} {self.question}")]
+        given = given or fit(ranked, query_terms(self.question), budget)
+        yield SourcesFound(given, answer.whole)  # before the model starts: the front end shows them at once
+        prompt = f"{FIXED}{numbered(given)}\n\n{ask}"
+        messages = [msg("system", SYSTEM), msg("user", prompt)]
+        asked = time.monotonic()
         stream = self._adopt(self._scope.stream(messages, Sampling(temperature=0.2, max_tokens=self.max_tokens)))
         try:
             for piece in stream:
                 if answer.first_token_seconds is None:
                     answer.first_token_seconds = time.monotonic() - t0
+                    # What changes from question to question: the rest is in the engine's cache
+                    # (the first time it is not, and the pace comes out low, which errs on time).
+                    self.pace.observe(self.pace_key, tokens(prompt) - tokens(FIXED), time.monotonic() - asked,
+                                      model_of(self._scope.client)[1])
                 answer.raw += piece
                 yield Delta(piece)
             done = stream.result()
@@ -204,11 +219,8 @@ class AskRun(ClientRun):
             answer.text = self.words["none"]
         yield AnswerDone(answer)
 
-    def _whole_text(self) -> list[Passage] | None:
-        budget = context_tokens(self._scope.client) - self.max_tokens - PROMPT_TOKENS
-        if budget <= 0:
-            return None
-        every = self.library.whole_text(self.collection, max_chars=budget * 4)
+    def _whole_text(self, budget: float) -> list[Passage] | None:
+        every = self.library.whole_text(self.collection, max_chars=int(budget * 4))
         if not every:
             return None
         size = sum(tokens(p.text) + tokens(label(p)) + 3 for p in every)
@@ -217,7 +229,7 @@ class AskRun(ClientRun):
     def _cite(self, answer: Answer, given: list[Passage], ranked: list[Passage]) -> None:
         """Renumber the model's citations best first, keep the passages it cited, check each sentence."""
         raw = answer.raw.strip()
-        if not raw or self.words["none"].rstrip(".。") in raw and len(raw) < 2 * len(self.words["none"]) + 10:
+        if not raw or any(none.rstrip(".。") in raw and len(raw) < 2 * len(none) + 10 for none in NONE.values()):
             answer.found = False
             return
         answer.found = True

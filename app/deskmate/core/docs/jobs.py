@@ -30,7 +30,8 @@ from deskmate.core.tables.schema import table_schema
 from deskmate.core.tasks.run import Delta, Failed, Notice, Progress
 
 from . import grounding
-from .answer import context_tokens, label, language_of
+from .answer import label, language_of
+from .budget import context_tokens
 from .chunking import chunk_blocks, tokens
 from .errors import DocsError
 from .formats import format_of

@@ -279,6 +279,15 @@ class Library:
         ).fetchall()
         return [Passage(r[0], Path(r[1]), r[2], r[3], r[4], r[5], r[6]) for r in rows]
 
+    def searchable(self, collection: str | None = None) -> tuple[int, int]:
+        """(files in the library, passages a search can find): (0, 0) is an empty library."""
+        ids = self._collection_ids(collection)
+        marks = ",".join("?" * len(ids)) or "NULL"
+        files, passages = self.db.connection().execute(
+            f"SELECT count(*), coalesce(sum(CASE WHEN state IN (?, ?) THEN chunks ELSE 0 END), 0) FROM files "
+            f"WHERE collection_id IN ({marks})", (schema.KEYWORD, schema.READY, *ids)).fetchone()
+        return int(files), int(passages)
+
     def whole_text(self, collection: str | None = None, max_chars: int = 0) -> list[Passage] | None:
         """Every passage of the collection(s), file by file in order; None when the text is over ``max_chars``."""
         ids = self._collection_ids(collection)
