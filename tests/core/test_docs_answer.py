@@ -183,6 +183,13 @@ When the display shows error E4, a sheet is stuck in tray 2: open tray 2 and pul
 hands. Close the tray until it clicks. Never use a knife or scissors inside the printer, since the warranty does
 not cover damage from sharp tools.
 
+If the sheet tears, open the rear cover as well and look for the torn piece behind the rollers; a scrap left inside
+causes the next jam within a few pages. Turn the printer off and on again after you close the covers, so that it
+checks the paper path once more. A jam that comes back every day usually means the rollers are worn: the service
+centre replaces them in one visit, and the printer's log, printed from the Settings menu, shows how many pages they
+have fed. Labels must be fed one sheet at a time, since a sheet with missing labels sticks to the rollers and has to
+be removed by the service centre. Envelopes with windows, clasps or self-adhesive strips are not supported at all.
+
 # Toner
 
 Replace the toner cartridge when the display shows error E7. Shake the new cartridge five times before you put it
@@ -192,6 +199,24 @@ in, and keep the old one in its bag for recycling.
 
 The printer joins a Wi-Fi network from the Settings menu. Choose the network, type its password and wait for the
 blue light.
+
+# Cleaning
+
+Wipe the glass of the scanner with a soft dry cloth once a month. Do not spray water or cleaner on the glass: wet the
+cloth lightly instead, and dry the glass before you close the lid. Dust inside the printer comes out with a small
+brush; never blow into the printer, because the moisture of your breath damages the drum.
+
+# Energy saving
+
+After ten minutes without a job the printer goes to sleep and the display turns dark. Any button wakes it, and so
+does a job sent from a computer. The sleep time can be changed from the Settings menu, between one minute and four
+hours; a longer time uses more power but the first page comes out sooner.
+
+# Paper
+
+Use paper between 60 and 120 grams per square metre in tray 1. Thicker paper, photo paper and card go through the
+manual slot at the back, one sheet at a time, with the printing side up. Keep opened paper in its wrapper so that it
+stays flat and dry, since damp or curled paper is the most common cause of a jam in tray 1.
 """
 
 
@@ -205,20 +230,41 @@ def manual(tmp_path: Path):
         yield lib, path
 
 
-def test_a_slow_model_gets_the_best_sentences_of_the_best_passage_cut_between_words(scripted, manual):
+def test_a_slow_model_still_gets_the_best_passages_whole_not_a_snippet(scripted, manual):
     lib, path = manual
     client = scripted.client()
-    # 40 prompt tokens/s: three seconds hold the question and about 75 tokens of passages.
+    # 40 prompt tokens/s: three seconds would hold about 75 tokens of passages, too little to hold
+    # the answer; the pace trims only above the floor, which holds every matching passage here.
     pace = Pace({f"{model_of(client)[0]}|en": 40.0})
     scripted.enqueue("Open tray 2 and pull the sheet out slowly [1].")
-    run = AskRun(lib, "How do I clear a paper jam in tray 2?", client=client, pace=pace)
+    run = AskRun(lib, "How do I clear a paper jam in tray 2?", client=client, pace=pace, whole=False)
     assert run.pace_key == f"{model_of(client)[0]}|en"
     events = iter(run)
     first = next(e for e in events if isinstance(e, SourcesFound))
     assert scripted.chat_bodies() == [], "the sources come before the model is asked"
     rest = list(events)
     assert isinstance(rest[-1], AnswerDone) and not rest[-1].answer.whole
-    (given,) = first.passages
+    ranked = lib.search("How do I clear a paper jam in tray 2?").passages
+    assert [p.section for p in ranked] == ["Paper jams", "Paper", "Paper jams"]
+    assert [p.text for p in first.passages] == [p.text for p in ranked], "all three, whole"
+    sent = scripted.chat_bodies()[-1]["messages"]
+    assert sent[-1]["content"] == "Passages:\n\n" + "".join(
+        f"[{i}] (manual.md, {p.where})\n{p.text}\n\n" for i, p in enumerate(ranked, 1)
+    ) + "Question: How do I clear a paper jam in tray 2?"
+    assert [p.text for p in run.result.sources] == [ranked[0].text]
+    # The stand-in answered at once: the pace goes up, but one quick answer no more than doubles it.
+    assert pace.rate(run.pace_key) == 80.0
+
+
+def test_a_small_context_gets_the_best_sentences_of_the_best_passage_cut_between_words(scripted, manual):
+    lib, path = manual
+    client = scripted.client(context=700)  # room for about 200 tokens of passages beside the instructions
+    scripted.enqueue("Open tray 2 and pull the sheet out slowly [1].")
+    run = AskRun(lib, "How do I clear a paper jam in tray 2?", client=client, pace=Pace())
+    events = list(run)
+    given, other = next(e for e in events if isinstance(e, SourcesFound)).passages
+    answer = run.result
+    assert (given.section, other.section) == ("Paper jams", "Paper")
     whole = lib.file_text(path)[0].text
     assert given.text in whole and len(given.text) < len(whole)
     assert "pull the sheet out slowly" in given.text and "Toner" not in given.text
@@ -228,29 +274,27 @@ def test_a_slow_model_gets_the_best_sentences_of_the_best_passage_cut_between_wo
     assert start == 0 or whole[start - 1] in " \n", "not cut mid-word"
     end = start + len(given.text)
     assert end == len(whole) or whole[end] in " \n"
-    sent = scripted.chat_bodies()[-1]["messages"]
+    assert other.text in {p.text for p in lib.file_text(path)}, "the short one whole"
+    sent = scripted.chat_bodies()[0]["messages"]
     assert sent[-1]["content"] == (
-        f"Passages:\n\n[1] (manual.md, {given.where})\n{given.text}\n\n"
+        f"Passages:\n\n[1] (manual.md, {given.where})\n{given.text}\n\n[2] (manual.md, {other.where})\n{other.text}\n\n"
         "Question: How do I clear a paper jam in tray 2?")
-    assert run.result.sources == [given]
-    # The stand-in answered at once: the pace goes up, but one quick answer no more than doubles it.
-    assert pace.rate(run.pace_key) == 80.0
+    assert answer.sources == [given]
 
 
 def test_a_faster_model_gets_more_passages_and_the_instructions_never_change(scripted, manual):
     lib, _path = manual
     client = scripted.client()
-    # 90 tokens/s: room for two of the three matching passages, whole.
-    pace = Pace({f"{model_of(client)[0]}|en": 90.0, f"{model_of(client)[0]}|zh": 90.0})
+    # 400 tokens/s: room for every matching passage, whole.
+    pace = Pace({f"{model_of(client)[0]}|en": 400.0, f"{model_of(client)[0]}|zh": 400.0})
     scripted.enqueue("Shake the new cartridge five times [1].", "等蓝灯亮起[1]。")
     en = AskRun(lib, "printer tray toner cartridge error", client=client, pace=pace, whole=False).run()
     sent = scripted.chat_bodies()[-1]["messages"]
-    texts = {p.section: p.text for p in lib.file_text(_path)}
-    assert sent[-1]["content"] == (
-        "Passages:\n\n"
-        f"[1] (manual.md, Toner)\n{texts['Toner']}\n\n[2] (manual.md, Paper jams)\n{texts['Paper jams']}\n\n"
-        "Question: printer tray toner cartridge error")
-    assert "Network" not in sent[-1]["content"]
+    ranked = lib.search("printer tray toner cartridge error").passages
+    assert [p.section for p in ranked] == ["Toner", "Paper jams", "Paper", "Cleaning", "Network"]
+    assert sent[-1]["content"] == "Passages:\n\n" + "".join(
+        f"[{i}] (manual.md, {p.where})\n{p.text}\n\n" for i, p in enumerate(ranked, 1)
+    ) + "Question: printer tray toner cartridge error"
     assert [p.section for p in en.sources] == ["Toner"] and en.text == "Shake the new cartridge five times [1]."
     zh = AskRun(lib, "printer Wi-Fi network 怎么连接？", client=client, pace=pace, whole=False).run()
     sent_zh = scripted.chat_bodies()[-1]["messages"]

@@ -1,5 +1,5 @@
 """How much passage text one question may carry: what the model's context holds, and what it can
-read before the first token is due.
+read before the first token is due, never less than the best passages' best 600 tokens.
 
 Prompt processing (prefill) is most of the wait for a cited answer: the built-in 135M model read
 35–80 prompt tokens/s on these 2 shared cores (docs/benchmarks.md), so five whole passages
@@ -29,6 +29,11 @@ MIN_PASSAGE_TOKENS = 40  # a sentence or two: never less than one passage of thi
 # often than more, shorter ones (0.48 / 0.72 English / Chinese at 180 tokens, against 0.32 / 0.72 at 60).
 PASSAGE_TOKENS = 90
 LABEL_TOKENS = 8  # "[n] (file.pdf, p. 12)" and the blank line after it
+# The pace trims only above this much: the share of the bench's questions whose answer survives the cut
+# (keyword top 5, English / Chinese) is 0.12 / 0.36 at 48 tokens, 0.48 / 0.84 at 294, 0.64 / 0.88 at 600 and
+# 0.64 / 0.96 for the five whole (docs/benchmarks.md). A slow model (a 7B on two cores reads ~16 prompt
+# tokens/s) is worth the wait; an answer from a snippet that lacks it is not.
+FLOOR_TOKENS = 600
 DEFAULT_CONTEXT = 4096
 
 
@@ -97,10 +102,11 @@ def passage_budget(client: object, question: str, max_tokens: int, instructions:
                    key: str | None = None) -> float:
     """Tokens of passages (labels included) the prompt may carry; ``key`` names the pace (default: the model's)."""
     room = context_tokens(client) - max_tokens - tokens(instructions) - tokens(question) - 16
+    floor = min(room, FLOOR_TOKENS)
     model, file = model_of(client)
     rate = pace.rate(key or model, file)
     if rate is not None:  # the instructions come first and stay the same: the engine's prefix cache has them
-        room = min(room, rate * FIRST_TOKEN_SECONDS - tokens(question) - 16)
+        room = max(min(room, rate * FIRST_TOKEN_SECONDS - tokens(question) - 16), floor)
     return max(room, MIN_PASSAGE_TOKENS + LABEL_TOKENS)
 
 
