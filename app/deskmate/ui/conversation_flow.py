@@ -4,7 +4,7 @@ the same runner; a chosen turn shows its answer again in the result area."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject
 
@@ -14,16 +14,9 @@ from deskmate.core.store.conversations import ConversationRecord, TurnRecord
 from deskmate.core.tasks import TaskInputError
 from deskmate.core.tasks.run import main_variable
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ConversationFlow", text)
-
 
 class ConversationFlow(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Any) -> None:  # the MainWindow (not imported: it imports this module)
         super().__init__(window)
         self.w = window
         self.running = False  # a turn of ours is on the runner
@@ -53,7 +46,7 @@ class ConversationFlow(QObject):
         w.notice.setVisible(False)
         client = w.runner.client_for(task)
         if client is None:
-            w._show_notice(_tr("No model is ready yet: wait for the engine, or choose a model below."), error=True)
+            self._no_model()
             return
         try:
             turn = w.session.begin(request, task, w.form.values(), client, creativity=w.form.creativity_value())
@@ -68,7 +61,7 @@ class ConversationFlow(QObject):
         if w.runner.busy:
             return
         if w.runner.client_for(w.catalog.task("qa.open")) is None:
-            w._show_notice(_tr("No model is ready yet: wait for the engine, or choose a model below."), error=True)
+            self._no_model()
             return
         try:
             turn = w.session.refine(instruction, w.runner.client_for)
@@ -77,6 +70,10 @@ class ConversationFlow(QObject):
             return
         w.request_box.input.clear()
         self._start(turn)
+
+    def _no_model(self) -> None:
+        self.w._show_notice(QCoreApplication.translate(
+            "ConversationFlow", "No model is ready yet: wait for the engine, or choose a model below."), error=True)
 
     def _start(self, turn: object) -> None:
         self.running = True
@@ -132,8 +129,9 @@ class ConversationFlow(QObject):
         w.output.setPlainText(turn.text or turn.error)
         w.results.setCurrentWidget(w.output)
         if turn.state == "running":
-            w._show_notice(_tr("This turn was interrupted: Deskmate stopped while it was being written. "
-                               "Ask again to get an answer."))
+            w._show_notice(QCoreApplication.translate(
+                "ConversationFlow", "This turn was interrupted: Deskmate stopped while it was being written. "
+                "Ask again to get an answer."))
 
     def _first_text(self, turn: TurnRecord) -> str:
         if turn.task_id not in self.w.catalog:
