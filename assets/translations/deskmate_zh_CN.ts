@@ -1278,214 +1278,209 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="322"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="323"/>
         <source>Deskmate — {model}</source>
         <translation>Deskmate — {model}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="323"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="324"/>
         <source>Write</source>
         <translation>写作</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="324"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="393"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="325"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="394"/>
         <source>Images</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="326"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="327"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="327"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="328"/>
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="328"/>
-        <source>Conversations</source>
-        <translation>对话</translation>
-    </message>
-    <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="329"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="341"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="330"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="342"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="330"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="331"/>
         <source>Run the task (Ctrl+Enter)</source>
         <translation>运行任务 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="331"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="341"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="332"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="342"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="332"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="333"/>
         <source>Stop (Esc)</source>
         <translation>停止 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="333"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="341"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="334"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="342"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="334"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="335"/>
         <source>Run again (Ctrl+R)</source>
         <translation>再次运行 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="335"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="336"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="336"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="337"/>
         <source>Copy the result (Ctrl+Shift+C)</source>
         <translation>复制结果 (Ctrl+Shift+C)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="337"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="342"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="338"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="343"/>
         <source>Insert into draft</source>
         <translation>插入草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="338"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="339"/>
         <source>Insert the result into the draft (Ctrl+I)</source>
         <translation>将结果插入草稿 (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="339"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="340"/>
         <source>The answer appears here as it is written.</source>
         <translation>回答会在生成过程中实时显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="342"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="343"/>
         <source>Copy result</source>
         <translation>复制结果</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="343"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="344"/>
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="343"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="344"/>
         <source>Save a version</source>
         <translation>保存版本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="344"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="345"/>
         <source>Search drafts</source>
         <translation>搜索草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="345"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="346"/>
         <source>Find a task</source>
         <translation>查找任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="345"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="346"/>
         <source>Draft history…</source>
         <translation>草稿历史记录…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="346"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="347"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="346"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="347"/>
         <source>Export draft…</source>
         <translation>导出草稿…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="347"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="348"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="347"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="348"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="348"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="349"/>
         <source>Remote servers…</source>
         <translation>远程服务器…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="348"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="349"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="349"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="350"/>
         <source>Choose image model folder…</source>
         <translation>选择图片模型文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="353"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="354"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="354"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="355"/>
         <source>&amp;Task</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="355"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="356"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="356"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="357"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="378"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="379"/>
         <source>Choose an image model folder</source>
         <translation>选择图片模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="470"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="471"/>
         <source>stopped — the text so far is kept</source>
         <translation>已停止，已保留目前生成的文本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="472"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="473"/>
         <source>{n} tokens, {rate:.1f} tokens/s</source>
         <translation>{n} 个词元，{rate:.1f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="478"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="479"/>
         <source>{rows} rows × {cols} columns</source>
         <translation>{rows} 行 × {cols} 列</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/deskmate/ui/main_window.py" line="485"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="486"/>
         <source>%n change(s) to review</source>
         <translation>
             <numerusform>%n 处修改待审阅</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="495"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="496"/>
         <source>Review found: {issues}. The answer was rewritten once to fix this; the first answer is kept below.</source>
         <translation>复核发现：{issues}。已据此将回答改写一次；最初的回答保留在下方。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="489"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="490"/>
         <source>Review: no problems found.</source>
         <translation>复核：未发现问题。</translation>
     </message>
@@ -1525,18 +1520,23 @@ Seed {1} · {2} steps · {3}×{4}</source>
         <translation>引擎无法启动</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="499"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="329"/>
+        <source>Chats</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="500"/>
         <source>Review found: {issues}</source>
         <translation>复核发现：{issues}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="530"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="531"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="325"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="399"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="326"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="400"/>
         <source>Documents</source>
         <translation>文档</translation>
     </message>
@@ -2078,8 +2078,8 @@ Seed {1} · {2} steps · {3}×{4}</source>
     </message>
     <message>
         <location filename="../../app/deskmate/ui/request_box.py" line="95"/>
-        <source>Refine the answer: shorter, more formal, make it a table, translate to English… (New starts over)</source>
-        <translation>继续修改回答：更短、更正式、做成表格、翻译成英文……（“新对话”重新开始）</translation>
+        <source>Refine the answer: shorter, more formal, as a table, in English…</source>
+        <translation>继续修改回答：更短、更正式、做成表格、改成英文……</translation>
     </message>
     <message>
         <location filename="../../app/deskmate/ui/request_box.py" line="98"/>

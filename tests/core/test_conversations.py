@@ -94,6 +94,9 @@ def test_an_unsure_request_is_routed_by_the_model_among_the_tasks(standin, clien
     ("做成表格", "text", "table", None),
     ("translate to English", "text", "translation", "English"),
     ("翻译成英文", "diff", "translation", "English"),
+    ("in English", "text", "translation", "English"),
+    ("改成中文", "text", "translation", "Chinese"),
+    ("做成表格", "table", "table", None),
     ("as plain text please", "table", "text", None),
 ])
 def test_a_follow_up_keeps_the_kind_unless_it_asks_for_another(instruction, previous, kind, target):

@@ -123,6 +123,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.session = ConversationSession(conversations, catalog, lang, self)
         self.conversations_panel = ConversationsPanel(conversations)
         self.left_tabs.addTab(self.conversations_panel, "")
+        self.left_tabs.setUsesScrollButtons(False)  # three tabs side by side, never hidden behind arrows
 
         # --- middle: the task form, run controls and the answer ---
         self.form = TaskForm()
@@ -325,7 +326,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.top_tabs.setTabText(2, self.tr("Documents"))
         self.left_tabs.setTabText(0, self.tr("Tasks"))
         self.left_tabs.setTabText(1, self.tr("Drafts"))
-        self.left_tabs.setTabText(2, self.tr("Conversations"))
+        self.left_tabs.setTabText(2, self.tr("Chats"))
         self.run_button.setText(self.tr("Run"))
         self.run_button.setToolTip(self.tr("Run the task (Ctrl+Enter)"))
         self.stop_button.setText(self.tr("Stop"))

@@ -92,8 +92,8 @@ class RequestBox(Retranslating, QWidget):
 
     def _placeholder(self) -> None:
         if self.refining:
-            self.input.setPlaceholderText(self.tr("Refine the answer: shorter, more formal, make it a table, "
-                                                  "translate to English… (New starts over)"))
+            self.input.setPlaceholderText(self.tr("Refine the answer: shorter, more formal, as a table, "
+                                                  "in English…"))
         else:
             self.input.setPlaceholderText(self.tr("Ask in your own words, e.g. “Write a thank-you email to a "
                                                   "client” or “把这段话翻译成英文：…”"))
@@ -163,8 +163,8 @@ class RequestBox(Retranslating, QWidget):
             self.why.setText(self.tr("Each follow-up refines the last answer and keeps its form (a table stays a "
                                      "table) unless you ask for another."))
             return
-        task = self.catalog.task(self.routed.task.id) if self.routed else None
-        self.chip.setText((task.name.get(self.lang) if task else self.tr("Task: automatic")) + "  ▾")
+        task = self.routed.task if self.routed else None
+        self.chip.setText(task.name.get(self.lang) if task else self.tr("Task: automatic"))
         self._fill_menu()
         if self.routed is None:
             self.why.setText(self.tr("Deskmate picks the task from your words; the button shows which, and you can "

@@ -27,10 +27,10 @@ class Refinement:
 
 def refinement(instruction: str, previous_kind: str) -> Refinement:
     """What a follow-up turn asks for, given the previous answer's output kind."""
-    if _TRANSLATE.search(instruction):
-        target = target_language(instruction)
-        if target is not None:
-            return Refinement("translation", previous_kind != "translation", target)
+    target = target_language(instruction)
+    # "translate to English", and also a bare "in English" / "改成英文" (no table asked for).
+    if target is not None and (_TRANSLATE.search(instruction) or not _TABLE.search(instruction)):
+        return Refinement("translation", previous_kind != "translation", target)
     if _TABLE.search(instruction):
         return Refinement("table", previous_kind != "table")
     if _PROOFREAD.search(instruction):
