@@ -42,12 +42,12 @@
 <context>
     <name>ConversationFlow</name>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_flow.py" line="75"/>
+        <location filename="../../app/deskmate/ui/conversation_flow.py" line="77"/>
         <source>No model is ready yet: wait for the engine, or choose a model below.</source>
         <translation>模型还没有就绪：请等待引擎启动，或在下方选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_flow.py" line="132"/>
+        <location filename="../../app/deskmate/ui/conversation_flow.py" line="136"/>
         <source>This turn was interrupted: Deskmate stopped while it was being written. Ask again to get an answer.</source>
         <translation>这一轮被中断了：Deskmate 在生成回答时停止了。请再问一次以获得回答。</translation>
     </message>
@@ -55,83 +55,88 @@
 <context>
     <name>ConversationView</name>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="74"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="75"/>
         <source>Insert turn into draft</source>
         <translation>将此轮插入草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="75"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="76"/>
         <source>Insert the selected turn&apos;s answer into the draft</source>
         <translation>将所选这一轮的回答插入草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="76"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="77"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="77"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="78"/>
         <source>Export the conversation as Markdown, Word, HTML or PDF</source>
         <translation>将对话导出为 Markdown、Word、HTML 或 PDF</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="94"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="95"/>
         <source>Conversation: {title}</source>
         <translation>对话：{title}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="105"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="106"/>
         <source>text</source>
         <translation>文字</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="105"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="106"/>
         <source>data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="105"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="106"/>
         <source>table</source>
         <translation>表格</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="106"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="107"/>
         <source>changes</source>
         <translation>修改</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="106"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="107"/>
         <source>translation</source>
         <translation>译文</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="107"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="108"/>
         <source>drawing prompt</source>
         <translation>绘图提示</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="108"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="109"/>
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="108"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="109"/>
+        <source>writing…</source>
+        <translation>正在生成…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="110"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="108"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="110"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="134"/>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="141"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="140"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="147"/>
         <source>Export conversation</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="135"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="141"/>
         <source>Word (*.docx);;PDF (*.pdf);;Markdown (*.md);;HTML (*.html)</source>
         <translation>Word (*.docx);;PDF (*.pdf);;Markdown (*.md);;HTML (*.html)</translation>
     </message>
@@ -139,17 +144,17 @@
 <context>
     <name>ConversationsPanel</name>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="174"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="180"/>
         <source>Search conversations</source>
         <translation>搜索对话</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="193"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="199"/>
         <source>No conversation matches.</source>
         <translation>没有匹配的对话。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="194"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="200"/>
         <source>Your conversations appear here: ask something in the box above.</source>
         <translation>你的对话会显示在这里：在上方的输入框里提问即可。</translation>
     </message>

@@ -143,3 +143,33 @@ def test_an_unsure_request_is_routed_by_the_model_then_new_starts_over_and_searc
     panel.list.itemClicked.emit(panel.list.item(0))
     assert window.conversation_view.turns.count() == 1
     assert window.output.toPlainText() == "The quarterly figures look strong."
+
+
+def test_a_second_request_on_a_task_with_the_same_field_starts_from_empty_fields(qtbot, window, standin):
+    standin.enqueue("They're going to the market.", match="Their going")
+    standin.enqueue({"reasons": ["contraction", "spelling"]}, match="You explain proofreading")
+    type_request(qtbot, window, "Proofread: Their going to the markt.")
+    press_enter_and_wait(qtbot, window)
+    assert window.results.currentWidget() is window.proofread_view
+    window.request_box.new_button.click()
+    standin.enqueue("The quarterly report is ready for review.", match="report ready")
+    standin.enqueue({"reasons": ["wording"]}, match="You explain proofreading")
+    type_request(qtbot, window, "Polish: the quarterly report ready for review.")
+    press_enter_and_wait(qtbot, window)
+    assert window.form.task.id == "proofread.polish"
+    assert window.form.value("text") == "the quarterly report ready for review."
+    assert window.conversation_view.turns.count() == 1
+
+
+def test_the_turn_being_written_says_so_and_stop_keeps_it_as_stopped(qtbot, window, standin):
+    standin.token_delay = 0.2
+    type_request(qtbot, window, "Write a slogan for a solar desk lamp")
+    qtbot.keyClick(window.request_box.input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.conversation_view.turns.count() == 1 and bool(window.output.toPlainText()),
+                    timeout=10000)
+    assert "writing…" in window.conversation_view.turns.item(0).text()
+    with qtbot.waitSignal(window.runner.runFinished, timeout=10000):
+        window.stop_button.click()
+    turn = window.session.current.turns[0]
+    assert turn.state == "stopped" and turn.text == window.output.toPlainText() and turn.text
+    assert "stopped" in window.conversation_view.turns.item(0).text()

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject
 
-from deskmate.core.conversations import NothingToRefineError, Routed
+from deskmate.core.conversations import NothingToRefineError, Routed, TurnRun
 from deskmate.core.store import StoreError
 from deskmate.core.store.conversations import ConversationRecord, TurnRecord
 from deskmate.core.tasks import TaskInputError
@@ -40,6 +40,8 @@ class ConversationFlow(QObject):
         w.sidebar.select(task.id)
         w.sidebar.tree.blockSignals(False)
         w.work.setCurrentWidget(w.task_page)
+        for name in list(w.form.fields):
+            w.form.set_value(name, "")  # a new request starts from empty fields, not the last one's words
         w.form.set_task(task, w.lang)
         for name, value in routed.values.items():
             w.form.set_value(name, value)
@@ -75,14 +77,16 @@ class ConversationFlow(QObject):
         self.w._show_notice(QCoreApplication.translate(
             "ConversationFlow", "No model is ready yet: wait for the engine, or choose a model below."), error=True)
 
-    def _start(self, turn: object) -> None:
+    def _start(self, turn: TurnRun) -> None:
         self.running = True
+        self.w.conversation_view.set_live_turn(turn.record.id)
         self.w.work.setCurrentWidget(self.w.task_page)
-        self.w.runner.start(turn, turn.kind)  # type: ignore[attr-defined]
+        self.w.runner.start(turn, turn.kind)
 
     def _finished(self, _result: object) -> None:
         if self.running:
             self.running = False
+            self.w.conversation_view.live_turn = None
             self.w.session.turn_finished()
             self.w.conversations_panel.refresh()
 

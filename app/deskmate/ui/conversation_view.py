@@ -44,6 +44,7 @@ class ConversationView(Retranslating, QWidget):
         self.catalog = catalog
         self.lang = lang
         self.conversation: ConversationRecord | None = None
+        self.live_turn: int | None = None  # the turn being written now (else "running" means interrupted)
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         font = self.title.font()
@@ -105,12 +106,17 @@ class ConversationView(Retranslating, QWidget):
         kinds = {"text": self.tr("text"), "json": self.tr("data"), "table": self.tr("table"),
                  "diff": self.tr("changes"), "translation": self.tr("translation"),
                  "image-prompt": self.tr("drawing prompt")}
-        states = {"running": self.tr("interrupted"), "stopped": self.tr("stopped"), "failed": self.tr("failed")}
+        states = {"running": self.tr("writing…") if turn.id == self.live_turn else self.tr("interrupted"),
+                  "stopped": self.tr("stopped"), "failed": self.tr("failed")}
         head = f"{turn.position}. {_one_line(turn.request, 60)}   — {task} · {kinds.get(turn.kind, turn.kind)}"
         if turn.state in states:
             head += f" · {states[turn.state]}"
         answer = _one_line(turn.text) if turn.text.strip() else (turn.error or "…")
         return f"{head}\n    {answer}"
+
+    def set_live_turn(self, turn_id: int | None) -> None:
+        self.live_turn = turn_id
+        self.set_conversation(self.conversation)
 
     def selected_turn(self) -> TurnRecord | None:
         item = self.turns.currentItem()
