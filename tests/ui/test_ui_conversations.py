@@ -51,7 +51,10 @@ def type_request(qtbot, win, text):
     box = win.request_box.input
     box.setFocus()
     box.clear()
-    qtbot.keyClicks(box, text)
+    if text.isascii():
+        qtbot.keyClicks(box, text)
+    else:
+        box.insert(text)  # as an input method commits it: QTest cannot type Chinese key by key
     qtbot.wait(250)  # the keyword pass runs after a pause in typing
 
 
@@ -173,3 +176,35 @@ def test_the_turn_being_written_says_so_and_stop_keeps_it_as_stopped(qtbot, wind
     turn = window.session.current.turns[0]
     assert turn.state == "stopped" and turn.text == window.output.toPlainText() and turn.text
     assert "stopped" in window.conversation_view.turns.item(0).text()
+
+
+def test_the_chip_menu_offers_the_alternatives_first_and_every_task(qtbot, window):
+    type_request(qtbot, window, "translate this email")
+    box = window.request_box
+    menu = box.chip.menu()
+    menu.aboutToShow.emit()
+    actions = [a for a in menu.actions() if not a.isSeparator()]
+    first = [a.data() for a in actions if a.data()]
+    assert box.routed.task.id == "translate.text" and first and first[0] in box.routed.alternatives
+    categories = [a.text() for a in actions if a.menu() is not None]
+    assert len(categories) == len(default_catalog().categories)
+    slogan = next(a for a in actions if a.menu() and a.text() == "Writing").menu().actions()
+    next(a for a in slogan if a.data() == "writing.slogan").trigger()
+    assert box.chip.text() == "Slogan" and box.why.text() == "Why this task: you chose it."
+
+
+def test_a_chinese_request_is_translated_on_the_task_page_and_refined_as_a_translation(qtbot, window, standin):
+    standin.enqueue("We meet next Monday.", "We shall convene next Monday.")
+    type_request(qtbot, window, "把这段话翻译成英文：我们下周一开会。")
+    assert window.request_box.chip.text() == "Translate"
+    press_enter_and_wait(qtbot, window)
+    assert window.work.currentWidget() is window.task_page
+    assert (window.form.value("text"), window.form.value("target")) == ("我们下周一开会。", "English")
+    assert window.output.toPlainText() == "We meet next Monday."
+    type_request(qtbot, window, "more formal")
+    press_enter_and_wait(qtbot, window)
+    assert window.output.toPlainText() == "We shall convene next Monday."
+    turns = window.session.current.turns
+    assert [(t.kind, t.text) for t in turns] == [("translation", "We meet next Monday."),
+                                                  ("translation", "We shall convene next Monday.")]
+    assert standin.chat_bodies()[-1]["messages"][2]["content"] == "We meet next Monday."

@@ -52,6 +52,7 @@ class RequestBox(Retranslating, QWidget):
         self.chip.setStyleSheet("QToolButton { border: 1px solid #8aa4c8; border-radius: 11px; padding: 3px 10px;"
                                 " background: #e8f0fb; color: #1d3d6b; }")
         self.chip.setMenu(QMenu(self.chip))
+        self.chip.menu().aboutToShow.connect(self._fill_menu)  # built when opened: ~70 tasks cost start-up time
         self.new_button = QPushButton()
         self.why = QLabel()
         self.why.setWordWrap(True)
@@ -165,7 +166,6 @@ class RequestBox(Retranslating, QWidget):
             return
         task = self.routed.task if self.routed else None
         self.chip.setText(task.name.get(self.lang) if task else self.tr("Task: automatic"))
-        self._fill_menu()
         if self.routed is None:
             self.why.setText(self.tr("Deskmate picks the task from your words; the button shows which, and you can "
                                      "change it."))
