@@ -33,7 +33,7 @@ def open_window(qtbot, path):
 
 
 def close_window(win, store):
-    win.runner.stop()
+    win.close()  # as the person closes it: the run stops and the draft is flushed while the store is open
     win.runner.wait()
     win.translation_view.shutdown()
     win.draft_editor.close_store()
