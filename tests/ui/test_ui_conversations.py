@@ -140,6 +140,8 @@ def test_an_unsure_request_is_routed_by_the_model_then_new_starts_over_and_searc
     window.request_box.new_button.click()
     assert not window.request_box.refining and not window.conversation_view.isVisible()
     panel = window.conversations_panel
+    window.left_tabs.setCurrentWidget(panel)
+    assert panel.list.count() == 1, "the tab lists the conversation when shown"
     panel.search.setText("strong")
     qtbot.waitUntil(lambda: panel.list.count() == 1, timeout=3000)
     assert panel.list.item(0).text().startswith("How do the quarterly figures look?")

@@ -4,6 +4,7 @@ past conversations with full-text search. The logic is core/conversations; these
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -155,6 +156,7 @@ class ConversationsPanel(Retranslating, QWidget):
     def __init__(self, store: ConversationStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self._stale = True
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search conversations")
@@ -180,7 +182,16 @@ class ConversationsPanel(Retranslating, QWidget):
         self.search.setPlaceholderText(self.tr("Search conversations"))
         self.refresh()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
+
     def refresh(self) -> None:
+        """Read the list again; while the tab is hidden, only when it is next shown (start-up stays quick)."""
+        self._stale = not self.isVisible()
+        if self._stale:
+            return
         query = self.search.text().strip()
         self.list.clear()
         try:
