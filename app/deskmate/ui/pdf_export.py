@@ -6,8 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtCore import QMarginsF
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 
 def write_pdf(page: str, path: Path) -> None:

@@ -11,11 +11,11 @@ import re
 
 from .request import target_language
 
-_TABLE = re.compile(r"\b(?:tables?|tabular|grid|spreadsheet)\b|表格|列表格|做成表|列成表|制成表", re.I)
-_TRANSLATE = re.compile(r"\btranslat\w*\b|翻译|译成|译为|翻成", re.I)
-_PROOFREAD = re.compile(r"\bproof-?read\w*\b|\bspell(?:ing)?\s*check\w*|校对|纠错|改错", re.I)
+_TABLE = re.compile(r"\b(?:tables?|tabular|grid|spreadsheet)\b|表格|列表格|做成表|列成表|制成表", re.IGNORECASE)
+_TRANSLATE = re.compile(r"\btranslat\w*\b|翻译|译成|译为|翻成", re.IGNORECASE)
+_PROOFREAD = re.compile(r"\bproof-?read\w*\b|\bspell(?:ing)?\s*check\w*|校对|纠错|改错", re.IGNORECASE)
 _TEXT = re.compile(r"\b(?:as|into|in)\s+(?:plain\s+)?(?:text|prose|paragraphs?|sentences)\b|写成段落|写成文字|改成文字",
-                   re.I)
+                   re.IGNORECASE)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,10 +12,10 @@ from deskmate.core.tasks.routing import matched_keywords
 from deskmate.core.tasks.run import main_variable
 
 # "Translate into English: …", "翻译成英文：…": the words after the colon are the material.
-_MATERIAL_SPLIT = re.compile(r"^(?P<ask>[^\n:：]{1,120})[:：]\s*(?P<material>\S.*)$", re.S)
-_ASK_THEN_LINES = re.compile(r"^(?P<ask>[^\n]{1,120})\n+(?P<material>\S.*)$", re.S)
+_MATERIAL_SPLIT = re.compile(r"^(?P<ask>[^\n:：]{1,120})[:：]\s*(?P<material>\S.*)$", re.DOTALL)
+_ASK_THEN_LINES = re.compile(r"^(?P<ask>[^\n]{1,120})\n+(?P<material>\S.*)$", re.DOTALL)
 # A target language named in the request: "into French", "to English", "成英文", "为日语".
-_TARGET_EN = re.compile(r"\b(?:into|to|in)\s+([A-Za-z][A-Za-z ()-]{1,30}?)(?=[\s,.:;!?]|$)", re.I)
+_TARGET_EN = re.compile(r"\b(?:into|to|in)\s+([A-Za-z][A-Za-z ()-]{1,30}?)(?=[\s,.:;!?]|$)", re.IGNORECASE)
 _TARGET_ZH = re.compile(r"(?:译成|翻成|译为|翻译成|成|为)\s*([\u4e00-\u9fff]{2,4}?)(?:[，。：:,.\s]|$)")
 
 
