@@ -210,3 +210,14 @@ def test_a_chinese_request_is_translated_on_the_task_page_and_refined_as_a_trans
     assert [(t.kind, t.text) for t in turns] == [("translation", "We meet next Monday."),
                                                   ("translation", "We shall convene next Monday.")]
     assert standin.chat_bodies()[-1]["messages"][2]["content"] == "We meet next Monday."
+
+
+def test_the_form_follows_the_request_as_it_is_typed(qtbot, window):
+    type_request(qtbot, window, "Proofread: Their going to the markt.")
+    assert window.form.task.id == "proofread.check" and window.sidebar.current_task() == "proofread.check"
+    assert window.form.value("text") == "Their going to the markt."
+    type_request(qtbot, window, "Polish: the report ready for review.")
+    assert window.form.task.id == "proofread.polish" and window.form.value("text") == "the report ready for review."
+    type_request(qtbot, window, "Translate into French: The meeting is on Monday.")
+    assert window.work.currentWidget() is window.task_page, "the box's translations run on the task page"
+    assert (window.form.value("text"), window.form.value("target")) == ("The meeting is on Monday.", "French")

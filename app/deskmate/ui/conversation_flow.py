@@ -22,6 +22,7 @@ class ConversationFlow(QObject):
         self.running = False  # a turn of ours is on the runner
         box, session, view = window.request_box, window.session, window.conversation_view
         box.requestRouted.connect(self.ask)
+        box.routedChanged.connect(self.preview)
         box.refineRequested.connect(self.refine)
         box.newRequested.connect(session.new)
         session.changed.connect(self._changed)
@@ -30,21 +31,32 @@ class ConversationFlow(QObject):
         window.conversations_panel.conversationOpened.connect(self.open)
         window.runner.runFinished.connect(self._finished)
 
+    def preview(self, routed: Routed) -> None:
+        """As the request is typed: its task's form, with the fields the request fills."""
+        if not self.w.runner.busy:
+            self._fill_form(routed)
+
+    def _fill_form(self, routed: Routed) -> None:
+        w = self.w
+        task = routed.task
+        if w.form.task is None or w.form.task.id != task.id or w.work.currentWidget() is not w.task_page:
+            w.sidebar.tree.blockSignals(True)  # the tree follows without switching to the task's own view
+            w.sidebar.select(task.id)
+            w.sidebar.tree.blockSignals(False)
+            w.work.setCurrentWidget(w.task_page)
+            for name in list(w.form.fields):
+                w.form.set_value(name, "")  # a new request starts from empty fields, not the last one's words
+            w.form.set_task(task, w.lang)
+        for name in w.form.fields:
+            w.form.set_value(name, routed.values.get(name, ""))
+
     def ask(self, request: str, routed: Routed) -> None:
         """The first turn: the routed task's form, filled from the request, run as a new conversation."""
         w = self.w
         if w.runner.busy:
             return
         task = routed.task
-        w.sidebar.tree.blockSignals(True)  # the tree follows without switching to the task's own view
-        w.sidebar.select(task.id)
-        w.sidebar.tree.blockSignals(False)
-        w.work.setCurrentWidget(w.task_page)
-        for name in list(w.form.fields):
-            w.form.set_value(name, "")  # a new request starts from empty fields, not the last one's words
-        w.form.set_task(task, w.lang)
-        for name, value in routed.values.items():
-            w.form.set_value(name, value)
+        self._fill_form(routed)
         w.notice.setVisible(False)
         client = w.runner.client_for(task)
         if client is None:

@@ -26,6 +26,7 @@ _TYPING_PAUSE_MS = 150
 
 class RequestBox(Retranslating, QWidget):
     requestRouted = Signal(str, object)  # the request, its Routed (task, filled values, why)
+    routedChanged = Signal(object)  # as you type: the Routed the request would run with now
     refineRequested = Signal(str)  # a follow-up turn for the open conversation
     newRequested = Signal()  # start over: the next request begins a new conversation
 
@@ -49,7 +50,7 @@ class RequestBox(Retranslating, QWidget):
         self.chip.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.chip.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.chip.setAccessibleName("Task for this request")
-        self.chip.setStyleSheet("QToolButton { border: 1px solid #8aa4c8; border-radius: 11px; padding: 3px 10px;"
+        self.chip.setStyleSheet("QToolButton { border: 1px solid #8aa4c8; border-radius: 11px; padding: 3px 20px 3px 10px;"
                                 " background: #e8f0fb; color: #1d3d6b; }")
         self.chip.setMenu(QMenu(self.chip))
         self.chip.menu().aboutToShow.connect(self._fill_menu)  # built when opened: ~70 tasks cost start-up time
@@ -109,6 +110,8 @@ class RequestBox(Retranslating, QWidget):
         # As you type: the keyword pass only (instant, free); the model is asked at Enter.
         self.routed = route_request(text, self.catalog, override=self.override) if text else None
         self._show()
+        if self.routed is not None:
+            self.routedChanged.emit(self.routed)
 
     def choose_task(self, task_id: str) -> None:
         """The chip: this request goes to ``task_id`` whatever the routing said."""
