@@ -250,8 +250,9 @@ def test_export_to_markdown_docx_and_html_holds_every_turn(standin, client, talk
     run(talk.refine(first.conversation_id, "shorter", client=client))
     conversation = talk.store.get(first.conversation_id)
     md = export_conversation(conversation, tmp_path / "c.md").read_text()
-    assert md == ("# Tell me about lamps\n\n## You\n\nTell me about lamps\n\n## Deskmate (qa.open)\n\n"
-                  "First answer about **lamps**.\n\n## You\n\nshorter\n\n## Deskmate (qa.open)\n\nShorter answer.\n")
+    assert md == ("# Tell me about lamps\n\n## You\n\nTell me about lamps\n\n## Deskmate (Ask a question)\n\n"
+                  "First answer about **lamps**.\n\n## You\n\nshorter\n\n## Deskmate (Ask a question)\n\n"
+                  "Shorter answer.\n")
     document = docx.Document(str(export_conversation(conversation, tmp_path / "c.docx")))
     paragraphs = [p.text for p in document.paragraphs]
     assert paragraphs[:3] == ["Tell me about lamps", "You", "Tell me about lamps"]

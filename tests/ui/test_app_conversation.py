@@ -127,6 +127,10 @@ def test_three_turns_survive_kill_9_reopen_and_export_to_docx_and_pdf(standin, d
         assert request in paragraphs and answer in paragraphs
     pdf = pypdfium2.PdfDocument(str(pdf_path))
     text = " ".join(" ".join(page.get_textpage().get_text_range().split()) for page in pdf)
+    first = pdf[0].get_textpage()
+    heights = sorted(top - bottom for left, bottom, right, top in
+                     (first.get_charbox(i) for i in range(first.count_chars())) if top - bottom > 0)
     pdf.close()
+    assert heights[len(heights) // 2] >= 6, f"the body text must be readable, not {heights[len(heights) // 2]:.1f} pt"
     for request, answer in zip(REQUESTS, ANSWERS):
         assert request in text and answer in text, text

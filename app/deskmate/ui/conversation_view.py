@@ -132,7 +132,7 @@ class ConversationView(Retranslating, QWidget):
         """Write the open conversation to ``path`` (.md, .docx, .html or .pdf); StoreError says what went wrong."""
         if self.conversation is None:
             raise StoreError("There is no conversation to export yet: ask something first.")
-        export_conversation(self.conversation, path, lang=self.lang, pdf=write_pdf)
+        export_conversation(self.conversation, path, lang=self.lang, pdf=write_pdf, catalog=self.catalog)
 
     def export_file(self) -> None:
         if self.conversation is None:

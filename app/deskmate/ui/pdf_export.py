@@ -17,6 +17,7 @@ def write_pdf(page: str, path: Path) -> None:
     os.close(fd)
     try:
         writer = QPdfWriter(tmp)
+        writer.setResolution(96)  # the page's CSS sizes are in px: at the default 1200 dpi the text is specks
         writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                          QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter))
         writer.setTitle(path.stem)

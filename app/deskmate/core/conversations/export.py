@@ -9,6 +9,7 @@ from pathlib import Path
 
 from deskmate.core.store.conversations import ConversationRecord
 from deskmate.core.store.io import EXPORT_SUFFIXES, DraftExportError, export_draft, to_html
+from deskmate.core.tasks import Catalog
 
 PdfWriter = Callable[[str, Path], None]  # (a complete HTML page, the .pdf path)
 
@@ -20,8 +21,12 @@ _WORDS = {
 }
 
 
-def to_markdown(conversation: ConversationRecord, lang: str = "en") -> str:
+def to_markdown(conversation: ConversationRecord, lang: str = "en", catalog: Catalog | None = None) -> str:
     """Each turn as the request under "You" and the answer under the task that wrote it."""
+    if catalog is None:
+        from deskmate.core.tasks import default_catalog
+
+        catalog = default_catalog()
     words = _WORDS["zh" if lang == "zh" else "en"]
     parts = [f"# {conversation.title}"]
     for turn in conversation.turns:
@@ -31,15 +36,16 @@ def to_markdown(conversation: ConversationRecord, lang: str = "en") -> str:
                 "running": words["interrupted"]}.get(turn.state)
         if note:
             body = f"{body}\n\n*{note}*" if body else f"*{note}*"
-        parts.append(f"## {words['answer'].format(task=turn.task_id)}\n\n{body}")
+        task = catalog.task(turn.task_id).name.get(lang) if turn.task_id in catalog else turn.task_id
+        parts.append(f"## {words['answer'].format(task=task)}\n\n{body}")
     return "\n\n".join(parts) + "\n"
 
 
 def export_conversation(conversation: ConversationRecord, path: str | os.PathLike[str], *, lang: str = "en",
-                        pdf: PdfWriter | None = None) -> Path:
+                        pdf: PdfWriter | None = None, catalog: Catalog | None = None) -> Path:
     """Write the conversation as .md, .docx, .html or .pdf, chosen by the file name."""
     path = Path(path)
-    text = to_markdown(conversation, lang)
+    text = to_markdown(conversation, lang, catalog)
     if path.suffix.lower() != ".pdf":
         return export_draft(text, path, title=conversation.title)
     if pdf is None:
