@@ -19,12 +19,13 @@ from pathlib import Path
 import pytest
 import xsession
 from deskmate.core.remote import RemoteEndpoint, save_endpoint
-from deskmate.core.settings import set_route
+from deskmate.core.settings import set_route, set_value
 from remote_standin import StandIn
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "docs" / "screenshots" / "conversation-flow.png"
 ROUTED_SCREENSHOT = ROOT / "docs" / "screenshots" / "request-box.png"
+ZH_SCREENSHOT = ROOT / "docs" / "screenshots" / "conversation-flow-zh.png"
 PROBE = Path(__file__).resolve().parents[1] / "support" / "window_probe.py"
 
 REQUEST = "Write a slogan for a solar desk lamp"
@@ -76,6 +77,16 @@ def standin():
 
 @pytest.fixture
 def window(standin, deskmate_home, tmp_path):
+    yield from _window(tmp_path)
+
+
+@pytest.fixture
+def window_zh(standin, deskmate_home, tmp_path):
+    set_value("ui", "language", "zh")
+    yield from _window(tmp_path)
+
+
+def _window(tmp_path):  # type: ignore[no-untyped-def]
     with xsession.XSession(display=92) as x:
         state_file = tmp_path / "window.json"
         proc = subprocess.Popen([sys.executable, str(PROBE), str(state_file)], env=x.env(),
@@ -123,12 +134,14 @@ def test_ask_refine_twice_and_keep_a_turn(window, standin, deskmate_home):
         f"1. {REQUEST}", "2. shorter", "3. more formal"]
     assert [t.split("\n    ", 1)[1] for t in shown["turns"]] == list(ANSWERS)
 
-    # Click the first turn: its answer is back; Insert puts it into the draft.
-    x.click(*shown["turn_centres"][0])
-    win.wait_for(lambda s: s["output"] == ANSWERS[0], what="the first turn's answer after the click")
+    # Click the second turn: its answer is back; Home goes to the first; Insert puts it into the draft.
+    x.click(*shown["turn_centres"][1])
+    win.wait_for(lambda s: s["output"] == ANSWERS[1], what="the second turn's answer after the click")
+    x.key("Home")
+    win.wait_for(lambda s: s["output"] == ANSWERS[0], what="the first turn's answer after Home")
     x.click(*centre(shown["insert_button"]))
     win.wait_for(lambda s: ANSWERS[0] in s["draft"], what="the turn in the draft")
-    x.click(*shown["turn_centres"][2])
+    x.click(*win.state()["turn_centres"][2])
     win.wait_for(lambda s: s["output"] == ANSWERS[2], what="the last turn's answer")
     time.sleep(0.5)  # let the window repaint before the picture
     x.screenshot(SCREENSHOT)
@@ -141,3 +154,33 @@ def test_ask_refine_twice_and_keep_a_turn(window, standin, deskmate_home):
                     (3, "more formal", "writing.slogan", "text", ANSWERS[2], "done")]
     asked = standin.chat_bodies()[-1]["messages"]
     assert asked[2]["content"] == ANSWERS[1] and asked[3]["content"].startswith("more formal")
+
+
+def test_a_chinese_request_in_the_chinese_window_then_a_refinement(window_zh, standin, deskmate_home):
+    x, win = window_zh
+    standin.enqueue("We meet next Monday.", "We shall convene next Monday.")
+    first = win.wait_for(lambda s: s.get("box") and s["focus"] == "Request", timeout=20,
+                         what="the cursor in the request box")
+    assert first["chip"] == "任务：自动"
+    x.click(*centre(first["box"]))
+    request = "把这段话翻译成英文：我们下周一开会。"
+    x.type(request)
+    routed = win.wait_for(lambda s: s["box_text"] == request and s["chip"] == "翻译" and s["fields"].get("target"),
+                          what="the chip to show the translation task")
+    assert routed["why"].startswith("为什么是这个任务：你的请求中提到了“翻译”")
+    assert routed["fields"] == {"text": "我们下周一开会。", "target": "English", "source": ""}
+    x.key("Return")
+    win.wait_for(lambda s: s["output"] == "We meet next Monday." and not s["busy"], what="the translation")
+    x.type("更正式一些")
+    win.wait_for(lambda s: s["box_text"] == "更正式一些", what="the follow-up in the box")
+    x.key("Return")
+    shown = win.wait_for(lambda s: len(s["turns"]) == 2 and not s["busy"], what="the second turn")
+    assert shown["output"] == "We shall convene next Monday."
+    assert shown["turns"][1].startswith("2. 更正式一些   — 翻译 · 译文")
+    time.sleep(0.5)
+    x.screenshot(ZH_SCREENSHOT)
+    db = sqlite3.connect(next(deskmate_home.rglob("deskmate.sqlite3")))
+    rows = db.execute("SELECT request, kind, text FROM turns ORDER BY position").fetchall()
+    db.close()
+    assert rows == [("把这段话翻译成英文：我们下周一开会。", "translation", "We meet next Monday."),
+                    ("更正式一些", "translation", "We shall convene next Monday.")]

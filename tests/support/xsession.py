@@ -1,5 +1,5 @@
 """A real X session for user-flow tests: Xvfb, the openbox window manager, xdotool for real key
-presses and clicks, ImageMagick's ``import`` for screenshots.
+presses and clicks, ImageMagick's ``import`` for screenshots, xclip for text with no keys (Chinese).
 
     with XSession(display=92) as x:
         app = subprocess.Popen([...], env=x.env(DESKMATE_HOME=...))
@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 from typing import Self
 
-TOOLS = ("Xvfb", "openbox", "xdotool", "import")
-INSTALL_HINT = "apt-get install -y xvfb openbox xdotool imagemagick"
+TOOLS = ("Xvfb", "openbox", "xdotool", "import", "xclip")
+INSTALL_HINT = "apt-get install -y xvfb openbox xdotool imagemagick xclip"
 
 
 def missing() -> list[str]:
@@ -32,6 +32,7 @@ class XSession:
         self.display = display
         self.size = size
         self._procs: list[subprocess.Popen[bytes]] = []
+        self._clipboard: subprocess.Popen[bytes] | None = None
 
     # --- lifetime ----------------------------------------------------------------------
     def start(self) -> Self:
@@ -50,6 +51,7 @@ class XSession:
         return self
 
     def close(self) -> None:
+        self._stop_clipboard()
         for proc in reversed(self._procs):
             if proc.poll() is None:
                 proc.terminate()
@@ -96,7 +98,32 @@ class XSession:
         self.xdotool("click", str(button))
 
     def type(self, text: str, delay_ms: int = 25) -> None:
-        self.xdotool("type", "--delay", str(delay_ms), text)
+        """Key presses for ``text``. Chinese has no keys on the layout: xdotool's trick of remapping a spare
+        keycode per character drops characters in Qt, so such text arrives as an input method commits it,
+        whole: put on the clipboard (xclip) and pasted with a real Ctrl+V."""
+        if text.isascii():
+            self.xdotool("type", "--delay", str(delay_ms), text)
+            return
+        self.paste(text)
+
+    def paste(self, text: str) -> None:
+        self._stop_clipboard()
+        # -quiet keeps xclip in the foreground, owning the selection until the next paste or close().
+        self._clipboard = subprocess.Popen(["xclip", "-quiet", "-selection", "clipboard", "-i"], env=self.env(),
+                                           stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.DEVNULL)
+        assert self._clipboard.stdin is not None
+        self._clipboard.stdin.write(text.encode())
+        self._clipboard.stdin.close()
+        self._wait(lambda: self._run(["xclip", "-selection", "clipboard", "-o"], check=False).stdout.decode() == text,
+                   10, "xclip did not take the text")
+        self.key("ctrl+v")
+
+    def _stop_clipboard(self) -> None:
+        if self._clipboard is not None and self._clipboard.poll() is None:
+            self._clipboard.terminate()
+            self._clipboard.wait(5)
+        self._clipboard = None
 
     def key(self, *keys: str) -> None:
         self.xdotool("key", *keys)

@@ -3,7 +3,7 @@ past conversations with full-text search. The logic is core/conversations; these
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -65,8 +65,9 @@ class ConversationView(Retranslating, QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(header)
         layout.addWidget(self.turns, 1)
-        self.turns.itemClicked.connect(lambda item: self.turnChosen.emit(item.data(TURN_ROLE)))
-        self.turns.itemActivated.connect(lambda item: self.turnChosen.emit(item.data(TURN_ROLE)))
+        # A click or the arrow keys show a turn's answer; set_conversation moves the selection quietly.
+        self.turns.currentItemChanged.connect(self._chosen)
+        self.turns.itemClicked.connect(self._chosen)
         self.insert_button.clicked.connect(self.insert_selected)
         self.export_button.clicked.connect(self.export_file)
         self.retranslate()
@@ -88,19 +89,30 @@ class ConversationView(Retranslating, QWidget):
                 and len(self.conversation.turns) == len(conversation.turns))
         keep = self.turns.currentRow() if same else -1
         self.conversation = conversation
+        self.turns.blockSignals(True)
         self.turns.clear()
+        self.turns.blockSignals(False)
         self.setVisible(conversation is not None and bool(conversation.turns))
         if conversation is None:
             self.title.setText("")
             return
         self.title.setText(self.tr("Conversation: {title}").format(title=conversation.title))
+        # Chinese glyphs come from a fallback font taller than the list's own: sized by the list's
+        # metrics alone, a turn's second line (its answer) is cut off.
+        metrics = self.turns.fontMetrics()
+        line = int(metrics.height() * 1.4)
         for turn in conversation.turns:
-            item = QListWidgetItem(self.turn_text(turn))
+            text = self.turn_text(turn)
+            item = QListWidgetItem(text)
+            width = max(metrics.horizontalAdvance(part) for part in text.split("\n")) + 24
+            item.setSizeHint(QSize(width, 2 * line + 6))
             item.setData(TURN_ROLE, turn)
             item.setToolTip(turn.text[:2000])
             self.turns.addItem(item)
         rows = self.turns.count()
+        self.turns.blockSignals(True)
         self.turns.setCurrentRow(keep if 0 <= keep < rows else rows - 1)  # a new turn: the last one
+        self.turns.blockSignals(False)
 
     def turn_text(self, turn: TurnRecord) -> str:
         task = self.catalog.task(turn.task_id).name.get(self.lang) if turn.task_id in self.catalog else turn.task_id
@@ -114,6 +126,10 @@ class ConversationView(Retranslating, QWidget):
             head += f" · {states[turn.state]}"
         answer = _one_line(turn.text) if turn.text.strip() else (turn.error or "…")
         return f"{head}\n    {answer}"
+
+    def _chosen(self, item: QListWidgetItem | None, *_: object) -> None:
+        if item is not None:
+            self.turnChosen.emit(item.data(TURN_ROLE))
 
     def set_live_turn(self, turn_id: int | None) -> None:
         self.live_turn = turn_id

@@ -191,7 +191,7 @@ class MainWindow(Retranslating, QMainWindow):
         middle_split = QSplitter(Qt.Orientation.Vertical)
         middle_split.addWidget(self.conversation_view)
         middle_split.addWidget(self.work)
-        middle_split.setSizes([150, 620])
+        middle_split.setSizes([190, 580])
         middle_layout.addWidget(middle_split, 1)
 
         # --- right: the draft ---
