@@ -166,7 +166,7 @@ def test_a_second_request_on_a_task_with_the_same_field_starts_from_empty_fields
     assert window.conversation_view.turns.count() == 1
 
 
-def test_the_turn_being_written_says_so_and_stop_keeps_it_as_stopped(qtbot, window, standin):
+def test_the_turn_being_written_says_so_and_esc_in_the_box_keeps_it_as_stopped(qtbot, window, standin):
     standin.token_delay = 0.2
     type_request(qtbot, window, "Write a slogan for a solar desk lamp")
     qtbot.keyClick(window.request_box.input, Qt.Key.Key_Return)
@@ -174,7 +174,7 @@ def test_the_turn_being_written_says_so_and_stop_keeps_it_as_stopped(qtbot, wind
                     timeout=10000)
     assert "writing…" in window.conversation_view.turns.item(0).text()
     with qtbot.waitSignal(window.runner.runFinished, timeout=10000):
-        window.stop_button.click()
+        qtbot.keyClick(window.request_box.input, Qt.Key.Key_Escape)  # Esc stops from the box too
     turn = window.session.current.turns[0]
     assert turn.state == "stopped" and turn.text == window.output.toPlainText() and turn.text
     assert "stopped" in window.conversation_view.turns.item(0).text()

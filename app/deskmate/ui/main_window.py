@@ -230,6 +230,9 @@ class MainWindow(Retranslating, QMainWindow):
         if not self.sidebar.select(DEFAULT_TASK) and catalog.ids():
             self.sidebar.select(catalog.ids()[0])
         self.flow = ConversationFlow(self)
+        for view in (self.request_box, self.conversation_view):  # Esc, Copy and Insert from the box and the turns too
+            for action in (self.act_stop, self.act_copy, self.act_insert):
+                view.addAction(action)
         self.session.open_latest()  # the last conversation reopens, after a restart or a kill
         self.request_box.input.setFocus()
 
