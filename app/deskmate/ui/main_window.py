@@ -31,10 +31,14 @@ from deskmate.core.engines.base import Completion
 from deskmate.core.engines.supervisor import EngineStatus, Phase
 from deskmate.core.tasks import Catalog, TaskInputError
 
+from .conversation_flow import ConversationFlow
+from .conversation_session import ConversationSession
+from .conversation_view import ConversationsPanel, ConversationView
 from .drafts import DraftEditor, DraftsPanel
 from .engine_bridge import EngineBridge
 from .model_picker import ModelPicker
 from .proofread_view import ProofreadView
+from .request_box import RequestBox
 from .retranslating import Retranslating
 from .run_feedback import RunFeedback
 from .table_editor import TableEditor
@@ -117,6 +121,13 @@ class MainWindow(Retranslating, QMainWindow):
         self.left_tabs = QTabWidget()
         self.left_tabs.addTab(self.sidebar, "")
         self.left_tabs.addTab(self.drafts_panel, "")
+        from deskmate.core.store.conversations import ConversationStore
+
+        conversations = ConversationStore(drafts.db)  # type: ignore[attr-defined]  # the drafts' database
+        self.session = ConversationSession(conversations, catalog, lang, self)
+        self.conversations_panel = ConversationsPanel(conversations)
+        self.left_tabs.addTab(self.conversations_panel, "")
+        self.left_tabs.setUsesScrollButtons(False)  # three tabs side by side, never hidden behind arrows
 
         # --- middle: the task form, run controls and the answer ---
         self.form = TaskForm()
@@ -179,12 +190,25 @@ class MainWindow(Retranslating, QMainWindow):
         self.work.addWidget(task_page)
         self.work.addWidget(self.translation_view)
 
+        # The request box first; the open conversation's turns between it and the task page.
+        self.request_box = RequestBox(catalog, lang, client=lambda: bridge.client)
+        self.conversation_view = ConversationView(catalog, lang)
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 0, 0, 0)
+        middle_layout.addWidget(self.request_box)
+        middle_split = QSplitter(Qt.Orientation.Vertical)
+        middle_split.addWidget(self.conversation_view)
+        middle_split.addWidget(self.work)
+        middle_split.setSizes([190, 580])
+        middle_layout.addWidget(middle_split, 1)
+
         # --- right: the draft ---
         self.draft_editor = DraftEditor(drafts)
 
         center = QSplitter(Qt.Orientation.Horizontal)
         center.addWidget(self.left_tabs)
-        center.addWidget(self.work)
+        center.addWidget(middle)
         center.addWidget(self.draft_editor)
         center.setSizes([250, 620, 410])
         center.setStretchFactor(1, 1)
@@ -214,6 +238,12 @@ class MainWindow(Retranslating, QMainWindow):
         self.retranslate()
         if not self.sidebar.select(DEFAULT_TASK) and catalog.ids():
             self.sidebar.select(catalog.ids()[0])
+        self.flow = ConversationFlow(self)
+        for view in (self.request_box, self.conversation_view):  # Esc, Copy and Insert from the box and the turns too
+            for action in (self.act_stop, self.act_copy, self.act_insert):
+                view.addAction(action)
+        self.session.open_latest()  # the last conversation reopens, after a restart or a kill
+        self.request_box.input.setFocus()
 
     # --- construction --------------------------------------------------------
     def _action(self, shortcut: str | QKeySequence.StandardKey | None, slot: Callable[[], object],
@@ -312,6 +342,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.top_tabs.setTabText(2, self.tr("Documents"))
         self.left_tabs.setTabText(0, self.tr("Tasks"))
         self.left_tabs.setTabText(1, self.tr("Drafts"))
+        self.left_tabs.setTabText(2, self.tr("Chats"))
         self.run_button.setText(self.tr("Run"))
         self.run_button.setToolTip(self.tr("Run the task (Ctrl+Enter)"))
         self.stop_button.setText(self.tr("Stop"))
@@ -352,6 +383,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.lang = lang
         (self.act_chinese if lang == "zh" else self.act_english).setChecked(True)
         self.sidebar.set_language(lang)
+        self.request_box.set_language(lang)
+        self.conversation_view.set_language(lang)
+        self.session.set_language(lang)
         if self.form.task is not None:
             self.form.set_task(self.form.task, lang)
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
+from deskmate.core.conversations import TurnRun
 from deskmate.core.engines.base import ChatClient
 from deskmate.core.tasks import Task
 from deskmate.core.tasks.run import (
@@ -37,6 +38,7 @@ class TaskRunner(QObject):
     reviewDone = Signal(object)  # ReviewResult
     failed = Signal(str, str)  # message, partial text
     busyChanged = Signal(bool)
+    runFinished = Signal(object)  # the TaskResult, or None when the run crashed
     notice = Signal(str)  # e.g. "the remote server could not be reached; answered locally"
 
     def __init__(self, client: ClientSource | None = None, parent: QObject | None = None) -> None:
@@ -46,7 +48,7 @@ class TaskRunner(QObject):
         self.route: Callable[[Task], ChatClient] | None = None
         self.active: ChatClient | None = None  # the client the last run used
         self.last_tokens_per_second = 0.0
-        self._run: TaskRun | None = None
+        self._run: TaskRun | TurnRun | None = None
         self.worker = Worker(self, name="task-runner")
         self.worker.event.connect(self._on_event)
         self.worker.finished.connect(self._on_finished)
@@ -67,13 +69,23 @@ class TaskRunner(QObject):
 
     def run(self, task: Task, values: dict[str, str], *, lang: str, creativity: float, review: bool) -> None:
         """Render now (errors such as TaskInputError are the caller's to show), then work on a thread."""
-        client = current_client(self.client)
-        if client is None or self.busy:
+        active = self.client_for(task)
+        if active is None or self.busy:
             return
-        active = self.route(task) if self.route is not None else client
-        run = TaskRun(task, values, client=active, lang=lang, creativity=creativity, review=review)
+        self.start(TaskRun(task, values, client=active, lang=lang, creativity=creativity, review=review),
+                   task.output, active)
+
+    def client_for(self, task: Task) -> ChatClient | None:
+        """The client a run of ``task`` uses now; None while there is none."""
+        client = current_client(self.client)
+        if client is None:
+            return None
+        return self.route(task) if self.route is not None else client
+
+    def start(self, run: TaskRun | TurnRun, kind: str, active: ChatClient | None = None) -> None:
+        """Iterate a prepared run (a task run or a conversation's turn) on the worker thread."""
         self._run, self.active = run, active
-        self.started.emit(task.output)
+        self.started.emit(kind)
         self.busyChanged.emit(True)
         self.worker.events(lambda: run)
 
@@ -94,11 +106,13 @@ class TaskRunner(QObject):
         self.last_tokens_per_second = event.completion.usage.tokens_per_second
         self.textDone.emit(event.completion)
 
-    def _on_finished(self, _result: TaskResult | None) -> None:
+    def _on_finished(self, result: TaskResult | None) -> None:
         self._run = None
         self.busyChanged.emit(False)
+        self.runFinished.emit(result)
 
     def _on_crashed(self, error: BaseException) -> None:  # a bug below: the window must survive it
         self._run = None
         self.failed.emit(describe_error(error), "")
         self.busyChanged.emit(False)
+        self.runFinished.emit(None)

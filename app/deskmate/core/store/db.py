@@ -176,6 +176,40 @@ MIGRATIONS: tuple[Migration, ...] = (
         # does not do.
         ("CREATE VIRTUAL TABLE drafts_fts USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 2')",),
     ),
+    Migration(
+        3,
+        "conversations: a request and the turns that refine its answer",
+        (
+            """CREATE TABLE conversations (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                title TEXT NOT NULL DEFAULT '',      -- the first request, shortened
+                created REAL NOT NULL,
+                updated REAL NOT NULL,
+                deleted REAL
+            )""",
+            "CREATE INDEX conversations_recent ON conversations (deleted, updated)",
+            # A turn is written when it starts (state 'running') and again when it ends, so a
+            # request typed before a kill is still there afterwards, marked as interrupted.
+            """CREATE TABLE turns (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,           -- 1, 2, 3… within the conversation
+                request TEXT NOT NULL,               -- what the person typed
+                task_id TEXT NOT NULL,
+                kind TEXT NOT NULL,                  -- the output kind: text, json, table, diff, translation
+                inputs TEXT NOT NULL DEFAULT '{}',   -- JSON: the task's values for a first turn
+                prompt TEXT NOT NULL DEFAULT '',     -- the user message sent for this turn
+                text TEXT NOT NULL DEFAULT '',       -- what the person reads
+                answer TEXT NOT NULL DEFAULT '',     -- what the model wrote (a table's JSON)
+                source TEXT NOT NULL DEFAULT '',     -- a diff's original text
+                state TEXT NOT NULL DEFAULT 'running',  -- running, done, stopped, failed
+                error TEXT NOT NULL DEFAULT '',
+                created REAL NOT NULL,
+                UNIQUE (conversation_id, position)
+            )""",
+            "CREATE VIRTUAL TABLE conversations_fts USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 2')",
+        ),
+    ),
 )
 
 

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from deskmate.core.engines.base import ChatClient, Sampling, msg
 
-from .schema import Catalog, UnknownTaskError
+from .schema import Catalog, Task, UnknownTaskError
 
 Method = Literal["keyword", "model", "default", "override"]
 
@@ -118,6 +118,17 @@ def keyword_scores(request: str, catalog: Catalog) -> list[tuple[str, float]]:
     return sorted(scores, key=lambda item: (-item[1], order[item[0]]))
 
 
+def matched_keywords(request: str, task: Task) -> list[str]:
+    """The task's keywords found in the request, as written in the catalog (for "why this task")."""
+    text = normalize(request)
+    found = []
+    for raw in task.keywords.all():
+        kw = _keyword(task.id, raw, 1.0)
+        if (kw.text in text) if kw.pattern is None else kw.pattern.search(text):
+            found.append(raw.rstrip("*"))
+    return found
+
+
 def _confidence(scores: Sequence[tuple[str, float]]) -> float:
     if not scores:
         return 0.0
@@ -199,4 +210,4 @@ def route(
     return _result(catalog, choice, "model", 0.5, ranked)
 
 
-__all__ = ["RouteResult", "route", "keyword_scores", "ask_model", "choice_schema", "normalize", "UnknownTaskError"]
+__all__ = ["RouteResult", "route", "keyword_scores", "matched_keywords", "ask_model", "choice_schema", "normalize", "UnknownTaskError"]

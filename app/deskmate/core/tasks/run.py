@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Union
 
 from deskmate.core.engines.base import ChatClient, ClientRun, Completion, Message, Usage
@@ -156,6 +156,7 @@ class TaskRun(ClientRun):
         explain: bool = True,
         glossary: Mapping[str, str] | None = None,
         catalog: Catalog | None = None,
+        messages: Sequence[Message] | None = None,
     ) -> None:
         super().__init__(client)
         if isinstance(task, str):
@@ -173,6 +174,8 @@ class TaskRun(ClientRun):
         self.explain = explain  # proofreading: ask the model why each change was made
         self.glossary = dict(glossary or {})
         self.messages, self.sampling = render(task, self.values, lang=lang, creativity=creativity, catalog=catalog)
+        if messages is not None:  # a conversation's turn: the earlier answer and the person's instruction
+            self.messages = list(messages)
         if self.kind == "table":
             # No repeat penalty: JSON punctuation repeats by nature.
             self.sampling = self.sampling.replace(max_tokens=max(self.sampling.max_tokens, TABLE_MIN_TOKENS),
