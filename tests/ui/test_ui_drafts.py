@@ -95,3 +95,17 @@ def test_undo_after_deleting_brings_the_draft_back_open(qtbot, window):
     assert store.get(draft_id).deleted is None
     assert editor.draft_id == draft_id and editor.body.toPlainText() == "Speech for Friday"
     assert not panel.undo_button.isVisible()
+
+
+def test_a_save_error_on_screen_as_the_window_closes_leaves_no_timer_on_a_deleted_label(qtbot, deskmate_home):
+    """The red "Not saved" fades after 8 s: closing the window before that must not fire on its deleted label."""
+    store = DraftStore.open(deskmate_home / "drafts.sqlite3")
+    win = MainWindow(EngineBridge(None), default_catalog(), store, "none")
+    win.show()
+    win.draft_editor._on_error(1, "the disk is full.")
+    assert "Not saved (the disk is full)" in win.draft_editor.state.text()
+    win.draft_editor.close_store()
+    store.close()
+    win.close()
+    win.deleteLater()
+    qtbot.wait(8500)  # pytest-qt fails the test on an exception raised in a Qt callback

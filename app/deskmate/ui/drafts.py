@@ -103,7 +103,8 @@ class DraftEditor(Retranslating, QWidget):
         self.state.setText(self.tr("Not saved ({error}). Your text stays here; Deskmate keeps trying.").format(
             error=message.rstrip(".")))
         self.state.setStyleSheet("color: #a40000;")
-        QTimer.singleShot(8000, lambda: self.state.setStyleSheet(""))
+        # The label as context: a window closed before the 8 s are up drops the timer with it.
+        QTimer.singleShot(8000, self.state, lambda: self.state.setStyleSheet(""))
 
     def flush(self) -> None:
         try:
