@@ -20,6 +20,7 @@ EXIT_ERROR = 1
 EXIT_MODEL = 3
 EXIT_ENGINE_START = 4
 EXIT_ENGINE_STOPPED = 5
+EXIT_NOT_TRANSLATED = 6  # the model answered in the wrong language: no translation was given
 EXIT_INTERRUPTED = 130
 
 
@@ -35,6 +36,10 @@ def exit_code_for(error: BaseException) -> int:
         return EXIT_ENGINE_START
     if isinstance(error, EngineStoppedError):
         return EXIT_ENGINE_STOPPED
+    from deskmate.core.tasks.translate import TranslationLanguageError
+
+    if isinstance(error, TranslationLanguageError):
+        return EXIT_NOT_TRANSLATED
     return EXIT_ERROR
 
 

@@ -426,7 +426,7 @@ def translate_cmd(obj: Context, source: str | None, target: str, source_lang: st
         with engine_for(obj) as eng:
             job = Translation(eng, text, to, source=frm, glossary=glossary)
             result = None
-            with ctrl_c_cancels(job.cancel):
+            with ctrl_c_cancels(job.cancel), wrong_language_fails():
                 for ev in job:
                     if isinstance(ev, ParagraphStart):
                         if ev.index == 0:
@@ -445,6 +445,17 @@ def translate_cmd(obj: Context, source: str | None, target: str, source_lang: st
         click.echo(f"deskmate: translated from {result.source_language.name}", err=True)
         for p in result.paragraphs:
             _paragraph_notes(p.index, p)
+
+
+@contextmanager
+def wrong_language_fails() -> Iterator[None]:
+    from deskmate.core.tasks.translate import TranslationLanguageError
+
+    try:
+        yield
+    except TranslationLanguageError as e:
+        sys.stdout.flush()
+        fail(_one_line(str(e)), exit_code_for(e))
 
 
 # --- proofread --------------------------------------------------------------

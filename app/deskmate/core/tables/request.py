@@ -350,7 +350,8 @@ def split_source(text: str) -> tuple[str, str]:
     m = _EXTRACT_EN.search(text) or _EXTRACT_ZH.search(text)
     if not m:
         return text, ""
-    sep = re.compile(r"[:：]\s*|\n+").search(text, m.end())
+    # A line break ends the instruction when there is one ("…，列：姓名、部门\n张三，…"); else the first colon.
+    sep = re.compile(r"\n+").search(text, m.end()) or re.compile(r"[:：]\s*").search(text, m.end())
     if not sep:
         return text, ""
     instruction, source = text[: sep.start()], text[sep.end():]
