@@ -8,9 +8,6 @@ import pytest
 
 from remote_standin import StandIn
 
-FRUITS = {"columns": ["Fruit", "Colour", "Price"], "rows": [["Apple", "red", "1.20"], ["Banana", "yellow", "0.50"]],
-          "title": "Fruit"}
-
 
 @pytest.fixture
 def standin(deskmate_cli):
@@ -32,16 +29,19 @@ def test_write_runs_on_the_remote_server(standin, deskmate_cli):
 
 
 def test_write_on_a_table_task_prints_the_table_deskmate_table_prints(standin, deskmate_cli):
-    standin.enqueue(FRUITS, FRUITS)
+    rows = {"rows": [{"Name": "Apple", "Colour": "red", "Price": "1.20"},
+                     {"Name": "Banana", "Colour": "yellow", "Price": "0.50"}]}
+    standin.enqueue(rows, rows)
     table = deskmate_cli("table", "two fruits with colour and price", "--remote", "big", timeout=60)
     write = deskmate_cli("write", "table.make", "--var", "about=two fruits with colour and price", "--remote", "big",
                          timeout=60)
     assert table.returncode == write.returncode == 0, table.stderr + write.stderr
     assert write.stdout == table.stdout == (
-        "## Fruit\n\n| Fruit | Colour | Price |\n| --- | --- | ---: |\n| Apple | red | 1.20 |\n"
+        "## two fruits with colour and price\n\n| Name | Colour | Price |\n| --- | --- | ---: |\n| Apple | red | 1.20 |\n"
         "| Banana | yellow | 0.50 |\n\n")
     made, written = (b["response_format"] for b in standin.chat_bodies())
-    assert made == written, "the same bounded table schema"
+    assert made == written, "the same row schema: exactly the columns asked about, two rows"
+    assert made["json_schema"]["schema"]["properties"]["rows"]["minItems"] == 2
 
 
 def test_write_on_a_diff_task_prints_the_diff(standin, deskmate_cli):

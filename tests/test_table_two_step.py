@@ -56,36 +56,46 @@ def test_named_columns_keep_case_and_units_and_the_row_schema_has_exactly_them(s
 
 def test_a_count_in_the_request_fixes_the_row_count_and_header_repeats_are_asked_again(standin, client) -> None:
     # The issue: "Name three rivers…" gave 6 rows × 8 columns, with rows that repeat the header.
-    standin.enqueue({"columns": ["River", "Length", "Sea"]})
-    standin.enqueue({"rows": [{"River": "River", "Length": "Length", "Sea": "Sea"},
-                              {"River": "Nile", "Length": "6650 km", "Sea": "Mediterranean Sea"},
-                              {"River": "Congo", "Length": "4700 km", "Sea": "Atlantic Ocean"}]})
-    standin.enqueue({"rows": [{"River": "Niger", "Length": "4180 km", "Sea": "Gulf of Guinea"}]})
+    cols = ["Name", "Length", "Sea they flow into"]  # what the request asks about, in its own words
+    standin.enqueue({"rows": [dict(zip(cols, cols)),
+                              dict(zip(cols, ["Nile", "6650 km", "Mediterranean Sea"])),
+                              dict(zip(cols, ["Congo", "4700 km", "Atlantic Ocean"]))]})
+    standin.enqueue({"rows": [dict(zip(cols, ["Niger", "4180 km", "Gulf of Guinea"]))]})
     run = TaskRun("table.make", {"about": "Name three rivers in Africa with their length and the sea they flow into"},
                   client=client)
     events = list(run)
     table = next(e for e in events if isinstance(e, TableDone)).table
-    assert table.header == ["River", "Length", "Sea"]
+    assert table.header == cols
     assert [r[0] for r in table.rows] == ["Nile", "Congo", "Niger"]
-    first, second, third = schemas(standin)
-    assert first["properties"]["columns"]["maxItems"] <= 5
-    assert rows_part(second)["minItems"] == rows_part(second)["maxItems"] == 3
-    assert rows_part(third)["minItems"] == rows_part(third)["maxItems"] == 1  # only the row that was dropped
-    assert "Nile; Congo" in standin.chat_bodies()[2]["messages"][-1]["content"]
+    first, second = schemas(standin)
+    assert list(rows_part(first)["items"]["properties"]) == cols
+    assert rows_part(first)["minItems"] == rows_part(first)["maxItems"] == 3
+    assert rows_part(second)["minItems"] == rows_part(second)["maxItems"] == 1  # only the row that was dropped
+    assert "Nile; Congo" in standin.chat_bodies()[1]["messages"][-1]["content"]
     assert run.result.table_check.dropped == 1 and run.result.table_check.ok
 
 
-def test_chinese_count_with_unusable_model_columns_falls_back_to_the_requests_attributes(standin, client) -> None:
+def test_chinese_count_and_attributes_give_the_columns_and_rows(standin, client) -> None:
     # The issue: "六种常见办公软件及其用途" gave 1 row × 8 columns "1,2,3,4,5,6,7,8".
-    standin.enqueue({"columns": ["1", "2"]})
     software = [("Word", "文字处理"), ("Excel", "电子表格"), ("PowerPoint", "演示文稿"), ("Outlook", "邮件"),
                 ("OneNote", "笔记"), ("Teams", "会议")]
     standin.enqueue({"rows": [{"名称": a, "用途": b} for a, b in software]})
     run = TaskRun("table.make", {"about": "做一个表格：六种常见办公软件及其用途。"}, client=client)
     run.run()
-    assert run.result.table.header == ["名称", "用途"] and run.result.table.shape == (6, 2)
+    assert run.result.table.header == ["名称", "用途"] and run.result.table.rows == [list(p) for p in software]
+    (schema,) = schemas(standin)
+    assert rows_part(schema)["minItems"] == rows_part(schema)["maxItems"] == 6
+
+
+def test_the_model_chooses_columns_under_a_small_schema_and_numbers_are_refused(standin, client) -> None:
+    standin.enqueue({"columns": ["1", "2"]})
+    standin.enqueue({"rows": [{"名称": n, "说明": "办公"} for n in ("Word", "Excel", "WPS", "Teams", "Zoom")]})
+    run = TaskRun("table.make", {"about": "五种常见办公软件"}, client=client)
+    run.run()
+    first = schemas(standin)[0]["properties"]["columns"]
+    assert (first["minItems"], first["maxItems"]) == (2, 5) and first["items"]["maxLength"] <= 24
+    assert run.result.table.header == ["名称", "说明"] and run.result.table.shape == (5, 2)
     assert run.result.table_check.columns_from == "suggested"
-    assert rows_part(schemas(standin)[1])["minItems"] == rows_part(schemas(standin)[1])["maxItems"] == 6
 
 
 def test_extraction_makes_one_row_per_supplier_from_the_texts_own_words(standin, client) -> None:

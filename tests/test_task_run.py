@@ -67,26 +67,26 @@ def test_json_task_sends_its_schema_and_returns_the_answer(standin, client):
 
 
 def test_table_task_is_bounded_and_becomes_a_table(standin, client):
-    standin.enqueue(PEOPLE)
+    standin.enqueue({"columns": ["Name", "Age", "City"]})
+    standin.enqueue(*({"Name": n, "Age": a, "City": c} for n, a, c in PEOPLE["rows"]))
     run = TaskRun("table.extract", {"text": "Alice Chen (34) lives in Paris; Bob Müller (27) in Berlin."},
                   client=client)
     events = list(run)
     table = next(e.table for e in events if isinstance(e, TableDone))
-    assert table.header == ["Name", "Age", "City"] and table.rows == PEOPLE["rows"] and table.title == "People"
+    assert table.header == ["Name", "Age", "City"] and table.rows == PEOPLE["rows"]
     assert run.result.text.splitlines()[-2:] == ["| Alice Chen | 34 | Paris |", "| Bob Müller | 27 | Berlin |"]
-    body = standin.chat_bodies()[-1]
-    schema = body["response_format"]["json_schema"]["schema"]
-    assert schema["properties"]["rows"]["maxItems"] == 20 and schema["properties"]["columns"]["maxItems"] == 8
-    assert body["max_tokens"] >= 900
+    columns, *rows = (b["response_format"]["json_schema"]["schema"] for b in standin.chat_bodies())
+    assert columns["properties"]["columns"]["maxItems"] == 5 and len(rows) == 2
+    assert all(list(r["properties"]) == ["Name", "Age", "City"] for r in rows)
 
 
 def test_a_table_answer_without_rows_fails_in_plain_words_and_keeps_the_answer(standin, client):
-    empty = {"columns": ["Name"], "rows": [[""]], "title": ""}
-    standin.enqueue(empty)
+    empty = {"rows": [{"Name": "", "Details": ""}, {"Name": "", "Details": ""}]}
+    standin.enqueue({"columns": ["Name", "Details"]}, empty)
     events = list(TaskRun("table.make", {"about": "nothing at all"}, client=client))
     failed = events[-1]
-    assert isinstance(failed, Failed) and "column names but no rows" in failed.message
-    assert failed.partial == '{"columns": ["Name"], "rows": [[""]], "title": ""}'
+    assert isinstance(failed, Failed) and "no usable rows" in failed.message
+    assert failed.partial.endswith('{"rows": [{"Name": "", "Details": ""}, {"Name": "", "Details": ""}]}')
 
 
 @pytest.mark.parametrize("task_id", ["proofread.check", "proofread.polish"])

@@ -20,8 +20,8 @@ from deskmate.ui.main_window import MainWindow
 from deskmate.ui.quick_palette import QuickPalette
 from remote_standin import StandIn
 
-FRUITS = {"columns": ["Fruit", "Colour", "Price"], "rows": [["Apple", "red", "1.20"], ["Banana", "yellow", "0.50"]],
-          "title": "Fruit"}
+FRUITS = {"rows": [{"Name": "Apple", "Colour": "red", "Price": "1.20"},
+                   {"Name": "Banana", "Colour": "yellow", "Price": "0.50"}]}
 CONTACT = {"name": "Ana Lima", "title": "Buyer", "company": "Globex", "phones": ["+1 555 0100"],
            "email": "ana@globex.example", "address": "", "website": ""}
 # The model's corrections, and the reasons it gives when asked why.
@@ -38,7 +38,7 @@ KINDS = {
              '{"name": "Ana Lima", "title": "Buyer", "company": "Globex", "phones": ["+1 555 0100"], '
              '"email": "ana@globex.example", "address": "", "website": ""}'),
     "table": ("table.make", {"about": "two fruits with colour and price"}, [(FRUITS, "two fruits")],
-              "## Fruit\n\n| Fruit | Colour | Price |\n| --- | --- | ---: |\n| Apple | red | 1.20 |\n"
+              "## two fruits with colour and price\n\n| Name | Colour | Price |\n| --- | --- | ---: |\n| Apple | red | 1.20 |\n"
               "| Banana | yellow | 0.50 |\n"),
     "diff": ("proofread.check", {"text": "Their going to the markt."},
              [(CORRECTED[0], "Their going to the markt."), (CORRECTED[1], "You explain proofreading")],

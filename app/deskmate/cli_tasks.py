@@ -351,7 +351,7 @@ def _result_json(result) -> dict[str, object]:  # type: ignore[no-untyped-def]
 def table_cmd(obj: Context, request: tuple[str, ...], output: str | None, extract_from: str | None, rows: int,
               cols: int, describe: bool) -> None:
     """Make a table from a REQUEST, or extract one from text, and save or print it."""
-    from deskmate.core.tables import describe_table, export, extract_table, generate_table, to_markdown
+    from deskmate.core.tables import describe_table, export, make_table, to_markdown
     from deskmate.core.tables.export import ExportError
     from deskmate.core.tables.parse import TableParseError
 
@@ -365,12 +365,14 @@ def table_cmd(obj: Context, request: tuple[str, ...], output: str | None, extrac
             fail(f"cannot write a table as '{suffix or output}': use .csv, .xlsx, .md, .docx, .html or .tsv", 2)
     with engine_for(obj) as eng:
         try:
-            if source is not None:
-                table = extract_table(eng, source, instruction=text, max_rows=rows, max_cols=cols)
-            else:
-                table = generate_table(eng, text, max_rows=rows, max_cols=cols)
+            build = make_table(eng, text, source=source, max_rows=rows, max_cols=cols)
         except TableParseError as e:
             fail(f"the model's answer did not form a table: {_one_line(str(e))}. Try rephrasing the request.")
+        table = build.table
+        for note in build.check.notes:
+            click.echo(f"deskmate: {_one_line(note)}", err=True)
+        for r, c in build.check.unfound:
+            click.echo(f"deskmate: row {r + 1}, {table.header[c]}: {table.rows[r][c]!r} is not in the text", err=True)
         if output:
             try:
                 path = export(table, output)

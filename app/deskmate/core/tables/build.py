@@ -257,6 +257,12 @@ def build_table(
 
     check = TableCheck(request, "request", request.rows)
     columns = list(request.columns[:max_cols])
+    if not columns and not request.extract:
+        # "… with their length and the sea they flow into", "…及其用途": the request says what the columns
+        # are about, and a small model's own pick is often row values (measured: "Suez Canal, Yemen River…").
+        hinted = suggested_columns(request.text, fallback=False)[:max_cols]
+        if hinted:
+            columns, check.columns_from = list(hinted), "suggested"
     if not columns:
         ask_text = request.source[:1200] if request.extract else request.text
         intro = words["columns_extract" if request.extract else "columns"]
@@ -325,12 +331,15 @@ def _make_rows(call, request, columns, sampling, intro, prefix, max_rows, check,
         if got is None:
             return None
         items = got.get("rows", []) if isinstance(got, dict) else []
-        for item in items[:high]:
+        taken = 0
+        for item in items:  # a server that ignores the schema may send more, or empty rows: skip, then cut
             cells = _cells(item, columns)
             if not cells or not any(cells) or repeats_header(cells, columns) or cells in rows:
                 check.dropped += 1
                 continue
-            rows.append(cells)
+            if taken < high:
+                rows.append(cells)
+                taken += 1
         if not wanted:
             break
     if wanted and len(rows) < wanted:

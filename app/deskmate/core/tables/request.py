@@ -307,10 +307,10 @@ _ZH_HINTS = re.compile(r"(?:及其|和它们的|以及它们的|及它们的|的
 _LEADING = re.compile(r"^(?:their|its|the|his|her|a|an)\s+", re.I)
 
 
-def suggested_columns(request: str) -> tuple[str, ...]:
+def suggested_columns(request: str, *, fallback: bool = True) -> tuple[str, ...]:
     """Columns for a request that names none: a name column and the attributes it asks about
-    ("… with their length and the sea they flow into", "…及其用途"). Used when the model's own
-    choice is unusable."""
+    ("… with their length and the sea they flow into", "…及其用途"); without ``fallback``, () when the
+    request names no attributes, else a name and a details column."""
     lang = "zh" if _CJK.search(request) else "en"
     hints: list[str] = []
     m = (_ZH_HINTS if lang == "zh" else _EN_HINTS).search(request.strip())
@@ -323,7 +323,11 @@ def suggested_columns(request: str) -> tuple[str, ...]:
     first = "名称" if lang == "zh" else "Name"
     if any(h.casefold() in ("name", "名称", "姓名", "名字") for h in hints):
         return tuple(hints[:6])
-    return (first, *hints[:5]) if hints else ((first, "说明") if lang == "zh" else (first, "Details"))
+    if hints:
+        return (first, *hints[:5])
+    if not fallback:
+        return ()
+    return (first, "说明") if lang == "zh" else (first, "Details")
 
 
 # ------------------------------------------------------------------ extraction
