@@ -54,8 +54,9 @@ def test_write_on_a_diff_task_prints_the_diff(standin, deskmate_cli):
     assert out["answer"] == "They're going to the market." and out["kind"] == "diff"
     assert out["diff"] == ("--- original\n+++ corrected\n@@ -1 +1 @@\n-Their going to the markt.\n"
                            "+They're going to the market.\n")
-    assert [(c["original"], c["replacement"], c["reason"]) for c in out["changes"]] == [
-        ("Their", "They're", "contraction"), ("markt", "market", "spelling")]
+    # The reason is told from the edit; the model's words are a note, and "spelling" repeats the reason.
+    assert [(c["original"], c["replacement"], c["reason"], c["note"]) for c in out["changes"]] == [
+        ("Their", "They're", "spelling", "contraction"), ("markt", "market", "spelling", "")]
 
 
 def test_write_with_review_prints_the_issues_and_the_rewrite(standin, deskmate_cli):

@@ -138,7 +138,7 @@ def test_write_on_a_diff_task_lists_each_change_on_stderr(standin, deskmate_cli)
     proc = deskmate_cli("write", "proofread.check", "--var", "text=Their going to the markt.", "--remote", "standin",
                         timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert "deskmate: change 1: 'Their' → \"They're\" — contraction" in proc.stderr
+    assert "deskmate: change 1: 'Their' → \"They're\" — spelling (contraction)" in proc.stderr
     assert "deskmate: change 2: 'markt' → 'market' — spelling" in proc.stderr
 
 

@@ -295,7 +295,7 @@ def _proofread_notes(result, *, show_diff: bool) -> None:  # type: ignore[no-unt
     for r in result.restored:
         click.echo(f"deskmate: the model dropped a sentence; restored: {_one_line(r.text)[:80]!r}", err=True)
     for c in result.changes:
-        why = f" — {c.reason}" if c.reason else ""
+        why = f" — {c.explanation}" if c.explanation else ""
         click.echo(f"deskmate: change {c.id}: {c.original!r} → {c.replacement!r}{why}", err=True)
     if show_diff:
         click.echo(result.unified_diff(), nl=False)
@@ -316,7 +316,7 @@ def _review_notes(review) -> None:  # type: ignore[no-untyped-def]
 
 def _changes_json(result) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
     return [{"id": c.id, "start": c.start, "end": c.end, "original": c.original, "replacement": c.replacement,
-             "reason": c.reason, "kind": c.kind} for c in result.changes]
+             "reason": c.reason, "note": c.note, "kind": c.kind} for c in result.changes]
 
 
 def _result_json(result) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -492,7 +492,7 @@ def proofread_cmd(obj: Context, source: str | None, as_diff: bool, list_changes:
         return
     if list_changes or as_diff:
         for c in result.changes:
-            why = f" — {c.reason}" if c.reason else ""
+            why = f" — {c.explanation}" if c.explanation else ""
             click.echo(f"deskmate: change {c.id}: {c.original!r} → {c.replacement!r}{why}", err=True)
     if as_diff:
         click.echo(result.unified_diff(), nl=False)

@@ -317,7 +317,7 @@ class TaskRun(Cancellable):
             return render(self.task, {**self.values, main: paragraph}, lang=self.lang, creativity=self.creativity)[0]
 
         checked = proofread(self._scope, str(self.values.get(main, "")), explain=self.explain,
-                            sampling=self.sampling, ask=ask)
+                            sampling=self.sampling, ask=ask, lang=self.lang)
         if self._cancel.is_set():
             # Paragraphs cut short would read as dropped sentences: a stopped check changes nothing.
             result.cancelled = True
