@@ -189,3 +189,20 @@ def test_bad_values_are_refused_before_anything_is_sent(standin, client):
         TaskRun("translate.text", {"text": "Hello.", "target": "Klingonish"}, client=client)
     assert e.value.variable == "target"
     assert standin.chat_bodies() == []
+
+
+def test_the_review_gives_what_it_changed_as_a_diff_to_accept_or_undo(standin, client):
+    # The issue: the review pass showed a verdict and the whole first answer; what it changed was not shown.
+    standin.enqueue("Sales rose. Costs fell. Hiring resumes in May. Also the weather was nice.")
+    standin.enqueue({"issues": ["Mentions the weather, which the text does not."], "ok": False})
+    standin.enqueue("Sales rose. Costs fell. Hiring resumes in May.")
+    run = TaskRun("summarize.tldr", {"text": "Sales rose 12%. Costs fell. Hiring resumes in May."}, client=client,
+                  review=True)
+    review = next(e.review for e in run if isinstance(e, ReviewDone))
+    diff = review.diff()
+    assert [(c.original, c.replacement, c.reason) for c in diff.changes] == [
+        (" Also the weather was nice.", "", "extra word")]
+    assert diff.apply([c.id for c in diff.changes]) == review.revised  # accept
+    assert diff.apply([]) == review.original  # undo
+    assert "-Sales rose. Costs fell. Hiring resumes in May. Also the weather was nice." in diff.unified_diff()
+    assert [c.reason for c in review.diff("zh").changes] == ["多余的词"]

@@ -190,3 +190,20 @@ def test_stop_in_the_window_leaves_a_quick_action_on_the_same_client_running(qtb
     quick = quick_done.args[0]
     assert not quick.cancelled and quick.text == quick_answer, "the quick action ran on, untouched"
     palette.worker.wait()
+
+
+def test_the_window_shows_what_the_review_changed_and_can_undo_it(qtbot, window, standin):
+    standin.enqueue("Light that works as hard as you do, and the weather is nice.", match="a solar desk lamp")
+    standin.enqueue({"issues": ["Mentions the weather."], "ok": False}, match="You check answers")
+    standin.enqueue("Light that works as hard as you do.", match="You improve answers")
+    assert window.sidebar.select("writing.slogan")
+    window.form.set_value("product", "a solar desk lamp")
+    window.form.review.setChecked(True)
+    with qtbot.waitSignal(window.runner.reviewDone, timeout=30000):
+        window.run_button.click()
+    qtbot.waitUntil(lambda: window.run_button.isEnabled(), timeout=30000)
+    assert window.results.currentWidget() is window.proofread_view
+    result = window.proofread_view.result()
+    assert [(c.original, c.replacement) for c in result.changes] == [(", and the weather is nice", "")]
+    assert window.result_text() == "Light that works as hard as you do."
+    assert "Mentions the weather." in window.notice.text()

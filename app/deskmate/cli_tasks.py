@@ -310,6 +310,8 @@ def _review_notes(review) -> None:  # type: ignore[no-untyped-def]
     for issue in review.issues:
         click.echo(f"deskmate: review: {issue}", err=True)
     if review.revised:
+        for c in review.diff().changes:
+            click.echo(f"deskmate: review changed {c.original!r} → {c.replacement!r} — {c.reason}", err=True)
         click.echo("\n--- revised after review ---")
         click.echo(review.revised)
 
@@ -330,7 +332,8 @@ def _result_json(result) -> dict[str, object]:  # type: ignore[no-untyped-def]
         out["changes"] = _changes_json(result.proofread)
     if result.review is not None:
         r = result.review
-        out["review"] = {"ok": r.ok, "issues": list(r.issues), "revised": r.revised}
+        out["review"] = {"ok": r.ok, "issues": list(r.issues), "revised": r.revised,
+                         "diff": r.diff().unified_diff(), "changes": _changes_json(r.diff())}
     if result.notices:
         out["notices"] = list(result.notices)
     return out

@@ -981,8 +981,8 @@ Seed {1} · {2} steps · {3}×{4}</source>
     </message>
     <message>
         <location filename="../../app/deskmate/ui/main_window.py" line="463"/>
-        <source>Review found: {issues}. The answer was rewritten once to fix this; the first answer is kept below.</source>
-        <translation>复核发现：{issues}。已据此将回答改写一次；最初的回答保留在下方。</translation>
+        <source>Review found: {issues}. The answer was rewritten once to fix this; accept or undo each change below.</source>
+        <translation>复核发现：{issues}。已据此将回答改写一次；可在下方逐条接受或撤销改动。</translation>
     </message>
     <message>
         <location filename="../../app/deskmate/ui/main_window.py" line="457"/>

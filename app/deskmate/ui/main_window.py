@@ -448,11 +448,13 @@ class MainWindow(Retranslating, QMainWindow):
             return
         issues = "; ".join(review.issues)  # type: ignore[attr-defined]
         if review.revised:  # type: ignore[attr-defined]
+            # What the rewrite changed, in the proofreading view: accept or undo each change there.
             self._review_original = self.output.toPlainText()
             self.output.setPlainText(review.revised)  # type: ignore[attr-defined]
+            self.proofread_view.set_result(review.diff(self.lang))  # type: ignore[attr-defined]
+            self.results.setCurrentWidget(self.proofread_view)
             self._show_notice(self.tr("Review found: {issues}. The answer was rewritten once to fix this; "
-                                      "the first answer is kept below.").format(issues=issues)
-                              + "\n\n" + self._review_original)
+                                      "accept or undo each change below.").format(issues=issues))
         else:
             self._show_notice(self.tr("Review found: {issues}").format(issues=issues))
 
