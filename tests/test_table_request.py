@@ -26,6 +26,7 @@ from deskmate.core.tables.request import (
     ("weekly team meeting schedule: day, time, topic", ("day", "time", "topic")),
     ("Price list, fields: SKU, Price (USD, incl. tax), Stock", ("SKU", "Price (USD, incl. tax)", "Stock")),
     ("一个表格，列为：城市、人口（万）、面积（平方公里）", ("城市", "人口（万）", "面积（平方公里）")),
+    ("一个表格，列为：城市、人口（万），四个城市", ("城市", "人口（万）")),
     ("做一个包含名称、价格和产地三列的表格，五种水果", ("名称", "价格", "产地")),
     ("表头：姓名，部门，入职日期", ("姓名", "部门", "入职日期")),
     ("员工表，字段包括工号、姓名及职位。", ("工号", "姓名", "职位")),

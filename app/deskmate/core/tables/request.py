@@ -265,7 +265,12 @@ def _split_outside_brackets(text: str, seps: str) -> list[str]:
 def _clip_list(text: str) -> str:
     depth = _depths(text)
     m = next((m for m in _LIST_END.finditer(text) if depth[m.start()] == 0), None)
-    return text[: m.start()] if m else text
+    text = text[: m.start()] if m else text
+    if "、" in text:  # "城市、人口，四个城市": with 、 between the names, a comma ends the list
+        depth = _depths(text)
+        cut = next((i for i, ch in enumerate(text) if ch in ",，" and depth[i] == 0), None)
+        text = text[:cut] if cut is not None else text
+    return text
 
 
 def _plausible(names: list[str], colon: bool) -> bool:
