@@ -98,3 +98,18 @@ def test_the_tiny_model_never_presents_a_wrong_language_answer(engine) -> None:
         result = run.result.translation
         for p in result.paragraphs:
             assert language_matches(p.translation, resolve_language("zh")) is not False, p
+
+
+def test_the_window_says_plainly_it_is_not_a_translation(qtbot, standin, client) -> None:
+    from deskmate.ui.translation_view import TranslationView
+
+    view = TranslationView(client, target="zh")
+    qtbot.addWidget(view)
+    view.show()
+    standin.enqueue(SOURCE, SOURCE)
+    view.set_source_text(SOURCE)
+    with qtbot.waitSignal(view.translationFailed, timeout=30000) as failed:
+        view.translate_button.click()
+    assert failed.args[0].startswith("This is not a translation into Chinese: the model answered in English.")
+    assert view.target_text() == ""  # the English answer was never shown as the translation
+    view.shutdown()
