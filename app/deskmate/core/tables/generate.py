@@ -17,7 +17,7 @@ from .model import Table
 from .parse import TableParseError, parse_table
 from .build import TableBuild, TableGenerationError, run_build
 from .request import read_request
-from .schema import check_bounds, table_schema
+from .schema import check_bounds
 
 # Low temperature: a table is facts and structure. No repeat penalty: the JSON
 # punctuation repeats by nature and penalising it pushes the model off track.
