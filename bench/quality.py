@@ -32,31 +32,32 @@ from deskmate.core.tables import Table, make_table, read_request  # noqa: E402
 from deskmate.core.tables.build import repeats_header, unfound_cells  # noqa: E402
 
 # (request, columns it names or None, rows it states or None)
+# Named and unnamed columns alternate, so a run with --limit samples both.
 TABLES = [
+    ("Name three rivers in Africa with their length and the sea they flow into", None, 3),
     ("Planets with the columns Planet, Diameter (km), Moons. Four planets.", ["Planet", "Diameter (km)", "Moons"], 4),
+    ("做一个表格：六种常见办公软件及其用途。", None, 6),
+    ("一个表格，列为：城市、人口（万）、面积（平方公里），四个城市", ["城市", "人口（万）", "面积（平方公里）"], 4),
+    ("a table of 3 fruits with colour and price", None, 3),
     ("Make a table with columns Risk | Likelihood | Impact for a website launch", ["Risk", "Likelihood", "Impact"],
      None),
+    ("four countries and their capitals", None, 4),
     ("Monthly sales from January to June with the columns Month | Revenue (USD)", ["Month", "Revenue (USD)"], 6),
+    ("top 5 programming languages with the year they appeared", None, 5),
     ("Revenue 2019–2024 with columns Year, Revenue (million USD)", ["Year", "Revenue (million USD)"], 6),
+    ("two laptops with price, weight and battery life", None, 2),
     ("weekly team meeting schedule: Day, Time, Topic", ["Day", "Time", "Topic"], None),
     ("three books with the columns Title, Author, Year", ["Title", "Author", "Year"], 3),
-    ("Monday to Friday lunch menu with columns Day, Dish, Price (€)", ["Day", "Dish", "Price (€)"], 5),
-    ("一个表格，列为：城市、人口（万）、面积（平方公里），四个城市", ["城市", "人口（万）", "面积（平方公里）"], 4),
-    ("做一个包含名称、价格和产地三列的表格，五种水果", ["名称", "价格", "产地"], 5),
-    ("表头：姓名，部门，入职日期。三位员工", ["姓名", "部门", "入职日期"], 3),
-    ("1月到6月的销售额，列：月份、销售额（元）", ["月份", "销售额（元）"], 6),
-    ("员工表，字段包括工号、姓名及职位。", ["工号", "姓名", "职位"], None),
-    ("Name three rivers in Africa with their length and the sea they flow into", None, 3),
-    ("a table of 3 fruits with colour and price", None, 3),
-    ("four countries and their capitals", None, 4),
-    ("top 5 programming languages with the year they appeared", None, 5),
-    ("two laptops with price, weight and battery life", None, 2),
-    ("做一个表格：六种常见办公软件及其用途。", None, 6),
     ("列出四个中国城市及其人口", None, 4),
+    ("Monday to Friday lunch menu with columns Day, Dish, Price (€)", ["Day", "Dish", "Price (€)"], 5),
     ("三位员工的姓名、部门和入职日期", None, 3),
     ("周一到周五的值班表", None, 5),
+    ("做一个包含名称、价格和产地三列的表格，五种水果", ["名称", "价格", "产地"], 5),
     ("common office software and what it is for", None, None),
+    ("表头：姓名，部门，入职日期。三位员工", ["姓名", "部门", "入职日期"], 3),
     ("常见的水果及其颜色", None, None),
+    ("1月到6月的销售额，列：月份、销售额（元）", ["月份", "销售额（元）"], 6),
+    ("员工表，字段包括工号、姓名及职位。", ["工号", "姓名", "职位"], None),
 ]
 
 # (instruction, source text, columns it names or None, entities in the text)

@@ -171,3 +171,19 @@ def test_issue_examples_on_the_tiny_model(engine, request_text, source, columns,
     if source:
         assert build.check.unfound == []
         assert all(cell in source for row in table.rows for cell in row)
+
+
+def test_an_answer_cut_off_by_the_token_limit_keeps_its_complete_rows(standin, client) -> None:
+    import json
+
+    from deskmate.core.engines.base import Sampling
+    from remote_standin import pieces
+
+    rows = [{"Name": n, "Colour": c} for n, c in (("Apple", "red"), ("Banana", "yellow"), ("Cherry", "dark red"))]
+    answer = json.dumps({"rows": rows}, ensure_ascii=False)
+    cut = len(pieces(answer[: answer.index("Cherry")]))  # the third row is cut off mid-way
+    standin.enqueue(answer)
+    standin.ignore_schema = True  # a cut-off answer cannot fit the schema; the stand-in must not refuse it
+    build = make_table(client, "some fruits with colour", sampling=Sampling(max_tokens=cut, temperature=0.3))
+    assert build.table.rows == [["Apple", "red"], ["Banana", "yellow"]]
+    assert standin.chat_bodies()[0]["max_tokens"] == cut

@@ -11,7 +11,8 @@ sentences), and each becomes one row whose cells must be words of that entity's 
 its word spans). A server that ignores schemas can still write anything, so every cell is checked
 against the source afterwards and the ones not found are listed in ``TableCheck.unfound``.
 
-``build_table`` is a generator: it yields the model's text as it streams and returns a ``TableBuild``.
+Each request's token budget is what its rows need, capped by the caller's ``sampling.max_tokens``; an
+answer cut off there keeps its complete rows. ``build_table`` is a generator: it yields the model's text as it streams and returns a ``TableBuild``.
 ``ask(messages, sampling, schema)`` is a generator too (yielding text, returning the Completion), so the
 task run can stream and cancel through its own client.
 """
@@ -28,7 +29,7 @@ from typing import Any, Literal
 from deskmate.core.engines.base import ChatClient, Completion, Message, Sampling, msg
 
 from .model import Table
-from .parse import TableParseError
+from .parse import TableParseError, _repair_truncated
 from .request import TableRequest, suggested_columns
 from .schema import CELL_CHARS, NAME_CHARS
 
@@ -252,8 +253,9 @@ def build_table(
             return None
         try:
             return json.loads(done.text, strict=False)
-        except ValueError:
-            return {}
+        except ValueError:  # cut off by the token limit: keep the rows that are complete
+            start = done.text.find("{")
+            return (_repair_truncated(done.text, start) if start >= 0 else None) or {}
 
     check = TableCheck(request, "request", request.rows)
     columns = list(request.columns[:max_cols])
@@ -300,6 +302,8 @@ def build_table(
 
 def _cells(item: object, columns: Sequence[str]) -> list[str]:
     if isinstance(item, dict):
+        if any(c not in item for c in columns):
+            return []  # the schema requires every column: a row without some was cut off
         return [" ".join(str(item.get(c, "")).split()) for c in columns]
     if isinstance(item, list):
         return ([" ".join(str(v).split()) for v in item] + [""] * len(columns))[: len(columns)]
@@ -324,7 +328,7 @@ def _make_rows(call, request, columns, sampling, intro, prefix, max_rows, check,
             seen = "; ".join(r[0] for r in rows if r[0])
             user += (f"\n已有的行：{seen}。请写不同的行。" if lang == "zh" else
                      f"\nRows already there: {seen}. Write different ones.")
-        s = sampling.replace(max_tokens=_rows_budget(columns, high), repeat_penalty=1.0)
+        s = sampling.replace(max_tokens=min(_rows_budget(columns, high), sampling.max_tokens), repeat_penalty=1.0)
         if attempt:
             s = s.replace(temperature=max(0.6, s.temperature), seed=(s.seed or 0) + 17 * attempt)
         got = yield from call([msg("system", prefix + intro), msg("user", user)], s, rows_schema(columns, low, high))
@@ -357,7 +361,8 @@ def _extract_rows(call, request, columns, sampling, intro, prefix, max_rows, che
     for segment in segments:
         spans = word_spans(segment)
         cell = {"type": "string", "enum": [*spans, ""]}
-        s = sampling.replace(max_tokens=_rows_budget(columns, 1) + 8 * len(columns), repeat_penalty=1.0,
+        s = sampling.replace(max_tokens=min(_rows_budget(columns, 1) + 8 * len(columns), sampling.max_tokens),
+                             repeat_penalty=1.0,
                              temperature=min(sampling.temperature, 0.2))
         user = f"Columns: {header}\n\nText: {segment}"
         got = yield from call([msg("system", prefix + intro), msg("user", user)], s, row_item_schema(columns, cell))
