@@ -10,7 +10,7 @@ proofreading and routing over office requests in English and Chinese. Structure 
   routing       the request lands in the expected category
 
     .venv/bin/python bench/quality.py                 # everything (≈ 60 requests)
-    .venv/bin/python bench/quality.py --kinds tables,routing --limit 5
+    .venv/bin/python bench/quality.py --kinds tables,extractions,routing --limit 5
     .venv/bin/python bench/quality.py --baseline      # also the one-shot table path, for comparison
 
 ``--baseline`` runs the same table requests through the one-shot path (one bounded schema for the
@@ -155,14 +155,15 @@ def one_shot(engine, request: str, source: str | None) -> Table:  # type: ignore
     return table_from_answer(done.text)
 
 
-def bench_tables(engine, limit: int, baseline: bool, log) -> list[Tally]:  # type: ignore[no-untyped-def]
+def bench_tables(engine, limit: int, baseline: bool, log, kinds=("tables", "extractions")) -> list[Tally]:  # type: ignore[no-untyped-def]
     named, counted, shaped = Tally("tables: columns as named"), Tally("tables: row count as stated"), \
         Tally("tables: structure")
     ex_found, ex_rows, ex_shape = Tally("extractions: cells found in the source"), \
         Tally("extractions: one row per entity"), Tally("extractions: structure")
     old = [Tally("one-shot baseline: columns as named"), Tally("one-shot baseline: row count as stated"),
            Tally("one-shot baseline: structure"), Tally("one-shot baseline: cells found in source")]
-    cases = [(r, None, c, n) for r, c, n in TABLES[:limit]] + [(i, s, c, n) for i, s, c, n in EXTRACTIONS[:limit]]
+    cases = [(r, None, c, n) for r, c, n in TABLES[:limit] if "tables" in kinds]
+    cases += [(i, s, c, n) for i, s, c, n in EXTRACTIONS[:limit] if "extractions" in kinds]
     for request, source, columns, rows in cases:
         assert read_request(request, extract=source is not None).columns == tuple(columns or ()), request
         t0 = time.monotonic()
@@ -247,7 +248,7 @@ def bench_routing(engine, limit: int, log) -> list[Tally]:  # type: ignore[no-un
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--kinds", default="tables,translations,proofreading,routing")
+    ap.add_argument("--kinds", default="tables,extractions,translations,proofreading,routing")
     ap.add_argument("--limit", type=int, default=1000, help="at most this many requests of each list")
     ap.add_argument("--baseline", action="store_true", help="also run the one-shot table path")
     ap.add_argument("--quiet", action="store_true")
@@ -261,7 +262,7 @@ def main() -> None:
             print(line, flush=True)
 
     kinds = args.kinds.split(",")
-    n = sum(len(x[: args.limit]) for k, x in (("tables", TABLES), ("tables", EXTRACTIONS), ("translations", TRANSLATIONS),
+    n = sum(len(x[: args.limit]) for k, x in (("tables", TABLES), ("extractions", EXTRACTIONS), ("translations", TRANSLATIONS),
                                               ("proofreading", PROOFREAD), ("routing", ROUTING)) if k in kinds)
     print(f"bench/quality.py: {n} requests, built-in model, load {os.getloadavg()[0]:.1f}", flush=True)
     engine = local_engine(embedded_model_path(), n_ctx=4096, threads=2)
@@ -269,8 +270,9 @@ def main() -> None:
     tallies: list[Tally] = []
     t0 = time.monotonic()
     try:
-        if "tables" in kinds:
-            tallies += bench_tables(engine, args.limit, args.baseline, log)
+        if "tables" in kinds or "extractions" in kinds:
+            tallies += bench_tables(engine, args.limit, args.baseline, log, kinds)
+            tallies = [t for t in tallies if t.total]
         if "translations" in kinds:
             tallies += bench_translations(engine, args.limit, log)
         if "proofreading" in kinds:
