@@ -187,3 +187,14 @@ def test_an_answer_cut_off_by_the_token_limit_keeps_its_complete_rows(standin, c
     build = make_table(client, "some fruits with colour", sampling=Sampling(max_tokens=cut, temperature=0.3))
     assert build.table.rows == [["Apple", "red"], ["Banana", "yellow"]]
     assert standin.chat_bodies()[0]["max_tokens"] == cut
+
+
+def test_columns_the_model_copied_from_the_text_are_entries_not_headers(standin, client) -> None:
+    # Measured on the built-in model: the suppliers' text gave the columns "Acme Ltd, Bolt Inc, Crane Co".
+    standin.enqueue({"columns": ["Acme Ltd", "Bolt Inc", "Crane Co"]})
+    standin.enqueue({"Name": "Acme Ltd", "Details": "Berlin"}, {"Name": "Bolt Inc", "Details": "Austin"},
+                    {"Name": "Crane Co", "Details": "Osaka"})
+    run = TaskRun("table.extract", {"text": SUPPLIERS}, client=client)
+    run.run()
+    assert run.result.table.header == ["Name", "Details"] and len(run.result.table.rows) == 3
+    assert run.result.table_check.columns_from == "suggested"

@@ -274,6 +274,11 @@ def build_table(
         if got is None:
             return TableBuild(None, check, "".join(answer), True, last[0])
         columns = _usable_columns(got.get("columns", []) if isinstance(got, dict) else [], max_cols)
+        spans = {_norm(w) for w in word_spans(request.source, limit=100_000)} if request.extract else set()
+        if sum(_norm(c) in spans for c in columns) >= 2:
+            # Names copied from the text are its entries ("Acme Ltd, Bolt Inc, Crane Co"; measured on the
+            # built-in model), not the kinds of fact about them.
+            columns = []
         check.columns_from = "model"
         if len(columns) < 2:
             columns = list(suggested_columns(request.text or request.source))[:max_cols]
