@@ -165,11 +165,13 @@ def test_issue_examples_on_the_tiny_model(engine, request_text, source, columns,
     table = build.table
     if columns:
         assert table.header == columns
-    assert len(table.rows) == rows, table
+    # The count is fixed by the schema, but rows the tiny model repeats are dropped: short is said, never silent.
+    assert len(table.rows) == rows or f"asks for {rows} rows; the model gave {len(table.rows)}" in " ".join(
+        build.check.notes), table
     assert len({c.casefold() for c in table.header}) == len(table.header) >= 2
     assert not any(repeats_header(r, table.header) for r in table.rows)
     if source:
-        assert build.check.unfound == []
+        assert build.check.unfound == [] and len(table.rows) == rows  # one row per entry, from its own words
         assert all(cell in source for row in table.rows for cell in row)
 
 

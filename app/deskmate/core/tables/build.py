@@ -275,7 +275,8 @@ def build_table(
             return TableBuild(None, check, "".join(answer), True, last[0])
         columns = _usable_columns(got.get("columns", []) if isinstance(got, dict) else [], max_cols)
         spans = {_norm(w) for w in word_spans(request.source, limit=100_000)} if request.extract else set()
-        if sum(_norm(c) in spans for c in columns) >= 2:
+        copied = [c for c in columns if _norm(c) in spans]
+        if len(copied) * 2 >= len(columns) > 0 or any(len(c.split()) >= 2 for c in copied):
             # Names copied from the text are its entries ("Acme Ltd, Bolt Inc, Crane Co"; measured on the
             # built-in model), not the kinds of fact about them.
             columns = []
