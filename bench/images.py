@@ -9,7 +9,7 @@ the ratio worker/raw (goal <= 1.05), and whether both drew the same pixels.
 
     .venv/bin/python bench/images.py [--model PATH] [--size 128x128] [--steps 4] [--runs 9] [--threads 1]
 
-Without --model it builds the tiny test pipeline (tests/tiny_diffusers.py) in a temporary folder.
+Without --model it builds the tiny test pipeline (tests/support/tiny_diffusers.py) in a temporary folder.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def main() -> None:
     if args.model:
         model = Path(args.model)
     else:
-        sys.path.insert(0, str(ROOT / "tests"))
+        sys.path.insert(0, str(ROOT / "tests" / "support"))
         from tiny_diffusers import tiny_pipeline
 
         model = tiny_pipeline(tmp)

@@ -6,7 +6,9 @@
 Prints the package sizes, the install times, the time from launch to the first
 visible window under Xvfb (and the same for the source checkout's .venv in the
 same run, as the baseline), the installed app's answer to a chat on the built-in
-model (from the command line, then typed into its window), and a picture drawn
+model (from the command line, then typed into its window), its cited answer about a
+folder of documents (a PDF, Markdown and Chinese text: `deskmate docs add`, then
+`docs ask --json`), and a picture drawn
 without the images add-on (refused, naming it) and with it. Keeps a screenshot at
 artifacts/package-window.png. Fails (exit 1) when any step does not work. Needs
 root (apt), xvfb, xdotool and imagemagick; the picture steps need the source
@@ -91,6 +93,35 @@ def chat(env: dict) -> tuple[str, float]:
     if not out.stdout.strip():
         raise CheckFailed(f"the installed app gave an empty answer; stderr:\n{out.stderr[-2000:]}")
     return out.stdout.strip(), seconds
+
+
+def docs_answer(env: dict, app: str = APP) -> str:
+    """The installed app indexes a folder of documents and answers a question from them, citing the page."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import doc_factory  # stdlib only for PDFs: the system python that runs this check can write them
+
+    folder = Path(env["DESKMATE_HOME"]) / "manuals"
+    folder.mkdir(parents=True, exist_ok=True)
+    pdf = doc_factory.write_pdf(folder / "printer.pdf", ["Unpacking the printer: remove the orange tape.",
+                                                          "To clear a paper jam, open tray 2 and pull the sheet out."])
+    (folder / "notes.md").write_text("# Travel\n\nTrain tickets are booked through the office.\n", encoding="utf-8")
+    (folder / "制度.txt").write_text("差旅发票须在三十天内提交给财务部。\n", encoding="utf-8")
+    t0 = time.monotonic()
+    added = run([app, "docs", "add", str(folder)], env=env, timeout=300)
+    if "3 read" not in added.stderr:
+        raise CheckFailed(f"docs add did not read the three files:\n{added.stderr[-2000:]}")
+    indexed = time.monotonic() - t0
+    t0 = time.monotonic()
+    out = run([app, "docs", "ask", "How do I clear a paper jam?", "--json", "--max-tokens", "48"], env=env,
+              timeout=600)
+    import json
+
+    body = json.loads(out.stdout)
+    if not body["answer"].strip() or not body["sources"] or body["sources"][0].get("page") != 2 \
+            or Path(body["sources"][0]["path"]) != pdf:
+        raise CheckFailed(f"docs ask did not answer from printer.pdf page 2:\n{out.stdout[-2000:]}{out.stderr[-1000:]}")
+    return (f"3 files indexed in {indexed:.1f} s; asked in {time.monotonic() - t0:.1f} s (engine start included): "
+            f"{body['answer'].strip()[:120]!r}, first source {Path(body['sources'][0]['path']).name} p. 2")
 
 
 class Xvfb:
@@ -191,7 +222,7 @@ def tiny_image_model(home: Path) -> Path | None:
     if not python.exists():
         return None
     folder = home / "tiny-diffusers"
-    code = (f"import sys; from pathlib import Path; sys.path.insert(0, {str(ROOT / 'tests')!r}); "
+    code = (f"import sys; from pathlib import Path; sys.path.insert(0, {str(ROOT / 'tests' / 'support')!r}); "
             f"from tiny_diffusers import tiny_pipeline; print(tiny_pipeline(Path({str(folder)!r})))")
     out = run([str(python), "-c", code], env=dict(os.environ, PYTHONPATH=str(ROOT / "app")), timeout=600)
     return Path(out.stdout.strip().splitlines()[-1])
@@ -250,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(("version", version))
             answer, chat_s = chat(env)
             results.append(("chat", f"{chat_s:.1f} s (engine start included): {answer!r}"))
+            results.append(("documents", docs_answer(env)))
 
             xvfb = Xvfb()
             try:

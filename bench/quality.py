@@ -255,7 +255,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from deskmate.core.engines.factory import local_engine
-    from deskmate.core.models.embedded import embedded_model_path
+    from deskmate.core.engines.embedded import embedded_model_path
 
     def log(line: str) -> None:
         if not args.quiet:

@@ -22,8 +22,8 @@ def main() -> None:
     ap.add_argument("--model", default=None)
     ap.add_argument("--action", default="formal")
     args = ap.parse_args()
+    from deskmate.core.engines.embedded import embedded_model_path
     from deskmate.core.engines.factory import local_engine
-    from deskmate.core.models.embedded import embedded_model_path
     from deskmate.core.quick import run_action
 
     eng = local_engine(args.model or embedded_model_path(), n_ctx=4096)
@@ -39,10 +39,9 @@ def main() -> None:
         print(f"same action, slightly edited text: TTFT {other.first_token_seconds*1000:.0f} ms, "
               f"ratio {other.first_token_seconds/t[0]:.2f}")
 
-        from PySide6.QtWidgets import QApplication
-
         from deskmate.ui.hotkeys import GlobalHotkey
         from deskmate.ui.quick_palette import QuickPalette
+        from PySide6.QtWidgets import QApplication
 
         app = QApplication.instance() or QApplication([])
         palette = QuickPalette(eng)

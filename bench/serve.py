@@ -19,10 +19,10 @@ import time
 from pathlib import Path
 
 from deskmate.core.engines.base import Sampling, msg
+from deskmate.core.engines.embedded import embedded_model_path
 from deskmate.core.engines.factory import local_engine
-from deskmate.core.models.embedded import embedded_model_path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 from serve_process import Served  # noqa: E402
 
 PROMPT = "Write a detailed weekly report for a small software team: progress, risks, next steps, people."

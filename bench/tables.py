@@ -18,8 +18,8 @@ import time
 from typing import Any
 
 from deskmate.core.engines.base import Completion, Sampling
+from deskmate.core.engines.embedded import embedded_model_path
 from deskmate.core.engines.factory import local_engine
-from deskmate.core.models.embedded import embedded_model_path
 from deskmate.core.tables import table_schema
 from deskmate.core.tables.generate import table_messages
 

@@ -21,8 +21,8 @@ import statistics
 import time
 
 from deskmate.core.engines.base import Sampling, msg
+from deskmate.core.engines.embedded import embedded_model_path
 from deskmate.core.engines.factory import local_engine
-from deskmate.core.models.embedded import embedded_model_path
 from deskmate.core.tasks.translate import DEFAULT_SAMPLING, Translation, split_paragraphs
 
 TEXT = """\

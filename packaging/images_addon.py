@@ -5,7 +5,7 @@
 Why a separate package: torch alone is ~750 MB installed, four times the rest of
 Deskmate; most people only write. The add-on installs into
 /usr/lib/deskmate/addons/images, which the image worker appends to its path
-(deskmate.core.addons). Its requirements are the `images` extra of
+(deskmate.core.images.addons). Its requirements are the `images` extra of
 pyproject.toml, pinned to the versions already in the app wherever the two
 share a library, and those shared libraries are not shipped twice.
 """

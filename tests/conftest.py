@@ -14,12 +14,19 @@ from pathlib import Path
 
 import pytest
 
+# Tests are grouped by layer (core/, ui/, cli/, project/); the stand-ins and factories they
+# share are plain modules in support/.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "support"))
+
 # Processes started before any test runs (the session engine's child) and anything that
 # runs outside a test get this home, so nothing touches the developer's real settings.
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix="deskmate-test-home-"))
 os.environ["DESKMATE_HOME"] = str(_SESSION_HOME)
 os.environ.pop("DESKMATE_MODEL", None)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# What the engine child gets from the supervisor (engines/tuning.py), for tests that run llama.cpp in
+# process: spinning OpenMP threads are many times slower on a machine shared with other test runs.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +40,7 @@ def deskmate_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 
 @pytest.fixture(scope="session")
 def tiny_model() -> Path:
-    from deskmate.core.models.embedded import embedded_model_path
+    from deskmate.core.engines.embedded import embedded_model_path
 
     return embedded_model_path()
 
@@ -61,8 +68,7 @@ def embedding_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @contextlib.contextmanager
 def _keyring(backend: object) -> Iterator[None]:
     import keyring
-
-    from deskmate.core import secrets
+    from deskmate.core.remote import secrets
 
     previous = keyring.get_keyring()
     keyring.set_keyring(backend)

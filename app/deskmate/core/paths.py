@@ -31,6 +31,12 @@ def log_dir() -> Path:
     return home / "logs" if home else Path(platformdirs.user_log_dir(APP, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Files Deskmate can rebuild (prompt caches, hardware measurements): safe to delete."""
+    home = _home()
+    return home / "cache" if home else Path(platformdirs.user_cache_dir(APP, appauthor=False))
+
+
 def runtime_dir() -> Path:
     home = _home()
     if home:

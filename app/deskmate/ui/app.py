@@ -208,7 +208,7 @@ class DeskmateApp:
         if self.remote_name is not None or self.engine is None:
             return self.client
         try:
-            from deskmate.core.engines.routing import router_for_task
+            from deskmate.core.remote.router import router_for_task
 
             notices = self.window.runner.notice
             return router_for_task(self.engine, task_id=task.id, heavy=task.heavy,
@@ -219,7 +219,7 @@ class DeskmateApp:
 
     def use_remote(self, name: str) -> None:
         """The model picker chose a remote server: tasks and translation go there."""
-        from deskmate.core.engines.remote import client_for
+        from deskmate.core.remote import client_for
 
         try:
             client = client_for(name)

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskmate.core.engines.remote import ConnectionReport, RemoteClient, test_connection
-from deskmate.core.secrets import KeyringUnavailableError, KeyStore, SecretStoreError, key_store
+from deskmate.core.remote import ConnectionReport, RemoteClient, test_connection
+from deskmate.core.remote.secrets import KeyringUnavailableError, KeyStore, SecretStoreError, key_store
 from deskmate.core.settings import (
     EndpointError,
     RemoteEndpoint,
@@ -44,7 +44,7 @@ from deskmate.core.settings import (
     save_endpoint,
 )
 
-from .worker import Worker, describe_error
+from .background import Worker, describe_error
 
 _OK_STYLE = "color: #1a7f37;"
 _ERROR_STYLE = "color: #a40000;"

@@ -22,13 +22,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QMessageBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -42,39 +40,15 @@ from deskmate.core.images import (
 from deskmate.core.images.history import ImageHistory, ImageRecord
 from deskmate.core.images.metadata import NoMetadataError, read_metadata
 
+from .background import Worker, describe_error
+from .dialogs import AskSavePath, Confirm, OpenUrl, ask_save_path_with_dialog, confirm_with_dialog
 from .retranslating import Retranslating
-from .worker import Worker, describe_error
 
-Message = Callable[[], str]
-# (caption, file-type filter, suggested path) -> chosen path, or None when the person cancels.
-AskSavePath = Callable[[str, str, str], "str | None"]
-# (title, question) -> True to go ahead.
-Confirm = Callable[[str, str], bool]
-OpenUrl = Callable[[QUrl], bool]
-
-SIZES = ((512, 512), (768, 512), (512, 768), (1024, 1024))
 THUMB = 128
 GALLERY_LIMIT = 500
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
-
-
-def ask_save_path_with_dialog(parent: QWidget) -> AskSavePath:
-    def ask(caption: str, file_filter: str, suggested: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(parent, caption, suggested, file_filter)
-        return path or None
-
-    return ask
-
-
-def confirm_with_dialog(parent: QWidget) -> Confirm:
-    def confirm(title: str, question: str) -> bool:
-        answer = QMessageBox.question(parent, title, question, QMessageBox.StandardButton.Yes
-                                      | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
-
-    return confirm
 
 
 def load_thumbnail(path: Path, side: int = THUMB) -> QImage:

@@ -10,13 +10,12 @@ take seconds to read.
 
 from __future__ import annotations
 
-import html
 import random
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QKeySequence,
@@ -51,27 +50,19 @@ from deskmate.core.images import (
     ImageWorkerCrashedError,
     ImageWorkerStartError,
     ModelDefaults,
+    addons,
     check_model,
 )
-from deskmate.core import addons
 from deskmate.core.images.history import ImageHistory
 from deskmate.core.images.jobs import MAX_GUIDANCE, MAX_SEED, MAX_STEPS
 
-from .retranslating import Retranslating
-from .worker import Worker, describe_error
+from .background import Worker, describe_error
+from .dialogs import AskSavePath, Confirm, Message, OpenUrl
 from .image_gallery import ImageGallery
-
-Message = Callable[[], str]
-# (caption, file-type filter, suggested path) -> chosen path, or None when the person cancels.
-AskSavePath = Callable[[str, str, str], "str | None"]
-# (title, question) -> True to go ahead.
-Confirm = Callable[[str, str], bool]
-OpenUrl = Callable[[QUrl], bool]
+from .retranslating import Retranslating
+from .status import notice_label, notice_text, show_count, show_notice, text_of
 
 SIZES = ((512, 512), (768, 512), (512, 768), (1024, 1024))
-THUMB = 128
-GALLERY_LIMIT = 500
-ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 
@@ -201,11 +192,7 @@ class ImagesPanel(Retranslating, QWidget):
         self.progress.hide()
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.notice = QLabel()
-        self.notice.setWordWrap(True)
-        self.notice.setTextFormat(Qt.TextFormat.RichText)
-        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.notice.hide()
+        self.notice = notice_label()
 
         self.gallery = ImageGallery(self._history_or_none, self, ask_save_path=ask_save_path, confirm=confirm,
                                     open_url=open_url)
@@ -632,36 +619,23 @@ class ImagesPanel(Retranslating, QWidget):
         self._show_status()
 
     def _show_status(self) -> None:
-        self.status.setText(self._status() if self._status is not None else "")
+        self.status.setText(text_of(self._status))
 
     def _show_progress(self) -> None:
         if not self._busy:
             self.progress.hide()
             return
         step, steps = self._steps
-        if self._phase in ("preparing", "starting", "loading") or not steps:
-            self.progress.setRange(0, 0)  # no step count to show until the model is in memory
-            self.progress.setFormat("")
-        else:
-            self.progress.setRange(0, steps)
-            self.progress.setValue(step)
-            self.progress.setFormat(self.tr("Step {0} of {1}").format(step, steps))
-        self.progress.show()
+        if self._phase in ("preparing", "starting", "loading"):
+            steps = 0  # no step count to show until the model is in memory
+        show_count(self.progress, step, steps, self.tr("Step {0} of {1}").format(step, steps))
 
     def _show_notice(self) -> None:
-        lines = ([f'<p style="color:#b00020">{html.escape(self._error())}</p>'] if self._error else []) + [
-            f"<p>{html.escape(w())}</p>" for w in self._warnings
-        ]
-        if not lines:
-            self.notice.hide()
-            return
-        self.notice.setText("".join(lines))
-        self.notice.setToolTip(self._error_detail)
-        self.notice.show()
+        show_notice(self.notice, self._error, self._warnings, detail=self._error_detail)
 
     def notice_text(self) -> str:
         """The notice as plain text (what a screen reader says)."""
-        return "\n".join(([self._error()] if self._error else []) + [w() for w in self._warnings])
+        return notice_text(self._error, self._warnings)
 
 
 

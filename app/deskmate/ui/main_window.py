@@ -36,7 +36,7 @@ from .engine_bridge import EngineBridge
 from .model_picker import ModelPicker
 from .proofread_view import ProofreadView
 from .retranslating import Retranslating
-from .table_view import TableEditor
+from .table_editor import TableEditor
 from .task_form import TaskForm
 from .task_runner import TaskRunner
 from .task_sidebar import TaskSidebar
@@ -179,10 +179,12 @@ class MainWindow(Retranslating, QMainWindow):
         center.addWidget(self.draft_editor)
         center.setSizes([250, 620, 410])
         center.setStretchFactor(1, 1)
-        # The Images tab is built on first view: it costs nothing until then.
+        # The Images and Documents tabs are built on first view: they cost nothing until then.
         self.images_panel = None
+        self.documents_panel = None
         self.top_tabs = QTabWidget()
         self.top_tabs.addTab(center, "")
+        self.top_tabs.addTab(QWidget(), "")
         self.top_tabs.addTab(QWidget(), "")
         self.top_tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.top_tabs)
@@ -294,6 +296,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.setWindowTitle(self.tr("Deskmate — {model}").format(model=self.model_name))
         self.top_tabs.setTabText(0, self.tr("Write"))
         self.top_tabs.setTabText(1, self.tr("Images"))
+        self.top_tabs.setTabText(2, self.tr("Documents"))
         self.left_tabs.setTabText(0, self.tr("Tasks"))
         self.left_tabs.setTabText(1, self.tr("Drafts"))
         self.run_button.setText(self.tr("Run"))
@@ -357,13 +360,22 @@ class MainWindow(Retranslating, QMainWindow):
     def _tab_changed(self, index: int) -> None:
         if index == 1 and self.images_panel is None:
             self.images_panel = make_images_panel()
-            old = self.top_tabs.widget(1)
-            self.top_tabs.blockSignals(True)
-            self.top_tabs.removeTab(1)
-            self.top_tabs.insertTab(1, self.images_panel, self.tr("Images"))
-            self.top_tabs.setCurrentIndex(1)
-            self.top_tabs.blockSignals(False)
-            old.deleteLater()
+            self._place_tab(1, self.images_panel, self.tr("Images"))
+        elif index == 2 and self.documents_panel is None:
+            from .documents_panel import DocumentsPanel
+
+            self.documents_panel = DocumentsPanel(client=lambda: self.bridge.client)
+            self.documents_panel.insertRequested.connect(self.draft_editor.insert_text)
+            self._place_tab(2, self.documents_panel, self.tr("Documents"))
+
+    def _place_tab(self, index: int, panel: QWidget, title: str) -> None:
+        old = self.top_tabs.widget(index)
+        self.top_tabs.blockSignals(True)
+        self.top_tabs.removeTab(index)
+        self.top_tabs.insertTab(index, panel, title)
+        self.top_tabs.setCurrentIndex(index)
+        self.top_tabs.blockSignals(False)
+        old.deleteLater()
 
     # --- tasks ------------------------------------------------------------------
     def show_task(self, task_id: str) -> None:
@@ -515,6 +527,8 @@ class MainWindow(Retranslating, QMainWindow):
             return
         if self.images_panel is not None:
             self.images_panel.shutdown()
+        if self.documents_panel is not None:
+            self.documents_panel.shutdown()
         self.runner.stop()
         self.translation_view.stop()
         self.runner.wait(3.0)

@@ -7,9 +7,7 @@ left through queued signals; pause, resume and cancel go through the core's Down
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,6 +26,7 @@ from deskmate.core.models.download import (
     ChecksumMismatchError,
     DownloadCancelled,
     DownloadControl,
+    Downloader,
     DownloadError,
     NetworkError,
     NotEnoughDiskError,
@@ -35,13 +34,12 @@ from deskmate.core.models.download import (
     Progress,
     ProgressFn,
     human_size,
-    partial_name,
 )
 from deskmate.core.models.registry import InstalledModel, RegistryError
 from deskmate.core.settings import SettingsError
 
+from .background import Worker, describe_error
 from .retranslating import Retranslating
-from .worker import Worker, describe_error
 
 BAR_STEPS = 1000  # QProgressBar holds a C int: 5 GB in bytes would overflow it
 Message = Callable[[], str]
@@ -102,22 +100,11 @@ def spec_for(entry: CatalogEntry) -> str:
     return f"{entry.repo}/{entry.file}" if entry.kind == "text" else entry.id
 
 
-def find_pending(models_dir: Path, catalog: Catalog | None) -> list[PendingDownload]:
-    """Partial files the core kept (``.partial/<name>.part`` with a ``.json`` naming repo, file, size)."""
+def find_pending(downloader: Downloader, catalog: Catalog | None) -> list[PendingDownload]:
+    """The partial downloads the core kept, named from the catalog when it knows them."""
     out: dict[str, PendingDownload] = {}
-    folder = models_dir / ".partial"
-    for side in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        try:
-            info = json.loads(side.read_text(encoding="utf-8"))
-            repo, filename, total = str(info["repo"]), str(info["file"]), int(info["size"])
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-        try:
-            done = (folder / (partial_name(repo, filename) + ".part")).stat().st_size
-        except OSError:
-            continue
-        if done <= 0:
-            continue
+    for part in downloader.pending():
+        repo, filename = part.repo_id, part.filename
         entry = catalog.find_file(repo, filename) if catalog is not None else None
         if entry is None and catalog is not None:
             entry = next((e for e in catalog.images if e.repo == repo), None)
@@ -127,8 +114,8 @@ def find_pending(models_dir: Path, catalog: Catalog | None) -> list[PendingDownl
             spec = f"{repo}/{filename}"
         else:
             continue  # a file of a model we cannot name: nothing to resume it with
-        out.setdefault(spec, PendingDownload(spec, repo, filename, entry.name if entry else filename, done, total,
-                                             entry))
+        out.setdefault(spec, PendingDownload(spec, repo, filename, entry.name if entry else filename, part.done,
+                                             part.total, entry))
     return list(out.values())
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-
 REMOTE = "remote:"
 
 
@@ -40,7 +39,7 @@ class ModelPicker(QWidget):
 
     def refresh(self, current: str | None = None) -> None:
         """List the models; ``current`` is the running model's path ('' for the built-in one)."""
-        from deskmate.core.models.embedded import embedded_model_path
+        from deskmate.core.engines.embedded import embedded_model_path
         from deskmate.core.models.registry import Registry
 
         self._current = current or ""
@@ -65,7 +64,7 @@ class ModelPicker(QWidget):
                 and not self._current.startswith(REMOTE):
             self.combo.addItem(Path(self._current).name, self._current)
         try:
-            from deskmate.core.engines.remote import load_endpoints
+            from deskmate.core.remote import load_endpoints
 
             endpoints = load_endpoints()
         except Exception:  # a bad [remote] section is reported by the endpoint editor, not here

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,9 +39,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskmate.core.engines.errors import EngineError, ModelInvalidError
-from deskmate.core.models import fit as fitmod
-from deskmate.core.models.catalog import Catalog, CatalogEntry, CatalogError, load_catalog
+from deskmate.core.engines.errors import ModelInvalidError
+from deskmate.core.engines import fit as fitmod
+from deskmate.core.models.catalog import Catalog, CatalogEntry
 from deskmate.core.models.download import (
     DownloadControl,
     Downloader,
@@ -52,11 +51,11 @@ from deskmate.core.models.download import (
     human_size,
     pull,
 )
+from deskmate.core.models.overview import InstalledRow, Overview, builtin_model, overview
 from deskmate.core.models.registry import InstalledModel, Registry, RegistryError
-from deskmate.core.settings import SettingsError, load_settings
+from deskmate.core.settings import SettingsError
 
-from .retranslating import Retranslating
-from .worker import Worker
+from .background import Worker
 from .model_downloads import (
     BAR_STEPS,
     DownloadRow,
@@ -67,11 +66,12 @@ from .model_downloads import (
     find_pending,
     spec_for,
 )
+from .retranslating import Retranslating
 
-BUILTIN = "builtin"
 ID_ROLE = Qt.ItemDataRole.UserRole
 _BADGE_COLORS = {  # text, background
     "fits": ("#1b6e34", "#e1f3e6"),
+    "slow": ("#7a5200", "#fff1cc"),
     "tight": ("#7a5200", "#fff1cc"),
     "wont_fit": ("#a40000", "#fde4e4"),
     "broken": ("#a40000", "#fde4e4"),
@@ -83,6 +83,7 @@ _BADGE_COLORS = {  # text, background
 def _badge(verdict: str) -> str:
     return {
         "fits": QCoreApplication.translate("ModelsDialog", "fits"),
+        "slow": QCoreApplication.translate("ModelsDialog", "slow"),
         "tight": QCoreApplication.translate("ModelsDialog", "tight"),
         "wont_fit": QCoreApplication.translate("ModelsDialog", "won't fit"),
         "broken": QCoreApplication.translate("ModelsDialog", "broken file"),
@@ -90,73 +91,27 @@ def _badge(verdict: str) -> str:
     }.get(verdict, "")
 
 
+def _fit_text(verdict: str, speed: fitmod.Speed | None) -> str:
+    """The badge, with the expected decode speed when there is one."""
+    if speed is None:
+        return _badge(verdict)
+    pace = QCoreApplication.translate("ModelsDialog", "~{0} tokens/s").format(f"{speed.tokens_per_s:.1f}")
+    return f"{_badge(verdict)} · {pace}"
+
+
 
 
 # --- what the background scan finds -------------------------------------------------------
 @dataclasses.dataclass(frozen=True)
-class InstalledRow:
-    model: InstalledModel
-    builtin: bool
-    default: bool
-    verdict: str  # fits | tight | wont_fit | broken | missing | "" (unknown)
-    note: str  # the fit estimate in words, for the tooltip
+class Scan(Overview):
+    """The core's overview, plus what the Downloads tab needs."""
+
+    pending: tuple[PendingDownload, ...] = ()
+    hub: HubConfig | None = None
 
 
-@dataclasses.dataclass(frozen=True)
-class RecommendedRow:
-    entry: CatalogEntry
-    fit: fitmod.Fit
-
-
-
-
-@dataclasses.dataclass(frozen=True)
-class Scan:
-    n_ctx: int
-    memory: fitmod.MemoryInfo
-    catalog: Catalog | None
-    installed: tuple[InstalledRow, ...]
-    recommended: tuple[RecommendedRow, ...]
-    pending: tuple[PendingDownload, ...]
-    hub: HubConfig | None
-    problems: tuple[str, ...]
-
-
-
-
-def _builtin_model() -> InstalledModel | None:
-    from deskmate.core.models.embedded import embedded_model_path
-
-    try:
-        p = embedded_model_path()
-    except EngineError:
-        return None
-    return InstalledModel(BUILTIN, QCoreApplication.translate("ModelsDialog", "Built-in small model"), "text", str(p), p.stat().st_size, "folder",
-                          filename=p.name)
-
-
-def _installed_fit(m: InstalledModel, catalog: Catalog | None, n_ctx: int,
-                   memory: fitmod.MemoryInfo) -> tuple[str, str]:
-    if not m.present:
-        return "missing", m.path
-    if m.kind == "text":
-        try:
-            shape = fitmod.shape_from_gguf(m.path)
-        except EngineError as e:
-            return "broken", str(e)
-        if m.files:  # a split GGUF: the first part's header counts only its own tensors
-            shape = dataclasses.replace(shape, weights_bytes=max(shape.weights_bytes, m.size))
-        f = fitmod.assess(shape, n_ctx, memory)
-        return f.verdict, f.message
-    entry = catalog.get(m.catalog_id) if catalog is not None and m.catalog_id else None
-    if entry is None or entry.memory_bytes is None:
-        return "", ""
-    f = fitmod.assess_bytes(m.name, entry.memory_bytes, memory)
-    return f.verdict, f.message
-
-
-
-
+def _builtin_name() -> str:
+    return QCoreApplication.translate("ModelsDialog", "Built-in small model")
 
 
 # --- the dialog ------------------------------------------------------------------------------
@@ -333,21 +288,9 @@ class ModelsDialog(Retranslating, QDialog):
             self._rescan = True
 
     def _do_scan(self) -> Scan:
-        problems: list[str] = []
-        n_ctx = self._n_ctx
-        if n_ctx is None:
-            try:
-                n_ctx = load_settings().engine.n_ctx
-            except SettingsError as e:
-                problems.append(str(e))
-                n_ctx = 4096
-        memory = self._memory or fitmod.system_memory()
-        catalog = self._catalog
-        if catalog is None:
-            try:
-                catalog = load_catalog()
-            except CatalogError as e:
-                problems.append(str(e))
+        view = overview(self.registry, n_ctx=self._n_ctx, memory=self._memory, catalog=self._catalog,
+                        builtin_name=_builtin_name())
+        problems = list(view.problems)
         hub: HubConfig | None
         if self._downloader is not None:
             hub = self._downloader.config
@@ -357,34 +300,8 @@ class ModelsDialog(Retranslating, QDialog):
             except SettingsError as e:
                 problems.append(str(e))
                 hub = None
-        try:
-            models = self.registry.list()
-        except RegistryError as e:
-            problems.append(str(e))
-            models = []
-        if self.registry.problem:
-            problems.append(self.registry.problem)
-        try:
-            default = self.registry.default_path()
-        except SettingsError:
-            default = None  # already reported above, when n_ctx was read
-        builtin = _builtin_model()
-        installed = []
-        for m in ([builtin] if builtin else []) + models:
-            verdict, note = _installed_fit(m, catalog, n_ctx, memory)
-            is_default = (m is builtin and default is None) or (
-                m is not builtin and m.kind == "text" and default is not None and _same_file(default, m.file))
-            installed.append(InstalledRow(m, m is builtin, is_default, verdict, note))
-        recommended = []
-        for e in catalog.models if catalog is not None else ():
-            if e.kind == "text":
-                f = fitmod.assess(fitmod.shape_from_catalog(e), n_ctx, memory)
-            else:
-                f = fitmod.assess_bytes(e.name, e.memory_bytes or 0, memory)
-            recommended.append(RecommendedRow(e, f))
-        pending = find_pending(self.registry.root, catalog)
-        return Scan(n_ctx, memory, catalog, tuple(installed), tuple(recommended), tuple(pending), hub,
-                    tuple(problems))
+        pending = find_pending(self._disk_downloader(), view.catalog)
+        return Scan(**{**vars(view), "problems": tuple(problems)}, pending=tuple(pending), hub=hub)
 
     def _on_scanned(self, scan: Scan) -> None:
         self.scan = scan
@@ -427,7 +344,7 @@ class ModelsDialog(Retranslating, QDialog):
             m = row.model
             where = (self.tr("built-in") if row.builtin else m.repo or
                      (self.tr("imported from {0}").format(m.original) if m.original else self.tr("models folder")))
-            cells = [m.name, human_size(m.size), _badge(row.verdict), self.tr("★ default") if row.default else "",
+            cells = [m.name, human_size(m.size), _fit_text(row.verdict, row.speed), self.tr("★ default") if row.default else "",
                      where]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -452,7 +369,7 @@ class ModelsDialog(Retranslating, QDialog):
             size = ("~" if not e.size_exact else "") + human_size(e.size_bytes)
             need = fitmod.human_gb(f.estimate.total)
             ctx = str(f.recommended_ctx) if f.recommended_ctx else "—"
-            cells = [e.name, size, e.license.split(" (")[0], need, _badge(f.verdict), ctx]
+            cells = [e.name, size, e.license.split(" (")[0], need, _fit_text(f.verdict, f.speed), ctx]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(ID_ROLE, e.id)
@@ -470,15 +387,13 @@ class ModelsDialog(Retranslating, QDialog):
         if scan is None:
             return
         offline = bool(scan.hub and scan.hub.offline)
-        installed = {(m.model.repo, m.model.filename) for m in scan.installed} | {
-            m.model.catalog_id for m in scan.installed if m.model.catalog_id}
         for r, row in enumerate(scan.recommended):
             e = row.entry
             button = self.recommended_table.cellWidget(r, 6)
             if not isinstance(button, QPushButton):
                 continue
             dl = self._rows.get(spec_for(e))
-            if e.id in installed or (e.repo, e.file) in installed or (dl is not None and dl.state == "done"):
+            if row.installed or (dl is not None and dl.state == "done"):
                 text, enabled = self.tr("Installed"), False
             elif dl is not None and dl.busy:
                 text, enabled = (self.tr("Paused") if dl.state == "paused" else self.tr("Downloading…")), False
@@ -607,7 +522,7 @@ class ModelsDialog(Retranslating, QDialog):
             self._set_status(lambda: self.tr("{0} was deleted.").format(m.name))
             self.modelsChanged.emit()
             if was_default:
-                builtin = _builtin_model()
+                builtin = builtin_model(_builtin_name())
                 self.defaultModelChanged.emit(builtin.path if builtin else "")
             self.refresh()
 
@@ -749,10 +664,13 @@ class ModelsDialog(Retranslating, QDialog):
         # Built per download, so a mirror or offline switch changed in Settings counts at once.
         return self._downloader or Downloader(self.registry.root, hub_config())
 
+    def _disk_downloader(self) -> Downloader:
+        # For what is on disk only (partial files): never goes online.
+        return self._downloader or Downloader(self.registry.root, HubConfig(offline=True))
+
     def _discard_partial(self, repo: str, filename: str) -> None:
         if repo and filename:
-            downloader = self._downloader or Downloader(self.registry.root, HubConfig(offline=True))
-            downloader.discard_partial(repo, filename)
+            self._disk_downloader().discard_partial(repo, filename)
 
     def _on_download_finished(self, model: object) -> None:
         self.modelsChanged.emit()
@@ -809,13 +727,6 @@ def _paint_badge(item: QTableWidgetItem | None, verdict: str, note: str) -> None
         item.setBackground(QBrush(QColor(colors[1])))
     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
     item.setToolTip(note)
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
 
 
 def _choose_gguf(parent: QWidget) -> str | None:

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 
 from deskmate.core.quick import ACTIONS, QuickInputError, QuickResult, action, prepare, run_action
 
+from .background import Worker, describe_error
 from .engine_bridge import ClientSource, current_client
 from .single_instance import result_mime
-from .worker import Worker, describe_error
 
 PREVIEW_CHARS = 2000
 

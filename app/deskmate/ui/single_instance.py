@@ -161,7 +161,7 @@ class InstanceServer(QObject):
         threading.Thread(target=self._work, args=(sock, request), name="deskmate-quick-ipc", daemon=True).start()
 
     def _work(self, sock: QLocalSocket, request: dict[str, Any]) -> None:
-        from deskmate.ui.worker import describe_error
+        from deskmate.ui.background import describe_error
 
         try:
             response = self.handler(request)

@@ -24,8 +24,8 @@ from deskmate.core.tasks.run import (
     TextDone,
 )
 
+from .background import Worker, describe_error
 from .engine_bridge import ClientSource, current_client
-from .worker import Worker, describe_error
 
 
 class TaskRunner(QObject):

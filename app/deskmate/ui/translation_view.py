@@ -7,7 +7,6 @@ progress bar. Stop cancels the job and keeps whatever has arrived.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Qt, Signal
@@ -35,9 +34,10 @@ from deskmate.core.tasks.translate import (
     TranslationResult,
 )
 
+from .background import Worker, describe_error
 from .engine_bridge import ClientSource, current_client
 from .retranslating import Retranslating
-from .worker import Worker, describe_error
+from .status import notice_label, show_count, show_notice, text_of
 
 Message = Callable[[], str]
 
@@ -102,11 +102,7 @@ class TranslationView(Retranslating, QWidget):
         self.progress.setMinimumWidth(200)  # room for "Paragraph 12 of 40" in any language
         self.progress.hide()
         self.status = QLabel()
-        self.notice = QLabel()
-        self.notice.setWordWrap(True)
-        self.notice.setTextFormat(Qt.TextFormat.RichText)
-        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.notice.hide()
+        self.notice = notice_label()
 
         self.translate_action = self._shortcut("Ctrl+Return", self.translate)
         self.stop_action = self._shortcut("Esc", self.stop)
@@ -403,34 +399,17 @@ class TranslationView(Retranslating, QWidget):
         self._show_status()
 
     def _show_status(self) -> None:
-        self.status.setText(self._status() if self._status is not None else "")
+        self.status.setText(text_of(self._status))
 
     def _show_progress(self) -> None:
         if self._progress is None:
             self.progress.hide()
             return
-        number, total = self._progress
-        if total == 0:
-            self.progress.setRange(0, 0)  # busy until the first paragraph starts
-            self.progress.setFormat("")
-        else:
-            self.progress.setFormat(self.tr("Paragraph {0} of {1}").format(number, total))
-            self.progress.setRange(0, total)
-            self.progress.setValue(number)
-        self.progress.show()
+        number, total = self._progress  # total 0: busy until the first paragraph starts
+        show_count(self.progress, number, total, self.tr("Paragraph {0} of {1}").format(number, total))
 
     def _show_notice(self) -> None:
-        lines = ([f'<p style="color:#b00020">{html.escape(self._error())}</p>'] if self._error else []) + [
-            f"<li>{html.escape(w())}</li>" for w in self._warnings
-        ]
-        if not lines:
-            self.notice.hide()
-            return
-        body = "".join(lines)
-        if self._warnings:
-            body = body.replace("<li>", "<ul><li>", 1) + "</ul>"
-        self.notice.setText(body)
-        self.notice.show()
+        show_notice(self.notice, self._error, self._warnings, bullets=True)
 
 
 def _select(combo: QComboBox, code: str | None, label: Callable[[str], str]) -> None:

@@ -80,6 +80,8 @@ class Passage:
     start: int
     end: int
     score: float = 0.0  # fused score (higher is better); 0 for passages listed in order
+    keyword: bool = False  # found by the keyword leg (it shares a word with the question)
+    similarity: float | None = None  # cosine with the question, when the vector leg ranked it
 
     @property
     def where(self) -> str:
@@ -248,7 +250,6 @@ class Library:
         return removed
 
     # --- files ---------------------------------------------------------------------------------------
-    # --- files ---------------------------------------------------------------------------------------
     def files(self, collection: str | None = None, state: str | None = None) -> list[FileInfo]:
         ids = self._collection_ids(collection)
         if not ids:
@@ -278,7 +279,21 @@ class Library:
         ).fetchall()
         return [Passage(r[0], Path(r[1]), r[2], r[3], r[4], r[5], r[6]) for r in rows]
 
-    # --- indexing --------------------------------------------------------------------------------------
+    def whole_text(self, collection: str | None = None, max_chars: int = 0) -> list[Passage] | None:
+        """Every passage of the collection(s), file by file in order; None when the text is over ``max_chars``."""
+        ids = self._collection_ids(collection)
+        marks = ",".join("?" * len(ids)) or "NULL"
+        conn = self.db.connection()
+        chars = conn.execute(f"SELECT coalesce(sum(chars), 0) FROM files WHERE collection_id IN ({marks}) "
+                             "AND state IN (?, ?)", (*ids, schema.KEYWORD, schema.READY)).fetchone()[0]
+        if chars > max_chars:
+            return None
+        rows = conn.execute(
+            'SELECT c.id, f.path, c.page, c.section, c.text, c.start, c."end" FROM chunks c '
+            f"JOIN files f ON f.id = c.file_id WHERE f.collection_id IN ({marks}) AND f.state IN (?, ?) "
+            "ORDER BY f.path, c.seq", (*ids, schema.KEYWORD, schema.READY)).fetchall()
+        return [Passage(r[0], Path(r[1]), r[2], r[3], r[4], r[5], r[6]) for r in rows]
+
     # --- indexing --------------------------------------------------------------------------------------
     @property
     def busy(self) -> bool:
@@ -332,7 +347,6 @@ class Library:
             parser.cancel()
 
     # --- retrieval -----------------------------------------------------------------------------------
-    # --- retrieval -----------------------------------------------------------------------------------
     def search(self, question: str, k: int = 5, collection: str | None = None) -> Retrieval:
         """The ``k`` passages that best answer ``question``: keyword and vector legs fused by rank."""
         question = question.strip()
@@ -346,10 +360,14 @@ class Library:
         vector = self._legs().submit(self._vector_leg, ids, question, notices)
         legs = [keyword_search(conn, None if collection is None else ids, question, LEG_DEPTH)]
         vector_leg = vector.result()
+        similarity: dict[int, float] = {}
         if vector_leg is not None:
-            legs.append(vector_leg)
+            similarity = dict(vector_leg)
+            legs.append([cid for cid, _score in vector_leg])
         fused = fuse(legs)[:k]
-        passages = self._passages([cid for cid, _ in fused], dict(fused))
+        hits = set(legs[0])
+        passages = [dataclasses.replace(p, keyword=p.chunk_id in hits, similarity=similarity.get(p.chunk_id))
+                    for p in self._passages([cid for cid, _ in fused], dict(fused))]
         waiting = conn.execute(
             f"SELECT count(*) FROM files WHERE state = ? AND collection_id IN ({','.join('?' * len(ids)) or 'NULL'})",
             (schema.PENDING, *ids)).fetchone()[0]
@@ -363,7 +381,7 @@ class Library:
                 self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="docs-vector-leg")
             return self._pool
 
-    def _vector_leg(self, ids: Sequence[int], question: str, notices: list[str]) -> list[int] | None:
+    def _vector_leg(self, ids: Sequence[int], question: str, notices: list[str]) -> list[tuple[int, float]] | None:
         conn = self.db.connection()  # this thread's own
         marks = ",".join("?" * len(ids)) or "NULL"
         rows = conn.execute(f"SELECT id, embedding_model, generation FROM collections WHERE id IN ({marks})",
@@ -383,7 +401,7 @@ class Library:
             if cid in usable:
                 self.vectors.refresh(conn, cid, generation)
         query = embedder.embed([question])
-        return [cid for cid, _score in self.vectors.search(usable, query, LEG_DEPTH)]
+        return self.vectors.search(usable, query, LEG_DEPTH)
 
     def _passages(self, chunk_ids: Sequence[int], scores: dict[int, float]) -> list[Passage]:
         if not chunk_ids:
@@ -395,7 +413,6 @@ class Library:
         by_id = {r[0]: Passage(r[0], Path(r[1]), r[2], r[3], r[4], r[5], r[6], scores.get(r[0], 0.0)) for r in rows}
         return [by_id[c] for c in chunk_ids if c in by_id]
 
-    # --- lifetime ------------------------------------------------------------------------------------
     # --- lifetime ------------------------------------------------------------------------------------
     def close(self) -> None:
         with self._lock:

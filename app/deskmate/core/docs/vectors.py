@@ -2,7 +2,9 @@
 
 Exact search is fast enough for a person's library (100k x 384 top-50 in ~16 ms here) and
 needs no extension: sqlite-vec wants ``enable_load_extension``, which some Python builds
-lack. The copy stays float32: an f16 matrix-vector product measured ~10x slower.
+lack. The copy stays float32: an f16 matrix-vector product measured ~10x slower. It is kept
+transposed (one row per dimension, contiguous): ``q @ mt`` measured 2x faster than ``m @ q``
+at 100k x 384 in OpenBLAS (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ _COUNT_OF = (
 class _Matrix:
     generation: int = -1
     ids: np.ndarray = dataclasses.field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    m: np.ndarray = dataclasses.field(default_factory=lambda: np.empty((0, 0), dtype=np.float32))
+    mt: np.ndarray = dataclasses.field(default_factory=lambda: np.empty((0, 0), dtype=np.float32))  # dim x n
 
 
 class VectorIndex:
@@ -73,12 +75,13 @@ class VectorIndex:
             # count that no longer matches, and then the whole matrix is read again.
             last = int(cur.ids[-1]) if len(cur.ids) else 0
             ids, m = _read(conn, collection_id, last)
-            full = bool(len(ids)) and cur.m.size > 0 and cur.m.shape[1] != m.shape[1]  # the model changed
+            full = bool(len(ids)) and cur.mt.size > 0 and cur.mt.shape[0] != m.shape[1]  # the model changed
             if len(ids) and not full:
                 cur.ids = np.concatenate([cur.ids, ids]) if len(cur.ids) else ids
-                cur.m = np.concatenate([cur.m, m]) if cur.m.size else m
+                cur.mt = np.ascontiguousarray(np.concatenate([cur.mt, m.T], axis=1) if cur.mt.size else m.T)
             if full or conn.execute(_COUNT_OF, (collection_id,)).fetchone()[0] != len(cur.ids):
-                cur.ids, cur.m = _read(conn, collection_id, 0)
+                cur.ids, m = _read(conn, collection_id, 0)
+                cur.mt = np.ascontiguousarray(m.T)
             cur.generation = generation
 
     def search(self, collection_ids: Sequence[int], query: np.ndarray, k: int) -> list[tuple[int, float]]:
@@ -88,9 +91,9 @@ class VectorIndex:
         with self._lock:
             mats = [self._by_collection[c] for c in collection_ids if c in self._by_collection]
         for mat in mats:
-            if not len(mat.ids) or mat.m.shape[1] != q.shape[0]:
+            if not len(mat.ids) or mat.mt.shape[0] != q.shape[0]:
                 continue
-            scores = mat.m @ q
+            scores = q @ mat.mt
             n = min(k, len(scores))
             top = np.argpartition(-scores, n - 1)[:n]
             found.extend((int(mat.ids[i]), float(scores[i])) for i in top)
@@ -104,7 +107,7 @@ class VectorIndex:
 
     def memory_bytes(self) -> int:
         with self._lock:
-            return sum(m.m.nbytes + m.ids.nbytes for m in self._by_collection.values())
+            return sum(m.mt.nbytes + m.ids.nbytes for m in self._by_collection.values())
 
     def forget(self, collection_id: int | None = None) -> None:
         with self._lock:

@@ -236,3 +236,31 @@ class ScopedClient(TrackedClient):
 
     def close(self) -> None:
         self.cancel()  # the shared client is its owner's to close
+
+
+class ClientRun(Cancellable):
+    """A run over one client, read once as events: ``cancel()`` stops this run's streams only
+    (its ScopedClient), never the engine other runs share; ``run()`` reads to the end."""
+
+    result: Any
+
+    def __init__(self, client: ChatClient) -> None:
+        super().__init__()
+        self._scope = ScopedClient(client)
+        self._started = False
+        self.result = None
+
+    def cancel(self) -> None:
+        super().cancel()
+        self._scope.cancel()
+
+    def run(self) -> Any:
+        for _ in self:  # type: ignore[attr-defined]
+            pass
+        assert self.result is not None
+        return self.result
+
+    def _start_once(self) -> None:
+        if self._started:
+            raise RuntimeError("A run can be read only once.")
+        self._started = True

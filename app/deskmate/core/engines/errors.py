@@ -31,6 +31,10 @@ class EngineStartError(EngineError):
     """The engine process could not be started or never became ready."""
 
 
+class NotEnoughMemoryError(EngineStartError):
+    """The model does not fit the memory this computer (or this session) has free."""
+
+
 class EngineStoppedError(EngineError):
     """The engine process died while answering; partial text is kept."""
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from deskmate.core import paths
-from deskmate.core.models.embedded import embedded_model_path
+from deskmate.core.engines.embedded import embedded_model_path
 from deskmate.core.settings import Settings, load_settings
 
 from .local import LocalEngine
@@ -45,6 +45,7 @@ def engine_config(
         threads=threads if threads is not None else settings.engine.threads,
         port=port,
         api_key=api_key,
+        prompt_cache_dir=paths.cache_dir() / "prompt-cache",
         log_path=paths.log_dir() / "engine.log",
         runtime_dir=paths.runtime_dir(),
         role=role,

@@ -36,7 +36,8 @@ class GGUFSummary:
         return str(self.metadata.get("general.name", self.path.stem))
 
 
-_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+# Value-type codes of fixed-size GGUF scalars -> struct format; models/fit.py reads arrays with them too.
+SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
 _STRING, _ARRAY = 8, 9
 
 
@@ -44,8 +45,8 @@ class _Truncated(Exception):
     pass
 
 
-class _Cursor:
-    """Reads GGUF header fields from a memory map; much faster than gguf.GGUFReader."""
+class Cursor:
+    """Reads GGUF header fields from a memory map; much faster than gguf.GGUFReader (models/fit.py uses it too)."""
 
     def __init__(self, buf: mmap.mmap, pos: int) -> None:
         self.buf = buf
@@ -68,15 +69,15 @@ class _Cursor:
         return raw.decode("utf-8", "replace")
 
     def value(self, vtype: int, keep: bool) -> object:
-        if vtype in _SCALARS:
-            return self.unpack(_SCALARS[vtype])
+        if vtype in SCALARS:
+            return self.unpack(SCALARS[vtype])
         if vtype == _STRING:
             return self.string()
         if vtype == _ARRAY:
             etype = int(self.unpack("<I"))  # type: ignore[arg-type]
             count = int(self.unpack("<Q"))  # type: ignore[arg-type]
-            if etype in _SCALARS:
-                self.pos += count * struct.calcsize(_SCALARS[etype])
+            if etype in SCALARS:
+                self.pos += count * struct.calcsize(SCALARS[etype])
                 if self.pos > len(self.buf):
                     raise _Truncated
             else:
@@ -133,7 +134,7 @@ def _walk(buf: mmap.mmap, tensor_count: int, kv_count: int) -> tuple[dict[str, o
 
     if kv_count > 1_000_000 or tensor_count > 10_000_000:
         raise ValueError("implausible header counts")
-    cur = _Cursor(buf, 24)
+    cur = Cursor(buf, 24)
     metadata: dict[str, object] = {}
     for _ in range(kv_count):
         key = cur.string()

@@ -12,6 +12,11 @@ server (core/serve/front.py) rather than llama-cpp-python's.
 Requests are served one at a time (a second waits, like llama-cpp-python's
 server with interrupt_requests off). A client that disconnects stops its answer
 at the next token: the write fails and generation ends.
+
+Beyond the OpenAI protocol: a request may name its task (``deskmate_task``), which
+turns on prompt-lookup decoding where it pays (:mod:`.speculation`); every answer
+ends with its usage, including ``prompt_tokens_details.cached_tokens``, the prompt
+tokens that came from the KV cache (in memory or from disk) instead of being computed.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import Any
 from .answer_checks import TokenCount, schema_problem
 from .api_errors import ApiError, bad_request
 from .embedding_api import embeddings, is_embedding_model
+from .protocol import TASK_FIELD
 
 FLUSH_EVERY = 0.025
 
@@ -42,13 +48,14 @@ class _Server(HTTPServer):
     # waits in the listen queue — which is what the supervisor's idle probe relies on.
     allow_reuse_address = True
 
-    def __init__(self, sock: socket.socket, llama: Any, alias: str, api_key: str | None) -> None:
+    def __init__(self, sock: socket.socket, llama: Any, alias: str, api_key: str | None, policy: Any = None) -> None:
         super().__init__(sock.getsockname()[:2], _Handler, bind_and_activate=False)
         self.socket.close()
         self.socket = sock
         self.llama = llama
         self.alias = alias
         self.api_key = api_key
+        self.policy = policy
         self.lock = threading.Lock()  # cheap insurance: llama.cpp contexts are not thread-safe
 
 
@@ -118,11 +125,19 @@ class _Handler(BaseHTTPRequestHandler):
             return
         usage = bool((body.get("stream_options") or {}).get("include_usage"))
         with self.server.lock:
-            if "seed" in kwargs:
+            llama = self.server.llama
+            seeded = "seed" in kwargs
+            if seeded:
                 # Measured: llama-cpp-python gives one seed two answers, depending on whether
-                # the prompt was already in the KV cache. A seeded answer is evaluated afresh,
-                # so the same seed and request always give the same answer.
-                self.server.llama.reset()
+                # the prompt was already in the KV cache. A seeded answer is evaluated afresh
+                # (nothing kept in memory, no prefix from the disk cache), so the same seed and
+                # request always give the same answer.
+                llama.reset()
+            if hasattr(llama, "reuse_prefixes"):
+                llama.reuse_prefixes = not seeded
+            if hasattr(llama, "set_lookup"):
+                policy = self.server.policy
+                llama.set_lookup(policy.draft_tokens(body.get(TASK_FIELD)) if policy is not None else 0)
             if body.get("stream"):
                 self._stream(messages, kwargs, usage)
             else:
@@ -135,7 +150,16 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(400, {"error": {"message": str(e)}})
             return
         result["model"] = self.server.alias
+        result["usage"] = self._usage(result.get("usage"))
         self._json(200, result)
+
+    def _usage(self, usage: dict[str, Any] | None) -> dict[str, Any]:
+        llama = self.server.llama
+        usage = dict(usage or {"prompt_tokens": getattr(llama, "prompt_tokens", 0),
+                               "completion_tokens": getattr(llama, "completion_tokens", 0)})
+        usage.setdefault("total_tokens", usage.get("prompt_tokens", 0) + usage.get("completion_tokens", 0))
+        usage["prompt_tokens_details"] = {"cached_tokens": getattr(llama, "cached_tokens", 0)}
+        return usage
 
     def _stream(self, messages: list[dict[str, Any]], kwargs: dict[str, Any], usage: bool = False) -> None:
         counted = TokenCount(self.server.llama).__enter__() if usage else None
@@ -158,10 +182,11 @@ class _Handler(BaseHTTPRequestHandler):
         # llama.cpp's compute threads. 25 ms is still 40 screen updates a second.
         pending = bytearray()
         last = 0.0
-        chunk: dict[str, Any] = {}
+        head: dict[str, Any] = {}
         try:
             for chunk in itertools.chain([first] if first is not None else [], chunks):
                 chunk["model"] = self.server.alias
+                head = chunk
                 pending += b"data: " + json.dumps(chunk, ensure_ascii=False).encode() + b"\n\n"
                 now = time.monotonic()
                 if now - last >= FLUSH_EVERY:
@@ -169,8 +194,8 @@ class _Handler(BaseHTTPRequestHandler):
                     pending.clear()
                     last = now
             if counted is not None:  # OpenAI's stream_options.include_usage: a last chunk with no choices
-                tail = {"id": chunk.get("id"), "object": "chat.completion.chunk", "created": chunk.get("created"),
-                        "model": self.server.alias, "choices": [], "usage": counted.usage()}
+                tail = {"id": head.get("id"), "object": "chat.completion.chunk", "created": head.get("created"),
+                        "model": self.server.alias, "choices": [], "usage": self._usage(counted.usage())}
                 pending += b"data: " + json.dumps(tail).encode() + b"\n\n"
             self.wfile.write(bytes(pending) + b"data: [DONE]\n\n")
         except (BrokenPipeError, ConnectionResetError, OSError):
@@ -198,6 +223,6 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(error.status, error.body())
 
 
-def serve(sock: socket.socket, llama: Any, alias: str, api_key: str | None) -> None:
+def serve(sock: socket.socket, llama: Any, alias: str, api_key: str | None, policy: Any = None) -> None:
     """Serve on an already bound and listening socket until the process ends."""
-    _Server(sock, llama, alias, api_key).serve_forever(poll_interval=0.5)
+    _Server(sock, llama, alias, api_key, policy).serve_forever(poll_interval=0.5)

@@ -22,6 +22,8 @@ from typing import Any, Literal
 
 from .base import ChatStream, Json, Message, Sampling, TrackedClient, Usage
 from .embedding_api import unpack_base64
+from .protocol import TASK_FIELD
+from .task_hint import task_of
 from .errors import (
     AuthError,
     ConnectionFailedError,
@@ -49,6 +51,8 @@ class Endpoint:
     # processing may take minutes on a CPU and whose death closes the socket.
     idle_timeout: float | None = 60.0
     extra_body: dict[str, Any] = dataclasses.field(default_factory=dict)
+    # Deskmate's own engine process: it understands the task hint (protocol.TASK_FIELD).
+    deskmate_engine: bool = False
 
     @property
     def host(self) -> str:
@@ -81,6 +85,8 @@ def build_body(endpoint: Endpoint, messages: Sequence[Message], sampling: Sampli
     if endpoint.kind == "llama_cpp":
         body["top_k"] = sampling.top_k
         body["repeat_penalty"] = sampling.repeat_penalty
+        if task_of(sampling) and endpoint.deskmate_engine:
+            body[TASK_FIELD] = task_of(sampling)
     else:
         body["stream_options"] = {"include_usage": True}
     if schema is not None:

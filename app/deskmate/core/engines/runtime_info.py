@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 from deskmate.core import paths
 
@@ -20,9 +21,9 @@ def _alive(pid: object) -> bool:
     return True
 
 
-def running_engines() -> list[dict[str, object]]:
-    """Engines whose owner process still lives; stale files are removed."""
-    folder = paths.runtime_dir()
+def running_engines(folder: Path | None = None) -> list[dict[str, object]]:
+    """Engines whose owner process still lives (in ``folder``, by default this home's); stale files are removed."""
+    folder = folder or paths.runtime_dir()
     found: list[dict[str, object]] = []
     if not folder.is_dir():
         return found

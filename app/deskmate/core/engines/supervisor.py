@@ -17,10 +17,11 @@ from pathlib import Path
 
 from deskmate.core.fs import atomic_write
 
-from .errors import EngineError, EngineStartError, ModelInvalidError
+from .errors import EngineError, EngineStartError, ModelInvalidError, NotEnoughMemoryError
 from .gguf_check import check_gguf
 from .protocol import EXIT_MODEL_INVALID, KEY_ENV
 from .openai_client import Endpoint, OpenAIClient
+from .tuning import child_env, tuning
 
 
 class Phase(str, enum.Enum):
@@ -42,6 +43,14 @@ class EngineConfig:
     port: int = 0
     api_key: str | None = dataclasses.field(default=None, repr=False)
     alias: str = "local"
+    # 0 / None / "auto": chosen for this machine (tuning.py) and, for the context and KV
+    # cache, for the memory that is free when the engine starts (models/fit.py plan_load).
+    n_batch: int = 0
+    flash_attn: bool | None = None
+    kv_type: str = "auto"
+    # Saved prompt prefixes (prompt_cache.py); None: none kept across restarts.
+    prompt_cache_dir: Path | None = None
+    prompt_cache_bytes: int = 1024**3
     log_path: Path | None = None
     runtime_dir: Path | None = None
     role: str = "app"
@@ -77,6 +86,11 @@ class EngineStatus:
 Listener = Callable[[EngineStatus], None]
 
 
+# The out-of-memory killer's signal; nothing else on a desktop sends it to the engine unasked.
+OOM_SIGNAL = -signal.SIGKILL if hasattr(signal, "SIGKILL") else None
+MEMORY_WORDS = ("failed to allocate", "unable to allocate", "bad_alloc", "cannot allocate memory", "out of memory")
+
+
 def describe_exit(code: int | None) -> str:
     if code is None:
         return "still running"
@@ -89,6 +103,10 @@ def describe_exit(code: int | None) -> str:
     if code == 134:
         return "llama.cpp aborted (exit 134)"
     return f"exit code {code}"
+
+
+_STAGES = {"starting": "starting to load", "loading": "loading", "warmup": "testing", "loaded": "starting to serve",
+           "listening": "starting to serve"}
 
 
 class Supervisor:
@@ -114,6 +132,10 @@ class Supervisor:
         # `deskmate serve` keeps its address across restarts so clients can reconnect.
         self.keep_port = False
         self._pinned_port: int | None = None
+        self.tuning = tuning(config.threads, config.n_batch, config.flash_attn)
+        self.plan = None  # the memory plan of the current start (fit.LoadPlan)
+        self._log_start = 0
+        self._killed: set[int] = set()  # pids we killed ourselves: their SIGKILL is no sign of memory trouble
 
     # --- observation -------------------------------------------------------
     def add_listener(self, listener: Listener) -> None:
@@ -171,6 +193,14 @@ class Supervisor:
         except EngineError as e:
             self._fail(e)
             return
+        plan = self._plan()
+        if plan is not None and not plan.fits:
+            self._fail(NotEnoughMemoryError(plan.message))
+            return
+        self.plan = plan
+        n_ctx = plan.n_ctx if plan is not None else self.config.n_ctx
+        kv_type = plan.kv_type if plan is not None else (self.config.kv_type if self.config.kv_type != "auto" else "f16")
+        flash_attn = plan.flash_attn if plan is not None else self.tuning.flash_attn
         self._set(
             phase=Phase.RESTARTING if restarting else Phase.STARTING,
             message="restarting the engine" if restarting else "starting the engine",
@@ -190,18 +220,28 @@ class Supervisor:
             "--port",
             str(self._pinned_port or self.config.port),
             "--n-ctx",
-            str(self.config.n_ctx),
+            str(n_ctx),
             "--threads",
-            str(self.config.threads),
+            str(self.tuning.threads),
+            "--batch",
+            str(self.tuning.batch),
+            "--kv-type",
+            kv_type,
         ]
+        if flash_attn:
+            cmd.append("--flash-attn")
+        if self.config.prompt_cache_dir is not None:
+            cmd += ["--prompt-cache", str(self.config.prompt_cache_dir),
+                    "--prompt-cache-bytes", str(self.config.prompt_cache_bytes)]
         if not self.config.warmup:
             cmd.append("--no-warmup")
         cmd += ["--server", self.config.server]
         if self.config.embedding:
             cmd.append("--embedding")
-        env = dict(os.environ)
+        env = child_env(dict(os.environ))
         env[KEY_ENV] = self.api_key
         stderr = self._open_log()
+        self._log_start = self._log_size()
         try:
             proc = subprocess.Popen(
                 cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=env, close_fds=True
@@ -215,6 +255,44 @@ class Supervisor:
         threading.Thread(
             target=self._read_events, args=(proc, generation), name=f"engine-events-{proc.pid}", daemon=True
         ).start()
+
+    def _plan(self):  # -> fit.LoadPlan | None
+        """Context and KV cache type that fit the free memory; None when the header cannot be read."""
+        from deskmate.core.engines import fit
+
+        try:
+            shape = fit.shape_from_gguf(self.config.model)
+        except (EngineError, ValueError, KeyError, OSError):
+            return None  # the engine's own load reports what is wrong with the file
+        return fit.plan_load(shape, self.config.n_ctx, fit.system_memory(), flash_attn=self.tuning.flash_attn,
+                             kv_type=self.config.kv_type)
+
+    def _log_size(self) -> int:
+        try:
+            return self.config.log_path.stat().st_size if self.config.log_path else 0
+        except OSError:
+            return 0
+
+    def _log_says_memory(self) -> bool:
+        """Did llama.cpp log an allocation failure during this start?"""
+        if self.config.log_path is None:
+            return False
+        try:
+            with open(self.config.log_path, "rb") as f:
+                f.seek(max(self._log_start, self._log_size() - 65536))
+                tail = f.read().decode("utf-8", "replace").lower()
+        except OSError:
+            return False
+        return any(w in tail for w in MEMORY_WORDS)
+
+    def _memory_words(self, name: str) -> str:
+        from deskmate.core.engines.fit import human_gb
+
+        plan = self.plan
+        if plan is None:
+            return ""
+        return (f" {name} needs about {human_gb(plan.estimate.total)} at a context of {plan.n_ctx} tokens and "
+                f"{human_gb(plan.memory.available)} was free when it started.")
 
     def _open_log(self) -> int | object:
         if self.config.log_path is None:
@@ -241,6 +319,7 @@ class Supervisor:
             with self._lock:
                 stale = generation != self._generation
             if stale:  # a process we already replaced must not steer the state
+                self._killed.add(proc.pid)
                 proc.kill()
                 continue
             kind = ev.get("event")
@@ -279,7 +358,9 @@ class Supervisor:
             with self._lock:
                 if generation != self._generation:
                     return
-            self._set(phase=Phase.READY, message="ready", progress=None)
+            # What the memory plan changed (a smaller context, a q8_0 KV cache) is said once ready.
+            notice = self.plan.message if self.plan is not None else ""
+            self._set(phase=Phase.READY, message=f"ready — {notice}" if notice else "ready", progress=None)
             return
         self.kill()
 
@@ -304,8 +385,21 @@ class Supervisor:
         if was is not Phase.READY:
             if error and error[0] == "model_invalid":
                 self._fail(ModelInvalidError(error[1]))
+            elif error and error[0] == "out_of_memory":
+                self._fail(NotEnoughMemoryError(error[1]))
             elif error:
                 self._fail(EngineStartError(error[1]))
+            elif code == OOM_SIGNAL and proc.pid in self._killed:
+                self._fail(EngineStartError(
+                    f"The engine did not become ready while {_STAGES.get(stage, 'starting')} {name} and was stopped. "
+                    "See the engine log."))
+            elif code == OOM_SIGNAL or self._log_says_memory():
+                # The kernel's out-of-memory killer sends SIGKILL: the file is most likely fine.
+                self._fail(NotEnoughMemoryError(
+                    f"The engine was stopped while {_STAGES.get(stage, 'starting')} {name} ({describe_exit(code)}), "
+                    f"most likely because the computer ran out of memory.{self._memory_words(name)} "
+                    "Close other programs and try again, or choose a smaller model or a smaller context size."
+                ))
             elif stage == "warmup" or code == 134 or code == -signal.SIGABRT:
                 self._fail(
                     ModelInvalidError(
@@ -323,9 +417,10 @@ class Supervisor:
                     )
                 )
             return
+        why = " — most likely out of memory" if code == OOM_SIGNAL and proc.pid not in self._killed else ""
         self._set(
             phase=Phase.CRASHED,
-            message=f"the engine stopped ({describe_exit(code)})",
+            message=f"the engine stopped ({describe_exit(code)}{why})",
             pid=None,
             port=None,
             progress=None,
@@ -373,6 +468,7 @@ class Supervisor:
             kind="llama_cpp",
             connect_timeout=10.0,
             idle_timeout=None,
+            deskmate_engine=self.config.server == "lean",
         )
 
     def client(self) -> OpenAIClient:
@@ -438,6 +534,7 @@ class Supervisor:
         with self._lock:
             proc = self._proc
         if proc is not None and proc.poll() is None:
+            self._killed.add(proc.pid)
             proc.kill()
 
     def stop(self, timeout: float = 5.0) -> None:

@@ -40,8 +40,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from deskmate.core.addons import IMAGES, activate, install_hint
 from deskmate.core.child_events import Events, take_over_stdout
+from deskmate.core.images.addons import IMAGES, activate, install_hint
 
 from .jobs import ImageJob, ImageJobError, ImageModelError, ModelInfo, check_model
 

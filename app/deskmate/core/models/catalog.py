@@ -36,6 +36,8 @@ class Arch(_Strict):
     head_dim: int = Field(gt=0)
     embedding: int = Field(gt=0)
     vocab: int = Field(gt=0)
+    # The output layer reuses the embedding table, so decoding reads it for every token.
+    tied_embeddings: bool = False
 
 
 class CatalogEntry(_Strict):

@@ -233,6 +233,16 @@ def partial_name(repo_id: str, filename: str) -> str:
     return f"{repo_id}/{filename}".replace("/", "--")
 
 
+@dataclasses.dataclass(frozen=True)
+class PartialFile:
+    """A download that stopped before its end; pulling the same file resumes it."""
+
+    repo_id: str
+    filename: str
+    done: int  # bytes on disk
+    total: int
+
+
 class Downloader:
     """Fetches files of hub repositories into ``models_dir``; see the module docstring."""
 
@@ -374,6 +384,21 @@ class Downloader:
             return part.stat().st_size
         except OSError:
             return 0
+
+    def pending(self) -> list[PartialFile]:
+        """The partial downloads kept on disk (by file name); unreadable and empty ones are left out."""
+        found = []
+        folder = self.partial_dir
+        for sidecar in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            try:
+                info = json.loads(sidecar.read_text(encoding="utf-8"))
+                repo_id, filename, total = str(info["repo"]), str(info["file"]), int(info["size"])
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            done = self.partial_size(repo_id, filename)
+            if done > 0:
+                found.append(PartialFile(repo_id, filename, done, total))
+        return found
 
     def discard_partial(self, repo_id: str, filename: str) -> None:
         for p in self._part_paths(repo_id, filename):

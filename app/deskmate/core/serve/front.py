@@ -191,9 +191,9 @@ class Front(ThreadingHTTPServer):
 
     def resolve_embedding(self, model: Any) -> EngineSource:
         if self.embedding is None:
-            raise ApiError(404, "This server has no embedding model. Start it with "
-                           "`deskmate serve --embedding-model PATH` (an embedding GGUF such as bge-small-zh-v1.5) "
-                           "to offer /v1/embeddings.", param="model", code="no_embedding_model")
+            raise ApiError(404, "This server has no embedding model. Install one with "
+                           "`deskmate models pull bge-small-zh-v1.5` (or start the server with "
+                           "`--embedding-model PATH`) to offer /v1/embeddings.", param="model", code="no_embedding_model")
         if model in self._names(self.embedding, EMBEDDING_ALIAS):
             return self.embedding
         if model in self._names(self.chat, CHAT_ALIAS):

@@ -1,6 +1,6 @@
 """The list of every settings key, made from the models: the README's "Settings" table.
 
-``python -m deskmate.core.settings`` prints it; tests/test_settings.py fails when the README's copy differs.
+``python -m deskmate.core.settings`` prints it; tests/core/test_settings.py fails when the README's copy differs.
 """
 
 from __future__ import annotations

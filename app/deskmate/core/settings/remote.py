@@ -2,8 +2,8 @@
 
 An endpoint is a name, a base URL, a model id, a context length, the structured-output
 form the server accepts and any extra request fields. Its API key is never here: it
-lives only in the OS keyring (:mod:`deskmate.core.secrets`). The client that talks to
-these servers is :mod:`deskmate.core.engines.remote`.
+lives only in the OS keyring (:mod:`deskmate.core.remote.secrets`). The client that talks to
+these servers is :mod:`deskmate.core.remote`.
 """
 
 from __future__ import annotations

@@ -224,6 +224,9 @@ class Database:
         # Filled when the file was damaged: where the old file went and what was rescued.
         self.set_aside: Path | None = None
         self.notices: list[str] = []
+        # Rows read back from a damaged file, for the store built on this database to take in
+        # (DraftStore does, when it opens): this base layer knows the tables, not the store's rules.
+        self.rescued: dict[str, list[tuple[object, ...]]] = {}
         try:
             self._open(check)
         except BaseException:
@@ -319,12 +322,9 @@ class Database:
                     pass
         finally:
             src.close()
-        if not rows and not pending:
-            return 0
-        from .drafts import DraftStore  # late: drafts builds on this module
-
-        store = DraftStore(self)
-        return store._adopt_rescued(rows, pending)
+        if rows or pending:
+            self.rescued = {"drafts": rows, "pending": pending}
+        return len(rows)
 
     # -- migrations -----------------------------------------------------------------
 

@@ -185,6 +185,8 @@ class DraftStore:
         self.db = db
         self._clock = clock
         self.undo_window = undo_window
+        if db.rescued:
+            self._adopt_rescued(db.rescued.pop("drafts", []), db.rescued.pop("pending", []))
 
     @classmethod
     def open(cls, path: object = None, **db_options: object) -> DraftStore:
@@ -453,7 +455,7 @@ class DraftStore:
         with self.db.write() as conn:
             conn.execute("DELETE FROM pending WHERE draft_id = ?", (draft_id,))
 
-    def _adopt_rescued(self, rows: Sequence[Sequence[object]], pending: Sequence[Sequence[object]]) -> int:
+    def _adopt_rescued(self, rows: Sequence[Sequence[object]], pending: Sequence[Sequence[object]]) -> None:
         """Put drafts read back from a damaged database file into this (fresh) one."""
         with self.db.write() as conn:
             for id_, title, body, kind, pinned, created, updated in rows:
@@ -479,4 +481,3 @@ class DraftStore:
                     "INSERT OR REPLACE INTO pending (draft_id, body, touched) VALUES (?, ?, ?)",
                     (draft_id, body, touched),
                 )
-        return len(rows)

@@ -120,10 +120,11 @@ def _norm(text: str) -> str:
 
 
 def repeats_header(row: Sequence[str], columns: Sequence[str]) -> bool:
-    """The row is the header again (at least half its cells are column names)."""
+    """The row is the header again: at least half its cells are column names, and two of them when the
+    table has two columns or more (a person called "Name" is a row; "Name | Company" is the header)."""
     names = {_norm(c) for c in columns}
     hits = sum(1 for cell in row if cell.strip() and _norm(cell) in names)
-    return hits >= max(1, math.ceil(len(columns) / 2))
+    return hits >= max(min(2, len(columns)), math.ceil(len(columns) / 2))
 
 
 def unfound_cells(table: Table, source: str) -> list[tuple[int, int]]:
@@ -350,8 +351,8 @@ def _make_rows(call, request, columns, sampling, intro, prefix, max_rows, check,
             if taken < high:
                 rows.append(cells)
                 taken += 1
-        if not wanted:
-            break
+        if not wanted and rows:
+            break  # no count asked for: any usable rows will do; none at all (only header repeats) asks again
     if wanted and len(rows) < wanted:
         check.notes.append(f"The request asks for {wanted} rows; the model gave {len(rows)} usable ones.")
     return rows

@@ -8,8 +8,10 @@ import io
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
+from ..fs import atomic_write
 from .model import Table, parse_date, parse_number
 
 # XML (inside XLSX and DOCX) cannot hold these at all; they only come from glitches.
@@ -162,7 +164,7 @@ def write_xlsx(table: Table, path: str | os.PathLike[str]) -> None:
         widest = max([_display_width(column.name), *(_display_width(v) for v in table.column_values(c - 1))])
         ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = min(max(widest + 2, 8), 60)
     ws.freeze_panes = "A2"
-    wb.save(os.fspath(path))
+    _replace(path, wb.save)
 
 
 def write_docx(table: Table, path: str | os.PathLike[str]) -> None:
@@ -183,7 +185,14 @@ def write_docx(table: Table, path: str | os.PathLike[str]) -> None:
             para.add_run(_xml_safe(text))
             if column.type == "number":
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    doc.save(os.fspath(path))
+    _replace(path, doc.save)
+
+
+def _replace(path: str | os.PathLike[str], save: Callable[[io.BytesIO], object]) -> None:
+    """The document is built in memory, then replaces the file in one step: a full disk leaves the old file."""
+    buffer = io.BytesIO()
+    save(buffer)
+    atomic_write(path, buffer.getvalue())
 
 
 # --- by file name ---------------------------------------------------------
@@ -212,6 +221,5 @@ def export(table: Table, path: str | os.PathLike[str]) -> Path:
         text = {".csv": to_csv, ".tsv": to_tsv, ".md": to_markdown, ".html": to_html}[suffix](table)
         # The byte-order mark is what makes Excel read a UTF-8 CSV (and Chinese) correctly.
         encoding = "utf-8-sig" if suffix == ".csv" else "utf-8"
-        with open(p, "w", encoding=encoding, newline="") as f:
-            f.write(text)
+        atomic_write(p, text, encoding=encoding)
     return p

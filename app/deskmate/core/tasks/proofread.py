@@ -16,10 +16,12 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 from deskmate.core.engines.base import ChatClient, Message, Sampling, msg
+from deskmate.core.engines.task_hint import for_task
 
 from .translate import split_paragraphs
 
 DEFAULT_SAMPLING = Sampling(temperature=0.1, top_p=0.9, top_k=40, repeat_penalty=1.0)
+TASK_ID = "proofread.check"
 
 # How many changes one reasons call explains; the rest keep an empty reason.
 MAX_EXPLAINED = 12
@@ -307,7 +309,8 @@ def default_ask(paragraph: str) -> list[Message]:
 
 def correct_paragraph(client: ChatClient, text: str, sampling: Sampling | None = None,
                       ask: Ask = default_ask) -> str:
-    sampling = (sampling or DEFAULT_SAMPLING).replace(max_tokens=_budget(text))
+    # The answer copies the paragraph: named, the engine decodes it with prompt lookup where that pays.
+    sampling = for_task(sampling or DEFAULT_SAMPLING, TASK_ID).replace(max_tokens=_budget(text))
     answer = client.complete(ask(text), sampling).text
     return _clean_answer(answer)
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 
 from deskmate.core.engines.base import Message, Sampling, msg
+from deskmate.core.engines.task_hint import TaskSampling
 
 from . import creativity as _creativity
 from .schema import LANGS, OPTIONAL_BLOCK, PLACEHOLDER, Catalog, Localized, Task
@@ -102,4 +103,5 @@ def render(
     system = (task.system or DEFAULT_SYSTEM).get(lang) + "\n\n" + _creativity.hint(level, lang)
     max_tokens = task.max_tokens or _DEFAULT_MAX_TOKENS[task.output] * (2 if task.heavy else 1)
     messages = [msg("system", system), msg("user", fill(task.prompt.get(lang), values))]
-    return messages, _creativity.sampling_for(level, max_tokens=max_tokens)
+    # Naming the task lets Deskmate's engine decode it the fastest way (prompt lookup for copying tasks).
+    return messages, _creativity.sampling_for(level, max_tokens=max_tokens, base=TaskSampling(task=task.id))

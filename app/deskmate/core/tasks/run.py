@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator, Mapping
 from typing import Any, Union
 
-from deskmate.core.engines.base import Cancellable, ChatClient, Completion, Message, ScopedClient, Usage
+from deskmate.core.engines.base import ChatClient, ClientRun, Completion, Message, Usage
 from deskmate.core.engines.errors import EngineError
 
 from .render import TaskInputError, render, values_for
@@ -153,7 +153,7 @@ def main_variable(task: Task) -> str:
     return next((v.name for v in task.variables if v.multiline), task.variables[0].name)
 
 
-class TaskRun(Cancellable):
+class TaskRun(ClientRun):
     """One run of one task. Iterate once for events; ``cancel()`` from any thread."""
 
     def __init__(
@@ -169,7 +169,7 @@ class TaskRun(Cancellable):
         glossary: Mapping[str, str] | None = None,
         catalog: Catalog | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(client)
         if isinstance(task, str):
             if catalog is None:
                 from .catalog import default_catalog
@@ -194,26 +194,13 @@ class TaskRun(Cancellable):
             self.target_language, self.source_language = self._languages()
         # Every request of this run goes through its own scope, so cancel() stops this run only.
         self.client = client
-        self._scope = ScopedClient(client)
         self._text = ""
-        self._started = False
-        self.result: TaskResult | None = None
-
-    def cancel(self) -> None:
-        super().cancel()
-        self._scope.cancel()
 
     def run(self) -> TaskResult:
-        """Run to the end without looking at the events."""
-        for _ in self:
-            pass
-        assert self.result is not None
-        return self.result
+        return super().run()  # type: ignore[no-any-return]
 
     def __iter__(self) -> Iterator[Event]:
-        if self._started:
-            raise RuntimeError("A task run can be read only once.")
-        self._started = True
+        self._start_once()
         t0 = time.monotonic()
         result = TaskResult(self.task.id, self.kind)
         body = {"table": self._table, "diff": self._diff, "translation": self._translation}.get(self.kind, self._answer)

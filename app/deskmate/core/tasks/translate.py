@@ -283,9 +283,12 @@ class TranslationLanguageError(ValueError):
 
     def __init__(self, target: Language, answered: Language, partial: str = "") -> None:
         name = answered.name if answered.known else "another language"
+        # The paragraphs before it were translated and shown: say only what was held back.
+        held = "Its answer to that paragraph was not shown." if partial.strip() else \
+            "Nothing was presented as the translation."
         super().__init__(
-            f"This is not a translation into {target.name}: the model answered in {name}. "
-            "Nothing was presented as the translation. Try again, or choose a larger model in Settings."
+            f"This is not a translation into {target.name}: the model answered in {name}. {held} "
+            "Try again, or choose a larger model in Settings."
         )
         self.target, self.answered, self.partial = target, answered, partial
 
