@@ -10,7 +10,8 @@ import itertools
 
 from deskmate.core.engines.openai_client import Endpoint, OpenAIClient
 from deskmate.core.remote import RemoteClient, RemoteEndpoint
-from deskmate.core.tasks.translate import ParagraphDelta, ParagraphStart, split_paragraphs
+from deskmate.core.tasks.run import Delta, Progress
+from deskmate.core.tasks.translate import split_paragraphs
 from deskmate.ui.translation_view import TranslationView
 from PySide6.QtCore import Qt
 
@@ -43,7 +44,7 @@ def test_three_paragraphs_stream_in_with_progress_then_swap(qtbot, engine):
 
     def watch(event: object) -> None:
         snapshots.append(view.target_text())
-        if isinstance(event, ParagraphStart):
+        if isinstance(event, Progress):
             assert view.progress.isVisible()
             progress.append((view.progress.value(), view.progress.maximum(), view.progress.text()))
 
@@ -77,8 +78,12 @@ def test_stop_keeps_what_arrived_and_translate_works_again(qtbot, engine):
     view = make_view(qtbot, engine, source="en", target="de")
     view.set_source_text(SIX)
 
+    started: list[int] = []  # the paragraphs begun so far
+
     def stop_in_second_paragraph(event: object) -> None:
-        if isinstance(event, ParagraphDelta) and event.index == 1 and view.stop_button.isEnabled():
+        if isinstance(event, Progress):
+            started.append(event.index)
+        elif isinstance(event, Delta) and started[-1:] == [1] and view.stop_button.isEnabled():
             view.stop_button.click()
 
     view.worker.event.connect(stop_in_second_paragraph)
@@ -99,7 +104,7 @@ def test_stop_keeps_what_arrived_and_translate_works_again(qtbot, engine):
     first_delta = []
 
     def stop_with_esc(event: object) -> None:
-        if isinstance(event, ParagraphDelta) and not first_delta:
+        if isinstance(event, Delta) and not first_delta:
             first_delta.append(event)
             view.source_edit.setFocus()
             qtbot.keyClick(view.source_edit, Qt.Key.Key_Escape)

@@ -1,8 +1,9 @@
 """Translate side by side: the source on the left, the translation streaming in on the right.
 
-The work is ``core.tasks.translate.Translation``, run on a Worker thread; its
-events arrive here on the GUI thread and only append text and move the
-progress bar. Stop cancels the job and keeps whatever has arrived.
+The work is core's TaskRun of the translation task (the path `deskmate write` and
+`deskmate translate` take, with its language check), run on a Worker thread; its
+events arrive here on the GUI thread and only append text and move the progress
+bar. Stop cancels the run and keeps whatever has arrived.
 """
 
 from __future__ import annotations
@@ -25,14 +26,8 @@ from PySide6.QtWidgets import (
 
 from deskmate.core.engines.base import ChatClient
 from deskmate.core.tasks.langdetect import Language, detect_language, language_name
-from deskmate.core.tasks.translate import (
-    Finished,
-    ParagraphDelta,
-    ParagraphDone,
-    ParagraphStart,
-    Translation,
-    TranslationResult,
-)
+from deskmate.core.tasks.run import Delta, Paragraph, Progress, TaskResult, TaskRun, TranslationDone
+from deskmate.core.tasks.translate import TranslationResult
 
 from .background import Worker, describe_error
 from .engine_bridge import ClientSource, current_client
@@ -41,6 +36,7 @@ from .status import notice_label, show_count, show_notice, text_of
 
 Message = Callable[[], str]
 
+TASK = "translate.text"  # the catalog task this view runs
 # The languages offered in the pickers, in this order; any code resolve_language knows also works.
 LANGUAGES = ("zh", "en", "ja", "ko", "fr", "de", "es", "pt", "it", "ru", "ar", "vi", "th", "id", "nl", "tr", "pl")
 CODE_ROLE = Qt.ItemDataRole.UserRole
@@ -245,6 +241,7 @@ class TranslationView(Retranslating, QWidget):
         if client is None:
             self._fail_early(lambda: self.tr("No model is ready yet. Wait for it to load, or choose one in Settings."))
             return False
+        values = {"text": text, "target": target, "source": source or ""}
         glossary = dict(self._glossary)
         self._warnings, self._error = [], None
         self._show_notice()
@@ -254,8 +251,7 @@ class TranslationView(Retranslating, QWidget):
         self._set_status(lambda: self.tr("Starting…"))
         self._show_progress()
         self._set_busy(True)
-        # Built on the worker: language detection loads its model the first time.
-        self.worker.events(lambda: Translation(client, text, target, source=source, glossary=glossary))
+        self.worker.events(lambda: TaskRun(TASK, values, client=client, glossary=glossary))
         return True
 
     def stop(self) -> None:
@@ -325,21 +321,19 @@ class TranslationView(Retranslating, QWidget):
             bar.setValue(bar.maximum())
 
     def _on_event(self, event: object) -> None:
-        if isinstance(event, ParagraphStart):
+        if isinstance(event, Progress):
             self._progress = (event.index + 1, event.total)
             self._show_progress()
             if not self._stopping:
                 self._set_status(None)
-            self._append(event.lead)
-        elif isinstance(event, ParagraphDelta):
+        elif isinstance(event, Delta):
             self._append(event.text)
-        elif isinstance(event, ParagraphDone):
+        elif isinstance(event, Paragraph):
             self._note_paragraph(event)
-        elif isinstance(event, Finished):
-            self._append(event.trailing)
+        elif isinstance(event, TranslationDone):
             self._finished(event.result)
 
-    def _note_paragraph(self, event: ParagraphDone) -> None:
+    def _note_paragraph(self, event: Paragraph) -> None:
         p, n = event.paragraph, event.index + 1
         for term, wanted in p.missing_terms:
             self._warnings.append(
@@ -374,19 +368,27 @@ class TranslationView(Retranslating, QWidget):
             self._set_status(lambda: self.tr("Translated %n paragraph(s).", "", done))
 
     def _on_worker_finished(self, result: object) -> None:
-        # Idle first, so whoever hears translationFinished may start the next one.
+        # Idle first, so whoever hears translationFinished or translationFailed may start the next one.
         self._set_busy(False)
-        if isinstance(result, TranslationResult):
-            self.translationFinished.emit(result)
+        if not isinstance(result, TaskResult):
+            return
+        if result.error is not None:
+            self._failed(result.error)
+        elif isinstance(result.translation, TranslationResult):
+            self.translationFinished.emit(result.translation)
 
-    def _on_worker_failed(self, error: BaseException) -> None:
+    def _on_worker_failed(self, error: BaseException) -> None:  # a bug below: the view must survive it
         self._set_busy(False)
+        self._failed(error)
+
+    def _failed(self, error: BaseException) -> None:
+        message = describe_error(error)
         self._error = lambda: self.tr("The translation stopped: {0} What arrived before that is kept.").format(
-            describe_error(error)
+            message
         )
         self._set_status(None)
         self._show_notice()
-        self.translationFailed.emit(describe_error(error))
+        self.translationFailed.emit(message)
 
     def _source_edited(self) -> None:
         # A detected language belongs to the text it was detected in.
