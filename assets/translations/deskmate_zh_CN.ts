@@ -4,37 +4,37 @@
 <context>
     <name>AnswerView</name>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/document_answer_view.py" line="82"/>
+        <location filename="../../app/deskmate/ui/document_answer_view.py" line="82"/>
         <source>Answer</source>
         <translation>回答</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/document_answer_view.py" line="83"/>
+        <location filename="../../app/deskmate/ui/document_answer_view.py" line="83"/>
         <source>Sources (double-click to open the file at that place):</source>
         <translation>来源（双击在该处打开文件）：</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/document_answer_view.py" line="84"/>
+        <location filename="../../app/deskmate/ui/document_answer_view.py" line="84"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/document_answer_view.py" line="117"/>
+        <location filename="../../app/deskmate/ui/document_answer_view.py" line="117"/>
         <source>No cited passage supports this sentence: check it against the sources.</source>
         <translation>引用的段落都不支持这句话：请对照来源核实。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/document_answer_view.py" line="129"/>
+        <location filename="../../app/deskmate/ui/document_answer_view.py" line="129"/>
         <source>Sources:</source>
         <translation>来源：</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/document_answer_view.py" line="143"/>
+        <location filename="../../app/deskmate/ui/document_answer_view.py" line="143"/>
         <source>{name} is no longer at {folder}: it was moved or deleted.</source>
         <translation>{name} 已不在 {folder}：它已被移动或删除。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/document_answer_view.py" line="147"/>
+        <location filename="../../app/deskmate/ui/document_answer_view.py" line="147"/>
         <source>No program on this computer opens {name}.</source>
         <translation>这台电脑上没有能打开 {name} 的程序。</translation>
     </message>
@@ -42,12 +42,12 @@
 <context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="81"/>
+        <location filename="../../app/deskmate/ui/app.py" line="80"/>
         <source>Drafts recovered from before Deskmate last stopped: {n}</source>
         <translation>已恢复 Deskmate 上次停止前的草稿：{n} 份</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="229"/>
+        <location filename="../../app/deskmate/ui/app.py" line="232"/>
         <source>remote server {name}</source>
         <translation>远程服务器 {name}</translation>
     </message>
@@ -55,341 +55,341 @@
 <context>
     <name>DocumentsPanel</name>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="55"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="55"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="56"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="56"/>
         <source>Searchable by keyword</source>
         <translation>可按关键词搜索</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="57"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="57"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="58"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="58"/>
         <source>Could not read</source>
         <translation>无法读取</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="232"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="232"/>
         <source>Library</source>
         <translation>文档库</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="233"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="233"/>
         <source>Add &amp;files…</source>
         <translation>添加文件(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="234"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="234"/>
         <source>Add f&amp;older…</source>
         <translation>添加文件夹(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="235"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="235"/>
         <source>A folder is watched: files added to it later are read too.</source>
         <translation>文件夹会被持续关注：以后放进去的文件也会被读取。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="236"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="236"/>
         <source>&amp;Remove</source>
         <translation>移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="237"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="237"/>
         <source>Take the selected files out of the library (they stay on disk).</source>
         <translation>把选中的文件移出文档库（磁盘上的文件保留）。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="238"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="238"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="238"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="238"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="238"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="238"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="239"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="239"/>
         <source>Files in the library</source>
         <translation>文档库中的文件</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="240"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="240"/>
         <source>Drop files or folders here (PDF, Word, Excel, PowerPoint, Markdown, text, HTML), or use Add files…</source>
         <translation>把文件或文件夹拖到这里（PDF、Word、Excel、PowerPoint、Markdown、文本、HTML），或使用“添加文件…”</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="242"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="242"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="243"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="243"/>
         <source>Stop reading; the next run goes on where this one stopped.</source>
         <translation>停止读取；下次会从停下的地方继续。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="244"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="244"/>
         <source>Check again</source>
         <translation>重新检查</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="245"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="245"/>
         <source>Look for new and changed files in the library&apos;s folders now.</source>
         <translation>现在查找文档库文件夹中新增和改动的文件。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="246"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="246"/>
         <source>Indexing progress</source>
         <translation>索引进度</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="247"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="247"/>
         <source>Whole-document tasks (on the selected files)</source>
         <translation>全文任务（针对选中的文件）</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="248"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="248"/>
         <source>Summary</source>
         <translation>摘要</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="248"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="248"/>
         <source>Minutes → action items and schedule</source>
         <translation>会议纪要 → 待办事项和日程</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="248"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="248"/>
         <source>Weekly report</source>
         <translation>周报</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="249"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="249"/>
         <source>Extract a table</source>
         <translation>提取表格</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="252"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="252"/>
         <source>Document task</source>
         <translation>文档任务</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="253"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="253"/>
         <source>What the rows are, e.g. “every product with its price”</source>
         <translation>每一行是什么，例如“每个产品及其价格”</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="254"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="254"/>
         <source>R&amp;un</source>
         <translation>运行(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="255"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="255"/>
         <source>Task progress</source>
         <translation>任务进度</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="256"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="256"/>
         <source>Ask your documents, e.g. “How do I clear a paper jam?”</source>
         <translation>向你的文档提问，例如“如何清除卡纸？”</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="257"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="257"/>
         <source>Question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="258"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="258"/>
         <source>&amp;Ask</source>
         <translation>提问(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="259"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="259"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="260"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="260"/>
         <source>Insert into draft</source>
         <translation>插入草稿</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="313"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="313"/>
         <source>%n passage(s)</source>
         <translation>
             <numerusform>%n 个段落</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="315"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="315"/>
         <source>%n page(s)</source>
         <translation>
             <numerusform>%n 页</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="332"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="332"/>
         <source>Add documents to the library</source>
         <translation>向文档库添加文档</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="337"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="337"/>
         <source>Add a folder to the library</source>
         <translation>向文档库添加文件夹</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="387"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="387"/>
         <source>Starting the embedding model…</source>
         <translation>正在启动向量模型…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="398"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="398"/>
         <source>Checking the folders…</source>
         <translation>正在检查文件夹…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="429"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="429"/>
         <source>Reading {n} of {total}: {name}</source>
         <translation>正在读取第 {n} 个，共 {total} 个：{name}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="430"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="430"/>
         <source>Embedding {n} of {total}: {name}</source>
         <translation>正在生成向量，第 {n} 个，共 {total} 个：{name}</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="435"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="435"/>
         <source>Paused. Resume to go on.</source>
         <translation>已暂停。点“继续”接着进行。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="437"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="437"/>
         <source>Going on…</source>
         <translation>继续进行…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="454"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="454"/>
         <source>Stopped. The rest is read next time.</source>
         <translation>已停止。其余的下次再读。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="456"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="456"/>
         <source>Up to date; %n file(s) could not be read (see Details).</source>
         <translation>
             <numerusform>已是最新；%n 个文件无法读取（见“详情”）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="458"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="458"/>
         <source>Up to date.</source>
         <translation>已是最新。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="465"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="465"/>
         <source>Indexing stopped.</source>
         <translation>索引已停止。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="472"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="472"/>
         <source>Search by meaning is off ({error}); keyword search works.</source>
         <translation>按语义搜索不可用（{error}）；关键词搜索可以使用。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="486"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="486"/>
         <source>No model is ready yet. Wait for the engine to start, then try again.</source>
         <translation>还没有可用的模型。请等引擎启动后再试。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="498"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="498"/>
         <source>Type a question about your documents first.</source>
         <translation>请先输入关于你文档的问题。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="504"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="504"/>
         <source>Searching your documents…</source>
         <translation>正在搜索你的文档…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="514"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="514"/>
         <source>Select one or more files in the library first (Ctrl+click for several).</source>
         <translation>请先在文档库中选择一个或多个文件（按住 Ctrl 点击可多选）。</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="525"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="525"/>
         <source>Reading the documents…</source>
         <translation>正在阅读文档…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="543"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="543"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="550"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="550"/>
         <source>Reading the whole text of your documents…</source>
         <translation>正在阅读你文档的全文…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="551"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="551"/>
         <source>Reading the %n best passage(s)…</source>
         <translation>
             <numerusform>正在阅读最相关的 %n 个段落…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="556"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="556"/>
         <source>Part {n} of {total}…</source>
         <translation>第 {n} 部分，共 {total} 部分…</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="572"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="572"/>
         <source>Stopped — the answer so far is kept.</source>
         <translation>已停止——已生成的回答保留。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="574"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="574"/>
         <source>%n sentence(s) not supported by the passages they cite (shaded): check them.</source>
         <translation>
             <numerusform>%n 句话没有得到所引段落的支持（已加底色）：请核实。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="579"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="579"/>
         <source>Answered from %n source(s). Click a [number] to open it.</source>
         <translation>
             <numerusform>根据 %n 个来源回答。点击 [编号] 打开来源。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="592"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="592"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="594"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="594"/>
         <source>Done: %n paragraph(s) read.</source>
         <translation>
             <numerusform>完成：已阅读 %n 个段落。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="628"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="628"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/documents_panel.py" line="628"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="628"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
@@ -397,112 +397,112 @@
 <context>
     <name>DownloadRow</name>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="301"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="288"/>
         <source>Download progress of {0}</source>
         <translation>{0} 的下载进度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="302"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="289"/>
         <source>Download status of {0}</source>
         <translation>{0} 的下载状态</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="319"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="306"/>
         <source>Asking the hub about the file…</source>
         <translation>正在向模型仓库查询文件信息…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="321"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="308"/>
         <source>{0} of {1}</source>
         <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="323"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="310"/>
         <source>{0}/s</source>
         <translation>{0}/秒</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="325"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="312"/>
         <source>{0} left</source>
         <translation>剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="327"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="314"/>
         <source>Checking the {0} already downloaded…</source>
         <translation>正在检查已下载的 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="329"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="316"/>
         <source>The connection dropped; trying again. {0} of {1} kept.</source>
         <translation>连接中断，正在重试。已保留 {0} / {1}。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="331"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="318"/>
         <source>Checking the SHA-256 of the whole file…</source>
         <translation>正在校验整个文件的 SHA-256…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="333"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="320"/>
         <source>Paused at {0} of {1}.</source>
         <translation>已暂停，进度 {0} / {1}。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="335"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="322"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="337"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="324"/>
         <source>Stopped at {0} of {1}. Resume continues from there.</source>
         <translation>已停止，进度 {0} / {1}。点击“继续”将从此处接着下载。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="342"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="329"/>
         <source>Installed as {0}.</source>
         <translation>已安装为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="353"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="340"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="353"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="340"/>
         <source>Pause the download of {0}</source>
         <translation>暂停下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="355"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="342"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="355"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="342"/>
         <source>Retry the download of {0}</source>
         <translation>重新下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="357"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="344"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="357"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="344"/>
         <source>Resume the download of {0}</source>
         <translation>继续下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="360"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="347"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="361"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="348"/>
         <source>Cancel the download of {0} and delete what was downloaded</source>
         <translation>取消下载 {0} 并删除已下载的部分</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="363"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="350"/>
         <source>Stop and delete what was downloaded</source>
         <translation>停止并删除已下载的部分</translation>
     </message>
@@ -616,138 +616,138 @@
 <context>
     <name>EndpointDialog</name>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="74"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="73"/>
         <source>Remote server</source>
         <translation>远程服务器</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="74"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="73"/>
         <source>Remote server: {0}</source>
         <translation>远程服务器：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="77"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="76"/>
         <source>e.g. tigerbot</source>
         <translation>例如 tigerbot</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="83"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="82"/>
         <source>model id; Test connection lists the server&apos;s models</source>
         <translation>模型 ID；“测试连接”会列出服务器上的模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="87"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="86"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="90"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="89"/>
         <source>Detect automatically</source>
         <translation>自动检测</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="91"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="90"/>
         <source>OpenAI / vLLM (json_schema)</source>
         <translation>OpenAI / vLLM（json_schema）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="92"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="91"/>
         <source>llama-cpp-python (json_object + schema)</source>
         <translation>llama-cpp-python（json_object + schema）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="95"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="94"/>
         <source>Extra request fields, one NAME=VALUE per line, e.g. internet=true</source>
         <translation>额外的请求字段，每行一个 NAME=VALUE，例如 internet=true</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="102"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="101"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="104"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="103"/>
         <source>Allow sending the key over plain http (trusted networks only)</source>
         <translation>允许通过明文 http 发送密钥（仅限可信网络）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="108"/>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="131"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="107"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="130"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="111"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="110"/>
         <source>saved in the system keyring; type to replace</source>
         <translation>已保存在系统钥匙串中；输入新值可替换</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="111"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="110"/>
         <source>API key (if the server needs one)</source>
         <translation>API 密钥（如服务器需要）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="114"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="113"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="119"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="118"/>
         <source>Keep the key for this session only</source>
         <translation>仅在本次会话中保留密钥</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="124"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="123"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="125"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="124"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="126"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="125"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="127"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="126"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="128"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="127"/>
         <source>Structured output</source>
         <translation>结构化输出</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="129"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="128"/>
         <source>Extra fields</source>
         <translation>额外字段</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="130"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="129"/>
         <source>Idle timeout</source>
         <translation>空闲超时</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="211"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="210"/>
         <source>Testing the connection…</source>
         <translation>正在测试连接…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="248"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="244"/>
         <source>This address is plain http to another computer, so the key could be read on the way. Use https://, or tick “Allow sending the key over plain http” if you trust this network.</source>
         <translation>该地址是连接到另一台计算机的明文 http，密钥在传输途中可能被读取。请使用 https://；如果信任此网络，也可以勾选“允许通过明文 http 发送密钥”。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="284"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="280"/>
         <source>saved; type to replace</source>
         <translation>已保存；输入新值可替换</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="286"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="282"/>
         <source>Saved. The key is kept in memory for this session only.</source>
         <translation>已保存。密钥仅在本次会话的内存中保留。</translation>
     </message>
@@ -773,129 +773,129 @@
 <context>
     <name>ImageGallery</name>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="196"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="170"/>
         <source>&amp;Gallery</source>
         <translation>图库(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="197"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="171"/>
         <source>Gallery of pictures, newest first</source>
         <translation>图片库，最新的在前</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="199"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="173"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="199"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="173"/>
         <source>Open the picture in the system viewer (Enter)</source>
         <translation>用系统看图程序打开图片（Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="200"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="174"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="200"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="174"/>
         <source>Copy the picture to the clipboard (Ctrl+C)</source>
         <translation>把图片复制到剪贴板（Ctrl+C）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="201"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="175"/>
         <source>Save as…</source>
         <translation>另存为…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="201"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="175"/>
         <source>Save a copy of the picture somewhere else</source>
         <translation>把图片另存一份到别处</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="202"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="176"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="202"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="176"/>
         <source>Delete the picture file and its history entry (Del)</source>
         <translation>删除图片文件及其历史记录（Del）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="203"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="177"/>
         <source>Use same settings</source>
         <translation>使用相同设置</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="203"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="177"/>
         <source>Fill the form with this picture&apos;s prompt, size, steps and seed</source>
         <translation>用这张图片的提示词、尺寸、步数和种子填写表单</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="251"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="225"/>
         <source>The gallery could not be listed: {0}</source>
         <translation>无法列出图库：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="280"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="254"/>
         <source>{0}
 Seed {1} · {2} steps · {3}×{4}</source>
         <translation>{0}
 种子 {1} · {2} 步 · {3}×{4}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="283"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="257"/>
         <source>The file is missing: {0}</source>
         <translation>文件不见了：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="359"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="333"/>
         <source>No program is set up to open {0}.</source>
         <translation>没有可以打开 {0} 的程序。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="369"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="343"/>
         <source>{0} could not be read, so nothing was copied.</source>
         <translation>无法读取 {0}，因此没有复制任何内容。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="372"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="346"/>
         <source>Picture copied to the clipboard.</source>
         <translation>图片已复制到剪贴板。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="380"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="354"/>
         <source>Save the picture as</source>
         <translation>图片另存为</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="381"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="355"/>
         <source>PNG picture, keeps its settings (*.png);;JPEG picture (*.jpg *.jpeg)</source>
         <translation>PNG 图片，保留生成设置 (*.png);;JPEG 图片 (*.jpg *.jpeg)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="393"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="367"/>
         <source>this kind of file cannot be written</source>
         <translation>无法写入这种类型的文件</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="399"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="373"/>
         <source>Saved a copy as {0}.</source>
         <translation>已另存为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="407"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="381"/>
         <source>Delete the picture “{0}”? The file is removed from the disk.</source>
         <translation>删除图片“{0}”？文件将从磁盘上删除。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="409"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="383"/>
         <source>Delete picture</source>
         <translation>删除图片</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/image_gallery.py" line="424"/>
+        <location filename="../../app/deskmate/ui/image_gallery.py" line="398"/>
         <source>Picture deleted.</source>
         <translation>图片已删除。</translation>
     </message>
@@ -903,259 +903,259 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>ImagesPanel</name>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="268"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="255"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="268"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="255"/>
         <source>&amp;Prompt:</source>
         <translation>提示词(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="268"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="255"/>
         <source>&amp;Leave out:</source>
         <translation>排除(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="269"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="256"/>
         <source>Si&amp;ze:</source>
         <translation>尺寸(&amp;Z)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="269"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="256"/>
         <source>S&amp;teps:</source>
         <translation>步数(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="269"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="256"/>
         <source>G&amp;uidance:</source>
         <translation>引导强度(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="270"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="257"/>
         <source>S&amp;eed:</source>
         <translation>种子(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="274"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="261"/>
         <source>Describe the picture, e.g. “a red cat on the sea at night”.</source>
         <translation>描述图片内容，例如“夜晚海上的一只红猫”。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="275"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="262"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="276"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="263"/>
         <source>Things to keep out of the picture (needs guidance above 1)</source>
         <translation>不希望出现在图片中的内容（引导强度需大于 1）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="277"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="264"/>
         <source>Negative prompt</source>
         <translation>反向提示词</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="278"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="265"/>
         <source>Picture size</source>
         <translation>图片尺寸</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="279"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="266"/>
         <source>Steps</source>
         <translation>步数</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="280"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="267"/>
         <source>More steps: more detail, more time. Turbo models need 1 to 4.</source>
         <translation>步数越多，细节越多，耗时越长。Turbo 模型只需 1 到 4 步。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="281"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="268"/>
         <source>Guidance</source>
         <translation>引导强度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="282"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="269"/>
         <source>How closely to follow the prompt. Turbo models use 0.</source>
         <translation>图片贴合提示词的程度。Turbo 模型使用 0。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="283"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="270"/>
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="284"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="271"/>
         <source>The same seed and settings draw the same picture again.</source>
         <translation>相同的种子和设置会画出同一张图片。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="285"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="272"/>
         <source>&amp;Random</source>
         <translation>随机(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="286"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="273"/>
         <source>Random seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="287"/>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="289"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="274"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="276"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="288"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="275"/>
         <source>Draw the picture (Ctrl+Enter)</source>
         <translation>生成图片（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="290"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="277"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="291"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="278"/>
         <source>Stop drawing (Esc). Press again to stop at once.</source>
         <translation>停止生成（Esc）。再按一次立即停止。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="292"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="279"/>
         <source>Cancel drawing</source>
         <translation>取消生成</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="293"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="280"/>
         <source>Drawing progress</source>
         <translation>生成进度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="294"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="281"/>
         <source>Image notes</source>
         <translation>图片提示</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="315"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="302"/>
         <source>Picture support is not installed. It is an optional add-on: install the {0} package (sudo apt install ./{0}_*.deb, published next to the Deskmate installer).</source>
         <translation>未安装图片功能。它是一个可选附加组件：请安装 {0} 软件包（sudo apt install ./{0}_*.deb，与 Deskmate 安装包一同发布）。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="319"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="306"/>
         <source>Picture support is not installed. Install it with: pip install &apos;deskmate[images]&apos;</source>
         <translation>未安装图片功能。请用以下命令安装：pip install &apos;deskmate[images]&apos;</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="340"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="327"/>
         <source>The gallery cannot be opened: {0}</source>
         <translation>无法打开图库：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="358"/>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="576"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="345"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="563"/>
         <source>The image model cannot be used: {0}</source>
         <translation>无法使用该图像模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="372"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="359"/>
         <source>No image model chosen</source>
         <translation>未选择图像模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="378"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="365"/>
         <source>Model default ({0}×{1})</source>
         <translation>模型默认（{0}×{1}）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="379"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="366"/>
         <source>Model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="420"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="407"/>
         <source>This picture was drawn with {0}; the current model is {1}, so the result will differ.</source>
         <translation>这张图片是用 {0} 生成的；当前模型是 {1}，结果会有所不同。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="422"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="409"/>
         <source>Settings filled in. Press Generate to draw the picture again.</source>
         <translation>设置已填好。点击“生成”即可重新生成这张图片。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="455"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="442"/>
         <source>No image model is chosen. Download SD-Turbo or choose a diffusers model folder first.</source>
         <translation>尚未选择图像模型。请先下载 SD-Turbo，或选择一个 diffusers 模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="472"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="459"/>
         <source>The negative prompt has no effect at guidance {0:g}; raise guidance above 1 to use it.</source>
         <translation>引导强度为 {0:g} 时反向提示词不起作用；要使用它，请把引导强度调到 1 以上。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="483"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="470"/>
         <source>Preparing…</source>
         <translation>正在准备…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="495"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="482"/>
         <source>Stopping now…</source>
         <translation>正在立即停止…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="497"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="484"/>
         <source>Stopping after this step…</source>
         <translation>将在这一步结束后停止…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="521"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="508"/>
         <source>Starting the image worker…</source>
         <translation>正在启动图像进程…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="522"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="509"/>
         <source>Loading the image model…</source>
         <translation>正在加载图像模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="537"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="524"/>
         <source>Cancelled. No picture was saved.</source>
         <translation>已取消，未保存图片。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="549"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="536"/>
         <source>Drawn in {0:.1f} s with seed {1}.</source>
         <translation>用时 {0:.1f} 秒，种子 {1}。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="556"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="543"/>
         <source>The picture was saved as {0} but could not be listed: {1}</source>
         <translation>图片已保存为 {0}，但无法加入图库：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="578"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="565"/>
         <source>The computer ran out of memory while drawing, so no picture was saved. Close other programs or choose a smaller size, then try again.</source>
         <translation>生成时电脑内存不足，未保存图片。请关闭其他程序或选择更小的尺寸，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="581"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="568"/>
         <source>The image worker stopped unexpectedly, so no picture was saved. Try again: the next picture starts a fresh worker.</source>
         <translation>图像进程意外停止，未保存图片。请重试：下一张图片会启动新的进程。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="584"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="571"/>
         <source>The image worker could not start: {0}</source>
         <translation>图像进程无法启动：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="588"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="575"/>
         <source>The picture could not be drawn: {0}</source>
         <translation>无法生成图片：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="648"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="631"/>
         <source>Step {0} of {1}</source>
         <translation>第 {0} 步，共 {1} 步</translation>
     </message>
@@ -1163,260 +1163,260 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="300"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="297"/>
         <source>Deskmate — {model}</source>
         <translation>Deskmate — {model}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="301"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="298"/>
         <source>Write</source>
         <translation>写作</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="302"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="369"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="299"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="364"/>
         <source>Images</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="303"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="301"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="304"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="302"/>
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="305"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="317"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="303"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="315"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="306"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="304"/>
         <source>Run the task (Ctrl+Enter)</source>
         <translation>运行任务 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="307"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="317"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="305"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="315"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="308"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="306"/>
         <source>Stop (Esc)</source>
         <translation>停止 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="309"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="317"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="307"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="315"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="310"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="308"/>
         <source>Run again (Ctrl+R)</source>
         <translation>再次运行 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="311"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="309"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="312"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="310"/>
         <source>Copy the result (Ctrl+Shift+C)</source>
         <translation>复制结果 (Ctrl+Shift+C)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="313"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="318"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="311"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="316"/>
         <source>Insert into draft</source>
         <translation>插入草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="314"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="312"/>
         <source>Insert the result into the draft (Ctrl+I)</source>
         <translation>将结果插入草稿 (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="315"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="313"/>
         <source>The answer appears here as it is written.</source>
         <translation>回答会在生成过程中实时显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="318"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="316"/>
         <source>Copy result</source>
         <translation>复制结果</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="319"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="317"/>
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="319"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="317"/>
         <source>Save a version</source>
         <translation>保存版本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="320"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="318"/>
         <source>Search drafts</source>
         <translation>搜索草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="321"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="319"/>
         <source>Find a task</source>
         <translation>查找任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="321"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="319"/>
         <source>Draft history…</source>
         <translation>草稿历史记录…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="322"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="320"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="322"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="320"/>
         <source>Export draft…</source>
         <translation>导出草稿…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="323"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="321"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="323"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="321"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="324"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="322"/>
         <source>Remote servers…</source>
         <translation>远程服务器…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="324"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="322"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="325"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="323"/>
         <source>Choose image model folder…</source>
         <translation>选择图片模型文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="329"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="327"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="330"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="328"/>
         <source>&amp;Task</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="331"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="329"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="332"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="330"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="351"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="349"/>
         <source>Choose an image model folder</source>
         <translation>选择图片模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="434"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="441"/>
         <source>stopped — the text so far is kept</source>
         <translation>已停止，已保留目前生成的文本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="436"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="443"/>
         <source>{n} tokens, {rate:.1f} tokens/s</source>
         <translation>{n} 个词元，{rate:.1f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="442"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="449"/>
         <source>{rows} rows × {cols} columns</source>
         <translation>{rows} 行 × {cols} 列</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/deskmate/ui/main_window.py" line="449"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="456"/>
         <source>%n change(s) to review</source>
         <translation>
             <numerusform>%n 处修改待审阅</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="463"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="469"/>
         <source>Review found: {issues}. The answer was rewritten once to fix this; accept or undo each change below.</source>
         <translation>复核发现：{issues}。已据此将回答改写一次；可在下方逐条接受或撤销改动。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="453"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="460"/>
         <source>Review: no problems found.</source>
         <translation>复核：未发现问题。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="82"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="76"/>
         <source>Engine stopped</source>
         <translation>引擎已停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="83"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="77"/>
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="84"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="78"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="85"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="79"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="86"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="80"/>
         <source>The engine stopped unexpectedly — restarting</source>
         <translation>引擎意外停止，正在重启</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="87"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="81"/>
         <source>Restarting the engine…</source>
         <translation>正在重启引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="88"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="82"/>
         <source>The engine cannot start</source>
         <translation>引擎无法启动</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="463"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="472"/>
         <source>Review found: {issues}</source>
         <translation>复核发现：{issues}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="490"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="507"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/main_window.py" line="299"/>
-        <location filename="../../work/wt/docs15b/app/deskmate/ui/main_window.py" line="369"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="300"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="370"/>
         <source>Documents</source>
         <translation>文档</translation>
     </message>
@@ -1424,17 +1424,17 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>ModelPicker</name>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="33"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="32"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="49"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="48"/>
         <source>Built-in: SmolLM2-135M (small, for trying things out)</source>
         <translation>内置：SmolLM2-135M（小模型，适合试用）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="74"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="73"/>
         <source>Remote: {name} ({model})</source>
         <translation>远程：{name}（{model}）</translation>
     </message>
@@ -1442,397 +1442,397 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>ModelsDialog</name>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="55"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="53"/>
         <source>{0} s</source>
         <translation>{0} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="57"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="55"/>
         <source>{0} min</source>
         <translation>{0} 分钟</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="58"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="56"/>
         <source>{0} h</source>
         <translation>{0} 小时</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="86"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="85"/>
         <source>fits</source>
         <translation>合适</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="87"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="86"/>
         <source>slow</source>
         <translation>较慢</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="88"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="87"/>
         <source>tight</source>
         <translation>偏紧</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="89"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="88"/>
         <source>won&apos;t fit</source>
         <translation>内存不足</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="90"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="89"/>
         <source>broken file</source>
         <translation>文件损坏</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="91"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="90"/>
         <source>file missing</source>
         <translation>文件丢失</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="64"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="62"/>
         <source>Offline mode is on, so nothing was downloaded and nothing was sent over the network. Turn offline mode off in Settings (and unset HF_HUB_OFFLINE if you set it), or import a GGUF file you already have.</source>
         <translation>已开启离线模式，因此没有下载任何内容，也没有向网络发送任何数据。请在“设置”中关闭离线模式（如果设置了 HF_HUB_OFFLINE，也请取消），或导入您已有的 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="70"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="68"/>
         <source>Not enough disk space: this download needs {0} but only {1} is free. Free some space, or choose a smaller model.</source>
         <translation>磁盘空间不足：此下载需要 {0}，但只有 {1} 可用。请腾出空间，或选择更小的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="75"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="73"/>
         <source>The file arrived damaged (its SHA-256 does not match the one the hub publishes), so it was not installed and the damaged copy was deleted. Download it again.</source>
         <translation>下载的文件已损坏（其 SHA-256 与模型仓库公布的不一致），因此没有安装，损坏的副本已删除。请重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="80"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="78"/>
         <source>Network problem: {0}</source>
         <translation>网络问题：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="99"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="98"/>
         <source>~{0} tokens/s</source>
         <translation>约 {0} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="145"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="114"/>
         <source>Built-in small model</source>
         <translation>内置小模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="303"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="247"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="304"/>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="493"/>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="503"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="248"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="397"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="407"/>
         <source>Installed</source>
         <translation>已安装</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="305"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="249"/>
         <source>Recommended</source>
         <translation>推荐</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="308"/>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="310"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="252"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="254"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="308"/>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="310"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="252"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="254"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="308"/>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="310"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="252"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="254"/>
         <source>Fit</source>
         <translation>适配</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="308"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="252"/>
         <source>Default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="308"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="252"/>
         <source>From</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="310"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="254"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="310"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="254"/>
         <source>Memory need</source>
         <translation>所需内存</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="311"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="255"/>
         <source>Recommended context</source>
         <translation>推荐上下文</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="312"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="256"/>
         <source>Installed models</source>
         <translation>已安装的模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="313"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="257"/>
         <source>Recommended models</source>
         <translation>推荐的模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="314"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="258"/>
         <source>Set &amp;default</source>
         <translation>设为默认(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="315"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="259"/>
         <source>Make the selected model the default</source>
         <translation>将所选模型设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="316"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="260"/>
         <source>Use the selected model for chat; the engine restarts with it</source>
         <translation>使用所选模型对话；引擎将以它重新启动</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="317"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="261"/>
         <source>&amp;Verify</source>
         <translation>校验(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="318"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="262"/>
         <source>Verify the selected model</source>
         <translation>校验所选模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="319"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="263"/>
         <source>Check the file against its SHA-256</source>
         <translation>按 SHA-256 校验文件</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="320"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="264"/>
         <source>De&amp;lete…</source>
         <translation>删除(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="321"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="265"/>
         <source>Delete the selected model</source>
         <translation>删除所选模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="322"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="266"/>
         <source>&amp;Import GGUF…</source>
         <translation>导入 GGUF(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="323"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="267"/>
         <source>Import a GGUF model file</source>
         <translation>导入 GGUF 模型文件</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="324"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="268"/>
         <source>Add a GGUF file you already have; it is test-loaded first</source>
         <translation>添加您已有的 GGUF 文件；会先试加载一次</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="325"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="269"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="326"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="270"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="328"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="272"/>
         <source>Offline mode is on: Deskmate does not download anything. Turn it off in Settings to download models, or import a GGUF file you already have.</source>
         <translation>已开启离线模式：Deskmate 不会下载任何内容。要下载模型，请在“设置”中关闭离线模式，或导入您已有的 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="330"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="274"/>
         <source>Offline mode</source>
         <translation>离线模式</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="331"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="275"/>
         <source>No downloads. Pick a model under Recommended.</source>
         <translation>没有下载任务。请在“推荐”中选择模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="410"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="316"/>
         <source>Could not list the models: {0}</source>
         <translation>无法列出模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="418"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="324"/>
         <source>This computer has {0} of memory free (of {1}). Fit is shown for a context of {2} tokens.</source>
         <translation>本机可用内存 {0}（共 {1}）。适配情况按 {2} 个词元的上下文估算。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="424"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="330"/>
         <source>Downloads come from {0}.</source>
         <translation>下载来源：{0}。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="439"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="345"/>
         <source>built-in</source>
         <translation>内置</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="440"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="346"/>
         <source>imported from {0}</source>
         <translation>导入自 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="440"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="346"/>
         <source>models folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="441"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="347"/>
         <source>★ default</source>
         <translation>★ 默认</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="495"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="399"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="495"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="399"/>
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="497"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="401"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="497"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="401"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="499"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="403"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="502"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="406"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="503"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="407"/>
         <source>Offline mode is on</source>
         <translation>已开启离线模式</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="547"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="451"/>
         <source>Could not set the default: {0}</source>
         <translation>无法设为默认：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="549"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="453"/>
         <source>{0} is now the default model.</source>
         <translation>{0} 现在是默认模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="572"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="476"/>
         <source>{0} is intact: its checksum matches.</source>
         <translation>{0} 完好：校验和一致。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="573"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="477"/>
         <source>{0} looks intact (it has no recorded checksum, so only its header was checked).</source>
         <translation>{0} 看起来完好（它没有记录的校验和，因此只检查了文件头）。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="577"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="481"/>
         <source>{0} is damaged: {1}. Delete it and download it again.</source>
         <translation>{0} 已损坏：{1}。请删除后重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="581"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="485"/>
         <source>Verifying {0}…</source>
         <translation>正在校验 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="592"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="496"/>
         <source>Your original file stays where it is: {0}</source>
         <translation>您的原始文件保留在原处：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="594"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="498"/>
         <source>Its file will be deleted from this computer: {0}</source>
         <translation>它的文件将从本机删除：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="595"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="499"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="596"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="500"/>
         <source>Delete {0} ({1})?</source>
         <translation>删除 {0}（{1}）？</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="618"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="522"/>
         <source>{0} was deleted.</source>
         <translation>{0} 已删除。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="625"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="529"/>
         <source>Deleting {0}…</source>
         <translation>正在删除 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="646"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="550"/>
         <source>Imported {0}. Select it and press Set default to use it.</source>
         <translation>已导入 {0}。选中它并点击“设为默认”即可使用。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="652"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="556"/>
         <source>Checking {0}: it is loaded once in a separate process to be sure it works…</source>
         <translation>正在检查 {0}：在单独的进程中加载一次，确认它能正常工作…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="658"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="562"/>
         <source>{0} was not imported. {1}</source>
         <translation>{0} 未导入。{1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="659"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="563"/>
         <source>{0} could not be imported: {1}</source>
         <translation>无法导入 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="774"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="681"/>
         <source>Downloads ({0})</source>
         <translation>下载（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="774"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="681"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="833"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="733"/>
         <source>Import a GGUF model</source>
         <translation>导入 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="834"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="734"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
@@ -1942,7 +1942,7 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="33"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="39"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -1952,63 +1952,63 @@ Seed {1} · {2} steps · {3}×{4}</source>
         <translation>在你于此处修改或修正文件之前，下列每项设置都使用默认值：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="35"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="50"/>
         <source>Built-in model (SmolLM2-135M)</source>
         <translation>内置模型 (SmolLM2-135M)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="36"/>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="63"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="51"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="78"/>
         <source>Model file</source>
         <translation>模型文件</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="37"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="52"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="44"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="59"/>
         <source>Automatic (one per core)</source>
         <translation>自动（每个核心一个）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="49"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="64"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="51"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="66"/>
         <source>Offline mode: never send anything over the network</source>
         <translation>离线模式：绝不通过网络发送任何数据</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="64"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="79"/>
         <source>Threads</source>
         <translation>线程数</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="65"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="80"/>
         <source>Context size</source>
         <translation>上下文大小</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="67"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="82"/>
         <source>Interface language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="78"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="94"/>
         <source>Choose a GGUF model</source>
         <translation>选择 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="79"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="95"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="110"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="129"/>
         <source>The settings could not be saved: {error}</source>
         <translation>无法保存设置：{error}</translation>
     </message>
@@ -2016,189 +2016,189 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>TableEditor</name>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="364"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="138"/>
         <source>Add row</source>
         <translation>添加行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="364"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="138"/>
         <source>Add a row below the last one</source>
         <translation>在最后一行下方添加一行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="365"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="139"/>
         <source>Remove rows</source>
         <translation>删除行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="365"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="139"/>
         <source>Remove the selected rows</source>
         <translation>删除所选行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="366"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="140"/>
         <source>Add column</source>
         <translation>添加列</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="366"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="140"/>
         <source>Add a column right of the current one</source>
         <translation>在当前列右侧添加一列</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="367"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="141"/>
         <source>Remove column</source>
         <translation>删除列</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="367"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="141"/>
         <source>Remove the current column</source>
         <translation>删除当前列</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="369"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="143"/>
         <source>Rename column</source>
         <translation>重命名列</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="370"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="144"/>
         <source>Rename the current column (or double-click its header)</source>
         <translation>重命名当前列（也可双击列标题）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="372"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="146"/>
         <source>Copy as table</source>
         <translation>复制为表格</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="372"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="146"/>
         <source>Copy the whole table for Word, Excel or email</source>
         <translation>复制整个表格，以便粘贴到 Word、Excel 或电子邮件中</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="373"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="147"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="373"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="147"/>
         <source>Undo the last change to the table</source>
         <translation>撤销对表格的上一次修改</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="374"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="148"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="374"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="148"/>
         <source>Redo the change just undone</source>
         <translation>重做刚刚撤销的修改</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="383"/>
-        <location filename="../../app/deskmate/ui/table_view.py" line="385"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="157"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="159"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="384"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="158"/>
         <source>Save the table as a file</source>
         <translation>将表格保存为文件</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="389"/>
-        <location filename="../../app/deskmate/ui/table_view.py" line="529"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="163"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="303"/>
         <source>Table</source>
         <translation>表格</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="390"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="164"/>
         <source>Table messages</source>
         <translation>表格提示</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="395"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="169"/>
         <source>CSV (spreadsheets)…</source>
         <translation>CSV（电子表格）…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="395"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="169"/>
         <source>CSV file (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="396"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="170"/>
         <source>Excel workbook (.xlsx)…</source>
         <translation>Excel 工作簿 (.xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="396"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="170"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="397"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="171"/>
         <source>Markdown…</source>
         <translation>Markdown…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="397"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="171"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="398"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="172"/>
         <source>Word document (.docx)…</source>
         <translation>Word 文档 (.docx)…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="398"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="172"/>
         <source>Word document (*.docx)</source>
         <translation>Word 文档 (*.docx)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="399"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="173"/>
         <source>Web page (.html)…</source>
         <translation>网页 (.html)…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="399"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="173"/>
         <source>Web page (*.html *.htm)</source>
         <translation>网页 (*.html *.htm)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="442"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="216"/>
         <source>Select the rows to remove first.</source>
         <translation>请先选择要删除的行。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="483"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="257"/>
         <source>Column name</source>
         <translation>列名</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="519"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="293"/>
         <source>Table copied. Paste it into a document, a spreadsheet or an email.</source>
         <translation>表格已复制，可粘贴到文档、电子表格或电子邮件中。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="524"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="298"/>
         <source>Still saving the last file; try again in a moment.</source>
         <translation>上一个文件仍在保存中，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="539"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="313"/>
         <source>Saving {0}…</source>
         <translation>正在保存 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="544"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="318"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="549"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="323"/>
         <source>The table was not saved. {0}</source>
         <translation>表格未保存。{0}</translation>
     </message>
@@ -2206,7 +2206,7 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>TableModel</name>
     <message>
-        <location filename="../../app/deskmate/ui/table_view.py" line="167"/>
+        <location filename="../../app/deskmate/ui/table_model.py" line="133"/>
         <source>Double-click to rename</source>
         <translation>双击以重命名</translation>
     </message>
@@ -2240,241 +2240,261 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>TranslationView</name>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="152"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="156"/>
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="152"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="156"/>
         <source>English</source>
         <translation>英语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="152"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="156"/>
         <source>Japanese</source>
         <translation>日语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="153"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="157"/>
         <source>Korean</source>
         <translation>韩语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="153"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="157"/>
         <source>French</source>
         <translation>法语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="153"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="157"/>
         <source>German</source>
         <translation>德语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="154"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="158"/>
         <source>Spanish</source>
         <translation>西班牙语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="154"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="158"/>
         <source>Portuguese</source>
         <translation>葡萄牙语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="154"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="158"/>
         <source>Italian</source>
         <translation>意大利语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="155"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="159"/>
         <source>Russian</source>
         <translation>俄语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="155"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="159"/>
         <source>Arabic</source>
         <translation>阿拉伯语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="155"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="159"/>
         <source>Vietnamese</source>
         <translation>越南语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="156"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="160"/>
         <source>Thai</source>
         <translation>泰语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="156"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="160"/>
         <source>Indonesian</source>
         <translation>印度尼西亚语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="156"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="160"/>
         <source>Dutch</source>
         <translation>荷兰语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="157"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="161"/>
         <source>Turkish</source>
         <translation>土耳其语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="157"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="161"/>
         <source>Polish</source>
         <translation>波兰语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="170"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="174"/>
         <source>&amp;From:</source>
         <translation>源语言(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="171"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="175"/>
         <source>&amp;To:</source>
         <translation>目标语言(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="172"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="176"/>
         <source>Source language</source>
         <translation>源语言</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="173"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="177"/>
         <source>Target language</source>
         <translation>目标语言</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="174"/>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="175"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="178"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="179"/>
         <source>Swap languages and texts</source>
         <translation>互换语言和文本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="176"/>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="178"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="180"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="182"/>
         <source>Translate</source>
         <translation>翻译</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="177"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="181"/>
         <source>Translate (Ctrl+Enter)</source>
         <translation>翻译 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="179"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="183"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="180"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="184"/>
         <source>Stop and keep what has been translated (Esc)</source>
         <translation>停止并保留已翻译的内容 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="181"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="185"/>
         <source>Stop translating</source>
         <translation>停止翻译</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="182"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="186"/>
         <source>Type or paste the text to translate.</source>
         <translation>输入或粘贴要翻译的文本。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="183"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="187"/>
         <source>Text to translate</source>
         <translation>待翻译文本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="184"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="188"/>
         <source>The translation appears here, paragraph by paragraph.</source>
         <translation>译文将逐段显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="185"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="189"/>
         <source>Translation</source>
         <translation>译文</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="186"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="190"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="191"/>
+        <source>Copy the translation (Ctrl+Shift+C)</source>
+        <translation>复制译文 (Ctrl+Shift+C)</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="192"/>
+        <source>Insert into draft</source>
+        <translation>插入草稿</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="193"/>
+        <source>Insert the translation into the draft (Ctrl+I)</source>
+        <translation>将译文插入草稿 (Ctrl+I)</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="194"/>
         <source>Translation progress</source>
         <translation>翻译进度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="187"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="195"/>
         <source>Translation notes</source>
         <translation>翻译提示</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="194"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="202"/>
         <source>Auto-detect ({0})</source>
         <translation>自动检测（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="196"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="204"/>
         <source>Auto-detect</source>
         <translation>自动检测</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="241"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="246"/>
         <source>Type or paste the text to translate first.</source>
         <translation>请先输入或粘贴要翻译的文本。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="246"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="251"/>
         <source>The text is already in {0}. Pick another target language.</source>
         <translation>文本已经是{0}，请选择其他目标语言。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="253"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="258"/>
         <source>No model is ready yet. Wait for it to load, or choose one in Settings.</source>
         <translation>模型尚未就绪。请等待模型加载完成，或在“设置”中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="261"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="267"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="272"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="277"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="359"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="379"/>
         <source>Paragraph {0}: “{1}” should be translated as “{2}”, but that is not in the translation.</source>
         <translation>第 {0} 段：“{1}”应译为“{2}”，但译文中没有出现。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="366"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="386"/>
         <source>Paragraph {0}: {1} from the source is not in the translation. Check the numbers.</source>
         <translation>第 {0} 段：原文中的 {1} 未出现在译文中，请核对数字。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="371"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="391"/>
         <source>Paragraph {0}: part of it came back empty, so the original words were kept.</source>
         <translation>第 {0} 段：部分内容返回为空，已保留原文。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="383"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="403"/>
         <source>Stopped after {0} of {1} paragraphs. What arrived is kept.</source>
         <translation>已翻译 {0} 段（共 {1} 段）后停止，已收到的内容均已保留。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/deskmate/ui/translation_view.py" line="386"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="406"/>
         <source>Translated %n paragraph(s).</source>
         <translation>
             <numerusform>已翻译 %n 个段落。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="396"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="424"/>
         <source>The translation stopped: {0} What arrived before that is kept.</source>
         <translation>翻译已停止：{0} 此前收到的内容均已保留。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="425"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="449"/>
         <source>Paragraph {0} of {1}</source>
         <translation>第 {0} 段，共 {1} 段</translation>
     </message>
@@ -2482,17 +2502,17 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>Worker</name>
     <message>
-        <location filename="../../app/deskmate/ui/worker.py" line="34"/>
+        <location filename="../../app/deskmate/ui/background.py" line="34"/>
         <source>Deskmate is not allowed to write “{0}”. Choose another folder.</source>
         <translation>Deskmate 无权写入“{0}”，请选择其他文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/worker.py" line="41"/>
+        <location filename="../../app/deskmate/ui/background.py" line="41"/>
         <source>Could not use “{0}”: {1}.</source>
         <translation>无法使用“{0}”：{1}。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/worker.py" line="48"/>
+        <location filename="../../app/deskmate/ui/background.py" line="48"/>
         <source>Something went wrong: {0}</source>
         <translation>出现错误：{0}</translation>
     </message>

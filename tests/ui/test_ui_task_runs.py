@@ -16,6 +16,7 @@ from deskmate.core.tasks import default_catalog, sampling_for
 from deskmate.ui.engine_bridge import EngineBridge
 from deskmate.ui.main_window import MainWindow
 from deskmate.ui.quick_palette import QuickPalette
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from remote_standin import StandIn
 
@@ -206,3 +207,40 @@ def test_the_window_shows_what_the_review_changed_and_can_undo_it(qtbot, window,
     assert [(c.original, c.replacement) for c in result.changes] == [(", and the weather is nice", "")]
     assert window.result_text() == "Light that works as hard as you do."
     assert "Mentions the weather." in window.notice.text()
+
+
+def test_copy_and_insert_in_the_translation_view_act_on_the_translation(qtbot, window, standin, clipboard):
+    # Issue 14, bug 2: after a proofread, Task → Copy result and Insert into draft in the translation view
+    # took the proofread paragraph hidden behind it, and the view's own keys did nothing.
+    script(standin, KINDS["diff"][2])
+    run_in_window(qtbot, window, "proofread.check", {"text": "Their going to the markt."})
+    task_id, values, answers, translated = KINDS["translation"]
+    script(standin, answers)
+    assert run_in_window(qtbot, window, task_id, values) == translated
+    draft = window.draft_editor.body
+
+    window.act_copy.trigger()  # Task → Copy result
+    assert clipboard.text() == translated
+    window.act_insert.trigger()  # Task → Insert into draft
+    assert draft.toPlainText() == translated
+
+    view = window.translation_view
+    draft.clear()
+    clipboard.clear()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    view.target_edit.setFocus()
+    ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(view.target_edit, Qt.Key.Key_C, ctrl | shift)
+    assert clipboard.text() == translated
+    qtbot.keyClick(view.target_edit, Qt.Key.Key_I, ctrl)
+    assert draft.toPlainText() == translated
+
+    # The view's own buttons, there beside the translation.
+    draft.clear()
+    clipboard.clear()
+    assert view.copy_button.isVisible() and view.insert_button.isVisible()
+    view.copy_button.click()
+    view.insert_button.click()
+    assert clipboard.text() == translated and draft.toPlainText() == translated
+    assert "They're" not in draft.toPlainText()

@@ -288,6 +288,7 @@ class MainWindow(Retranslating, QMainWindow):
         r.failed.connect(self._on_failed)
         r.busyChanged.connect(self._on_busy)
         r.notice.connect(lambda text: self._show_notice(text))
+        self.translation_view.insertRequested.connect(self.draft_editor.insert_text)
         self.drafts_panel.draftOpened.connect(self.draft_editor.open_draft)
         self.drafts_panel.new_button.clicked.connect(self.draft_editor.new_draft)
         self.draft_editor.draftSaved.connect(self.drafts_panel.refresh)
@@ -485,6 +486,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.notice.setVisible(True)
 
     def result_text(self) -> str:
+        if self.work.currentWidget() is self.translation_view:  # the results below belong to the task page
+            return self.translation_view.target_text()
         current = self.results.currentWidget()
         if current is self.table_editor:
             from deskmate.core.tables import to_markdown
@@ -495,7 +498,10 @@ class MainWindow(Retranslating, QMainWindow):
         return self.output.toPlainText()
 
     def copy_result(self) -> None:
-        if self.results.currentWidget() is self.table_editor:
+        if self.work.currentWidget() is self.translation_view:
+            if not self.translation_view.copy_result():
+                return  # nothing translated yet
+        elif self.results.currentWidget() is self.table_editor:
             self.table_editor.copy_as_table()
         else:
             QApplication.clipboard().setText(self.result_text())

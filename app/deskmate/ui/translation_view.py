@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -46,6 +47,7 @@ class TranslationView(Retranslating, QWidget):
     translationFinished = Signal(object)  # TranslationResult (``cancelled`` says whether Stop ended it)
     translationFailed = Signal(str)  # the message shown to the person
     busyChanged = Signal(bool)
+    insertRequested = Signal(str)  # the translation, for the draft
 
     def __init__(
         self,
@@ -92,6 +94,11 @@ class TranslationView(Retranslating, QWidget):
         self.source_edit = QPlainTextEdit()
         self.target_edit = QPlainTextEdit()
         self.source_edit.textChanged.connect(self._source_edited)
+        self.target_edit.textChanged.connect(self._update_result_buttons)
+        self.copy_button = QPushButton()
+        self.insert_button = QPushButton()
+        self.copy_button.clicked.connect(self.copy_result)
+        self.insert_button.clicked.connect(self.insert_result)
 
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
@@ -102,6 +109,8 @@ class TranslationView(Retranslating, QWidget):
 
         self.translate_action = self._shortcut("Ctrl+Return", self.translate)
         self.stop_action = self._shortcut("Esc", self.stop)
+        self.copy_action = self._shortcut("Ctrl+Shift+C", self.copy_result)
+        self.insert_action = self._shortcut("Ctrl+I", self.insert_result)
 
         bar = QHBoxLayout()
         self.source_label = QLabel()
@@ -119,6 +128,8 @@ class TranslationView(Retranslating, QWidget):
         foot = QHBoxLayout()
         foot.addWidget(self.progress)
         foot.addWidget(self.status, 1)
+        foot.addWidget(self.copy_button)
+        foot.addWidget(self.insert_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
@@ -128,6 +139,7 @@ class TranslationView(Retranslating, QWidget):
 
         self.retranslate()
         self.set_languages(source, target)
+        self._update_result_buttons()
 
     def _shortcut(self, keys: str, slot: Callable[[], None]) -> QAction:
         action = QAction(self)
@@ -175,6 +187,10 @@ class TranslationView(Retranslating, QWidget):
         self.source_edit.setAccessibleName(self.tr("Text to translate"))
         self.target_edit.setPlaceholderText(self.tr("The translation appears here, paragraph by paragraph."))
         self.target_edit.setAccessibleName(self.tr("Translation"))
+        self.copy_button.setText(self.tr("Copy"))
+        self.copy_button.setToolTip(self.tr("Copy the translation (Ctrl+Shift+C)"))
+        self.insert_button.setText(self.tr("Insert into draft"))
+        self.insert_button.setToolTip(self.tr("Insert the translation into the draft (Ctrl+I)"))
         self.progress.setAccessibleName(self.tr("Translation progress"))
         self.notice.setAccessibleName(self.tr("Translation notes"))
         self._show_progress()
@@ -281,6 +297,22 @@ class TranslationView(Retranslating, QWidget):
         self._show_notice()
         self._set_status(None)
 
+    def copy_result(self) -> bool:
+        """Put the translation on the clipboard; False while there is none (or it is still arriving)."""
+        text = self.target_text()
+        if self._busy or not text.strip():
+            return False
+        QApplication.clipboard().setText(text)
+        return True
+
+    def insert_result(self) -> bool:
+        """Ask for the translation to go into the draft (insertRequested); False while there is none."""
+        text = self.target_text()
+        if self._busy or not text.strip():
+            return False
+        self.insertRequested.emit(text)
+        return True
+
     def shutdown(self, timeout: float = 3.0) -> None:
         """Stop any translation and wait for its thread (call before the window closes)."""
         self.worker.cancel()
@@ -307,7 +339,13 @@ class TranslationView(Retranslating, QWidget):
             self.target_edit.setReadOnly(False)
             self._progress = None
             self._show_progress()
+        self._update_result_buttons()
         self.busyChanged.emit(busy)
+
+    def _update_result_buttons(self) -> None:
+        ready = not self._busy and bool(self.target_text().strip())
+        self.copy_button.setEnabled(ready)
+        self.insert_button.setEnabled(ready)
 
     def _append(self, text: str) -> None:
         if not text:
