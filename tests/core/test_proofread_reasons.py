@@ -4,7 +4,6 @@ model's words are only an optional note, dropped when they repeat a word of the 
 from __future__ import annotations
 
 import pytest
-
 from deskmate.core.remote import RemoteClient, RemoteEndpoint
 from deskmate.core.tasks.proofread import Change, edit_kind, proofread, repeats_the_edit
 from deskmate.core.tasks.run import ProofreadDone, TaskRun

@@ -4,7 +4,6 @@ written, stated row counts, extraction and its source text, in English and Chine
 from __future__ import annotations
 
 import pytest
-
 from deskmate.core.tables.request import (
     named_columns,
     read_request,

@@ -6,7 +6,6 @@ smoke test on the real tiny model for each of the issue's examples."""
 from __future__ import annotations
 
 import pytest
-
 from deskmate.core.remote import RemoteClient, RemoteEndpoint
 from deskmate.core.tables import make_table
 from deskmate.core.tables.build import entity_segments, repeats_header, word_spans

@@ -5,7 +5,6 @@ run with a plain failure (exit code 7 in the CLI: tests/cli/test_cli_remote_task
 from __future__ import annotations
 
 import pytest
-
 from deskmate.core.remote import RemoteClient, RemoteEndpoint
 from deskmate.core.tasks.langdetect import resolve_language
 from deskmate.core.tasks.run import Delta, Failed, TaskRun, TranslationDone

@@ -14,7 +14,6 @@ from deskmate.core.tasks.run import Delta, Progress
 from deskmate.core.tasks.translate import split_paragraphs
 from deskmate.ui.translation_view import TranslationView
 from PySide6.QtCore import Qt
-
 from remote_standin import StandIn
 
 THREE = "The office opens at nine.\n\nLunch is at noon.\n\nThe printer is broken.\n"
