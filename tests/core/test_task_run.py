@@ -81,11 +81,12 @@ def test_table_task_is_bounded_and_becomes_a_table(standin, client):
 
 def test_a_table_answer_without_rows_fails_in_plain_words_and_keeps_the_answer(standin, client):
     empty = {"rows": [{"Name": "", "Details": ""}, {"Name": "", "Details": ""}]}
-    standin.enqueue({"columns": ["Name", "Details"]}, empty)
+    standin.enqueue({"columns": ["Name", "Details"]}, empty, empty, empty)  # no usable row: asked again twice
     events = list(TaskRun("table.make", {"about": "nothing at all"}, client=client))
     failed = events[-1]
     assert isinstance(failed, Failed) and "no usable rows" in failed.message
-    assert failed.partial.endswith('{"rows": [{"Name": "", "Details": ""}, {"Name": "", "Details": ""}]}')
+    assert failed.partial.endswith('{"rows": [{"Name": "", "Details": ""}, {"Name": "", "Details": ""}]}' * 3)
+    assert len(standin.chat_bodies()) == 4 and standin.unanswered() == []
 
 
 @pytest.mark.parametrize("task_id", ["proofread.check", "proofread.polish"])
