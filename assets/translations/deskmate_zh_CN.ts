@@ -42,12 +42,12 @@
 <context>
     <name>ConversationFlow</name>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_flow.py" line="77"/>
+        <location filename="../../app/deskmate/ui/conversation_flow.py" line="89"/>
         <source>No model is ready yet: wait for the engine, or choose a model below.</source>
         <translation>模型还没有就绪：请等待引擎启动，或在下方选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_flow.py" line="136"/>
+        <location filename="../../app/deskmate/ui/conversation_flow.py" line="148"/>
         <source>This turn was interrupted: Deskmate stopped while it was being written. Ask again to get an answer.</source>
         <translation>这一轮被中断了：Deskmate 在生成回答时停止了。请再问一次以获得回答。</translation>
     </message>
@@ -55,88 +55,88 @@
 <context>
     <name>ConversationView</name>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="75"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="77"/>
         <source>Insert turn into draft</source>
         <translation>将此轮插入草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="76"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="78"/>
         <source>Insert the selected turn&apos;s answer into the draft</source>
         <translation>将所选这一轮的回答插入草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="77"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="79"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="78"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="80"/>
         <source>Export the conversation as Markdown, Word, HTML or PDF</source>
         <translation>将对话导出为 Markdown、Word、HTML 或 PDF</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="95"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="99"/>
         <source>Conversation: {title}</source>
         <translation>对话：{title}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="106"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="119"/>
         <source>text</source>
         <translation>文字</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="106"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="119"/>
         <source>data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="106"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="119"/>
         <source>table</source>
         <translation>表格</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="107"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="120"/>
         <source>changes</source>
         <translation>修改</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="107"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="120"/>
         <source>translation</source>
         <translation>译文</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="108"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="121"/>
         <source>drawing prompt</source>
         <translation>绘图提示</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="109"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="122"/>
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="109"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="122"/>
         <source>writing…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="110"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="123"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="110"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="123"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="140"/>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="147"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="157"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="164"/>
         <source>Export conversation</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="141"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="158"/>
         <source>Word (*.docx);;PDF (*.pdf);;Markdown (*.md);;HTML (*.html)</source>
         <translation>Word (*.docx);;PDF (*.pdf);;Markdown (*.md);;HTML (*.html)</translation>
     </message>
@@ -144,17 +144,17 @@
 <context>
     <name>ConversationsPanel</name>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="180"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="198"/>
         <source>Search conversations</source>
         <translation>搜索对话</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="199"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="226"/>
         <source>No conversation matches.</source>
         <translation>没有匹配的对话。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_view.py" line="200"/>
+        <location filename="../../app/deskmate/ui/conversation_view.py" line="227"/>
         <source>Your conversations appear here: ask something in the box above.</source>
         <translation>你的对话会显示在这里：在上方的输入框里提问即可。</translation>
     </message>
@@ -167,7 +167,7 @@
         <translation>已恢复 Deskmate 上次停止前的草稿：{n} 份</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="232"/>
+        <location filename="../../app/deskmate/ui/app.py" line="235"/>
         <source>remote server {name}</source>
         <translation>远程服务器 {name}</translation>
     </message>
@@ -436,90 +436,90 @@
         <translation>请先输入关于你文档的问题。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/documents_panel.py" line="504"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="509"/>
         <source>Searching your documents…</source>
         <translation>正在搜索你的文档…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/documents_panel.py" line="514"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="519"/>
         <source>Select one or more files in the library first (Ctrl+click for several).</source>
         <translation>请先在文档库中选择一个或多个文件（按住 Ctrl 点击可多选）。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/documents_panel.py" line="525"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="530"/>
         <source>Reading the documents…</source>
         <translation>正在阅读文档…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/documents_panel.py" line="543"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="548"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/documents_panel.py" line="550"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="557"/>
         <source>Reading the whole text of your documents…</source>
         <translation>正在阅读你文档的全文…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/deskmate/ui/documents_panel.py" line="551"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="558"/>
         <source>Reading the %n best passage(s)…</source>
         <translation>
             <numerusform>正在阅读最相关的 %n 个段落…</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/documents_panel.py" line="556"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="563"/>
         <source>Part {n} of {total}…</source>
         <translation>第 {n} 部分，共 {total} 部分…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/documents_panel.py" line="572"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="592"/>
         <source>Stopped — the answer so far is kept.</source>
         <translation>已停止——已生成的回答保留。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/deskmate/ui/documents_panel.py" line="574"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="594"/>
         <source>%n sentence(s) not supported by the passages they cite (shaded): check them.</source>
         <translation>
             <numerusform>%n 句话没有得到所引段落的支持（已加底色）：请核实。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/deskmate/ui/documents_panel.py" line="579"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="599"/>
         <source>Answered from %n source(s). Click a [number] to open it.</source>
         <translation>
             <numerusform>根据 %n 个来源回答。点击 [编号] 打开来源。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/documents_panel.py" line="592"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="612"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/deskmate/ui/documents_panel.py" line="594"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="614"/>
         <source>Done: %n paragraph(s) read.</source>
         <translation>
             <numerusform>完成：已阅读 %n 个段落。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/documents_panel.py" line="628"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="648"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/documents_panel.py" line="628"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="648"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/documents_panel.py" line="575"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="577"/>
         <source>Your library is empty. Add files or folders with “Add files…” or “Add folder…”, or drop them here, then ask again.</source>
         <translation>您的文档库是空的。请用“添加文件…”或“添加文件夹…”添加文件或文件夹，或把它们拖到这里，然后再提问。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/documents_panel.py" line="577"/>
+        <location filename="../../app/deskmate/ui/documents_panel.py" line="579"/>
         <source>None of your files can be searched yet: they are still being read, or could not be read (see the State column of the library).</source>
         <translation>您的文件还不能搜索：它们仍在读取中，或者无法读取（见文档库的“状态”列）。</translation>
     </message>
@@ -527,112 +527,112 @@
 <context>
     <name>DownloadRow</name>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="288"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="284"/>
         <source>Download progress of {0}</source>
         <translation>{0} 的下载进度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="289"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="285"/>
         <source>Download status of {0}</source>
         <translation>{0} 的下载状态</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="306"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="302"/>
         <source>Asking the hub about the file…</source>
         <translation>正在向模型仓库查询文件信息…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="308"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="304"/>
         <source>{0} of {1}</source>
         <translation>{0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="310"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="306"/>
         <source>{0}/s</source>
         <translation>{0}/秒</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="312"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="308"/>
         <source>{0} left</source>
         <translation>剩余 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="314"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="310"/>
         <source>Checking the {0} already downloaded…</source>
         <translation>正在检查已下载的 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="316"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="312"/>
         <source>The connection dropped; trying again. {0} of {1} kept.</source>
         <translation>连接中断，正在重试。已保留 {0} / {1}。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="318"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="314"/>
         <source>Checking the SHA-256 of the whole file…</source>
         <translation>正在校验整个文件的 SHA-256…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="320"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="316"/>
         <source>Paused at {0} of {1}.</source>
         <translation>已暂停，进度 {0} / {1}。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="322"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="318"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="324"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="320"/>
         <source>Stopped at {0} of {1}. Resume continues from there.</source>
         <translation>已停止，进度 {0} / {1}。点击“继续”将从此处接着下载。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="329"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="325"/>
         <source>Installed as {0}.</source>
         <translation>已安装为 {0}。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="340"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="336"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="340"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="336"/>
         <source>Pause the download of {0}</source>
         <translation>暂停下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="342"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="338"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="342"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="338"/>
         <source>Retry the download of {0}</source>
         <translation>重新下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="344"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="340"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="344"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="340"/>
         <source>Resume the download of {0}</source>
         <translation>继续下载 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="347"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="343"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="348"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="344"/>
         <source>Cancel the download of {0} and delete what was downloaded</source>
         <translation>取消下载 {0} 并删除已下载的部分</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="350"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="346"/>
         <source>Stop and delete what was downloaded</source>
         <translation>停止并删除已下载的部分</translation>
     </message>
@@ -665,51 +665,52 @@
         <translation>未保存（{error}）。文字仍保留在此处，Deskmate 会继续尝试保存。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="123"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="124"/>
         <source>Saved as a version {time}</source>
         <translation>已于 {time} 保存为版本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="143"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="144"/>
         <source>Opened “{title}”</source>
         <translation>已打开“{title}”</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="179"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="195"/>
         <source>Import a document</source>
         <translation>导入文档</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="180"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="196"/>
         <source>Documents (*.txt *.md *.docx)</source>
         <translation>文档 (*.txt *.md *.docx)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="186"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="202"/>
         <source>Import failed</source>
         <translation>导入失败</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="199"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="215"/>
         <source>Export the draft</source>
         <translation>导出草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="200"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="216"/>
         <source>Markdown (*.md);;Word (*.docx);;Web page (*.html)</source>
         <translation>Markdown (*.md);;Word 文档 (*.docx);;网页 (*.html)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="206"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="222"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="208"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="224"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
+        <location filename="../../app/deskmate/ui/drafts.py" line="159"/>
         <source>The draft was moved to the bin; typing here starts a new draft.</source>
         <translation>草稿已移到回收站；在这里输入将新建一份草稿。</translation>
     </message>
@@ -717,43 +718,47 @@
 <context>
     <name>DraftsPanel</name>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="291"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="327"/>
         <source>Search drafts (Ctrl+F)</source>
         <translation>搜索草稿 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="292"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="328"/>
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="293"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="329"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="322"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="332"/>
         <source>The draft was moved to the bin.</source>
         <translation>草稿已移至回收站。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="323"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="333"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
+        <location filename="../../app/deskmate/ui/drafts.py" line="329"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
+        <location filename="../../app/deskmate/ui/drafts.py" line="330"/>
         <source>Bin</source>
         <translation>回收站</translation>
     </message>
     <message>
+        <location filename="../../app/deskmate/ui/drafts.py" line="331"/>
         <source>Deleted drafts, kept for a week</source>
         <translation>已删除的草稿，保留一周</translation>
     </message>
     <message>
+        <location filename="../../app/deskmate/ui/drafts.py" line="350"/>
         <source>deleted {time}</source>
         <translation>删除于 {time}</translation>
     </message>
@@ -900,17 +905,17 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="220"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="236"/>
         <source>Draft history</source>
         <translation>草稿历史记录</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="223"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="239"/>
         <source>Versions</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="231"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="247"/>
         <source>Restore this version</source>
         <translation>恢复此版本</translation>
     </message>
@@ -1308,273 +1313,277 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="323"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="340"/>
         <source>Deskmate — {model}</source>
         <translation>Deskmate — {model}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="324"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="341"/>
         <source>Write</source>
         <translation>写作</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="325"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="394"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="342"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="415"/>
         <source>Images</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="327"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="344"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="328"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="345"/>
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="330"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="342"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="347"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="363"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="331"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="348"/>
         <source>Run the task (Ctrl+Enter)</source>
         <translation>运行任务 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="332"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="342"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="349"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="363"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="333"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="350"/>
         <source>Stop (Esc)</source>
         <translation>停止 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="334"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="342"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="351"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="363"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="335"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="352"/>
         <source>Run again (Ctrl+R)</source>
         <translation>再次运行 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="336"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="353"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="337"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="354"/>
         <source>Copy the result (Ctrl+Shift+C)</source>
         <translation>复制结果 (Ctrl+Shift+C)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="338"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="343"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="355"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="364"/>
         <source>Insert into draft</source>
         <translation>插入草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="339"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="356"/>
         <source>Insert the result into the draft (Ctrl+I)</source>
         <translation>将结果插入草稿 (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="340"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="357"/>
         <source>The answer appears here as it is written.</source>
         <translation>回答会在生成过程中实时显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="343"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="364"/>
         <source>Copy result</source>
         <translation>复制结果</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="344"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="365"/>
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="344"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="365"/>
         <source>Save a version</source>
         <translation>保存版本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="345"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="366"/>
         <source>Search drafts</source>
         <translation>搜索草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="346"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="367"/>
         <source>Find a task</source>
         <translation>查找任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="346"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="367"/>
         <source>Draft history…</source>
         <translation>草稿历史记录…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="347"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="368"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="347"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="368"/>
         <source>Export draft…</source>
         <translation>导出草稿…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="348"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="369"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="348"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="369"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="349"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="370"/>
         <source>Remote servers…</source>
         <translation>远程服务器…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="349"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="370"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="350"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="371"/>
         <source>Choose image model folder…</source>
         <translation>选择图片模型文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="354"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="375"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="355"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="376"/>
         <source>&amp;Task</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="356"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="377"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="357"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="378"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="379"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="400"/>
         <source>Choose an image model folder</source>
         <translation>选择图片模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="471"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="507"/>
         <source>stopped — the text so far is kept</source>
         <translation>已停止，已保留目前生成的文本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="473"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="509"/>
         <source>{n} tokens, {rate:.1f} tokens/s</source>
         <translation>{n} 个词元，{rate:.1f} 词元/秒</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/deskmate/ui/main_window.py" line="486"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="525"/>
         <source>%n change(s) to review</source>
         <translation>
             <numerusform>%n 处修改待审阅</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="453"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="529"/>
         <source>Review: no problems found.</source>
         <translation>复核：未发现问题。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="80"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="81"/>
         <source>Engine stopped</source>
         <translation>引擎已停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="81"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="82"/>
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="82"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="83"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="83"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="84"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="84"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="85"/>
         <source>The engine stopped unexpectedly — restarting</source>
         <translation>引擎意外停止，正在重启</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="85"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="86"/>
         <source>Restarting the engine…</source>
         <translation>正在重启引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="86"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="87"/>
         <source>The engine cannot start</source>
         <translation>引擎无法启动</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="329"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="346"/>
         <source>Chats</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="500"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="541"/>
+        <source>Review found: {issues}. The answer was rewritten once to fix this; accept or undo each change below, or “Show the first answer”.</source>
+        <translation>复核发现：{issues}。已据此将回答改写一次；可在下方逐项接受或撤销修改，或点击“显示最初的回答”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="544"/>
         <source>Review found: {issues}</source>
         <translation>复核发现：{issues}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="531"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="585"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="326"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="400"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="343"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="421"/>
         <source>Documents</source>
         <translation>文档</translation>
     </message>
     <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="358"/>
         <source>Show the first answer</source>
         <translation>显示最初的回答</translation>
     </message>
     <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="359"/>
         <source>The answer before the review pass rewrote it</source>
         <translation>复核改写之前的回答</translation>
     </message>
     <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="519"/>
         <source>Rows: {rows}, columns: {cols}</source>
         <translation>行数：{rows}，列数：{cols}</translation>
-    </message>
-    <message>
-        <source>Review found: {issues}. The answer was rewritten once to fix this; “Show the first answer” shows it as it was.</source>
-        <translation>复核发现：{issues}。回答已为此改写一次；点“显示最初的回答”可查看原样。</translation>
     </message>
 </context>
 <context>
@@ -1598,397 +1607,397 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>ModelsDialog</name>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="53"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="49"/>
         <source>{0} s</source>
         <translation>{0} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="55"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="51"/>
         <source>{0} min</source>
         <translation>{0} 分钟</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="56"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="52"/>
         <source>{0} h</source>
         <translation>{0} 小时</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="85"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="79"/>
         <source>fits</source>
         <translation>合适</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="86"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="80"/>
         <source>slow</source>
         <translation>较慢</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="87"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="81"/>
         <source>tight</source>
         <translation>偏紧</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="88"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="82"/>
         <source>won&apos;t fit</source>
         <translation>内存不足</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="89"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="83"/>
         <source>broken file</source>
         <translation>文件损坏</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="90"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="84"/>
         <source>file missing</source>
         <translation>文件丢失</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="62"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="58"/>
         <source>Offline mode is on, so nothing was downloaded and nothing was sent over the network. Turn offline mode off in Settings (and unset HF_HUB_OFFLINE if you set it), or import a GGUF file you already have.</source>
         <translation>已开启离线模式，因此没有下载任何内容，也没有向网络发送任何数据。请在“设置”中关闭离线模式（如果设置了 HF_HUB_OFFLINE，也请取消），或导入您已有的 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="68"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="64"/>
         <source>Not enough disk space: this download needs {0} but only {1} is free. Free some space, or choose a smaller model.</source>
         <translation>磁盘空间不足：此下载需要 {0}，但只有 {1} 可用。请腾出空间，或选择更小的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="73"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="69"/>
         <source>The file arrived damaged (its SHA-256 does not match the one the hub publishes), so it was not installed and the damaged copy was deleted. Download it again.</source>
         <translation>下载的文件已损坏（其 SHA-256 与模型仓库公布的不一致），因此没有安装，损坏的副本已删除。请重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_downloads.py" line="78"/>
+        <location filename="../../app/deskmate/ui/model_downloads.py" line="74"/>
         <source>Network problem: {0}</source>
         <translation>网络问题：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="98"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="92"/>
         <source>~{0} tokens/s</source>
         <translation>约 {0} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="114"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="108"/>
         <source>Built-in small model</source>
         <translation>内置小模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="247"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="241"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="248"/>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="397"/>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="407"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="242"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="391"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="401"/>
         <source>Installed</source>
         <translation>已安装</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="249"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="243"/>
         <source>Recommended</source>
         <translation>推荐</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="252"/>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="254"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="246"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="248"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="252"/>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="254"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="246"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="248"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="252"/>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="254"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="246"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="248"/>
         <source>Fit</source>
         <translation>适配</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="252"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="246"/>
         <source>Default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="252"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="246"/>
         <source>From</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="254"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="248"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="254"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="248"/>
         <source>Memory need</source>
         <translation>所需内存</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="255"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="249"/>
         <source>Recommended context</source>
         <translation>推荐上下文</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="256"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="250"/>
         <source>Installed models</source>
         <translation>已安装的模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="257"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="251"/>
         <source>Recommended models</source>
         <translation>推荐的模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="258"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="252"/>
         <source>Set &amp;default</source>
         <translation>设为默认(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="259"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="253"/>
         <source>Make the selected model the default</source>
         <translation>将所选模型设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="260"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="254"/>
         <source>Use the selected model for chat; the engine restarts with it</source>
         <translation>使用所选模型对话；引擎将以它重新启动</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="261"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="255"/>
         <source>&amp;Verify</source>
         <translation>校验(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="262"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="256"/>
         <source>Verify the selected model</source>
         <translation>校验所选模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="263"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="257"/>
         <source>Check the file against its SHA-256</source>
         <translation>按 SHA-256 校验文件</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="264"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="258"/>
         <source>De&amp;lete…</source>
         <translation>删除(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="265"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="259"/>
         <source>Delete the selected model</source>
         <translation>删除所选模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="266"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="260"/>
         <source>&amp;Import GGUF…</source>
         <translation>导入 GGUF(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="267"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="261"/>
         <source>Import a GGUF model file</source>
         <translation>导入 GGUF 模型文件</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="268"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="262"/>
         <source>Add a GGUF file you already have; it is test-loaded first</source>
         <translation>添加您已有的 GGUF 文件；会先试加载一次</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="269"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="263"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="270"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="264"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="272"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="266"/>
         <source>Offline mode is on: Deskmate does not download anything. Turn it off in Settings to download models, or import a GGUF file you already have.</source>
         <translation>已开启离线模式：Deskmate 不会下载任何内容。要下载模型，请在“设置”中关闭离线模式，或导入您已有的 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="274"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="268"/>
         <source>Offline mode</source>
         <translation>离线模式</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="275"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="269"/>
         <source>No downloads. Pick a model under Recommended.</source>
         <translation>没有下载任务。请在“推荐”中选择模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="316"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="310"/>
         <source>Could not list the models: {0}</source>
         <translation>无法列出模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="324"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="318"/>
         <source>This computer has {0} of memory free (of {1}). Fit is shown for a context of {2} tokens.</source>
         <translation>本机可用内存 {0}（共 {1}）。适配情况按 {2} 个词元的上下文估算。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="330"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="324"/>
         <source>Downloads come from {0}.</source>
         <translation>下载来源：{0}。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="345"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="339"/>
         <source>built-in</source>
         <translation>内置</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="346"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="340"/>
         <source>imported from {0}</source>
         <translation>导入自 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="346"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="340"/>
         <source>models folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="347"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="341"/>
         <source>★ default</source>
         <translation>★ 默认</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="399"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="393"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="399"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="393"/>
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="401"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="395"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="401"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="395"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="403"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="397"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="406"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="400"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="407"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="401"/>
         <source>Offline mode is on</source>
         <translation>已开启离线模式</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="451"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="445"/>
         <source>Could not set the default: {0}</source>
         <translation>无法设为默认：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="453"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="447"/>
         <source>{0} is now the default model.</source>
         <translation>{0} 现在是默认模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="476"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="470"/>
         <source>{0} is intact: its checksum matches.</source>
         <translation>{0} 完好：校验和一致。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="477"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="471"/>
         <source>{0} looks intact (it has no recorded checksum, so only its header was checked).</source>
         <translation>{0} 看起来完好（它没有记录的校验和，因此只检查了文件头）。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="481"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="475"/>
         <source>{0} is damaged: {1}. Delete it and download it again.</source>
         <translation>{0} 已损坏：{1}。请删除后重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="485"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="479"/>
         <source>Verifying {0}…</source>
         <translation>正在校验 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="496"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="490"/>
         <source>Your original file stays where it is: {0}</source>
         <translation>您的原始文件保留在原处：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="498"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="492"/>
         <source>Its file will be deleted from this computer: {0}</source>
         <translation>它的文件将从本机删除：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="499"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="493"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="500"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="494"/>
         <source>Delete {0} ({1})?</source>
         <translation>删除 {0}（{1}）？</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="522"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="516"/>
         <source>{0} was deleted.</source>
         <translation>{0} 已删除。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="529"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="523"/>
         <source>Deleting {0}…</source>
         <translation>正在删除 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="550"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="544"/>
         <source>Imported {0}. Select it and press Set default to use it.</source>
         <translation>已导入 {0}。选中它并点击“设为默认”即可使用。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="556"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="550"/>
         <source>Checking {0}: it is loaded once in a separate process to be sure it works…</source>
         <translation>正在检查 {0}：在单独的进程中加载一次，确认它能正常工作…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="562"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="556"/>
         <source>{0} was not imported. {1}</source>
         <translation>{0} 未导入。{1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="563"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="557"/>
         <source>{0} could not be imported: {1}</source>
         <translation>无法导入 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="681"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="675"/>
         <source>Downloads ({0})</source>
         <translation>下载（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="681"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="675"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="733"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="727"/>
         <source>Import a GGUF model</source>
         <translation>导入 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="734"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="728"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
@@ -2096,100 +2105,104 @@ Seed {1} · {2} steps · {3}×{4}</source>
     </message>
 </context>
 <context>
-    <name>RunFeedback</name>
-    <message>
-        <source>Reviewing the answer… {seconds} s</source>
-        <translation>正在复核回答… {seconds} 秒</translation>
-    </message>
-    <message>
-        <source>Proofreading… {seconds} s</source>
-        <translation>正在校对… {seconds} 秒</translation>
-    </message>
-    <message>
-        <source>Making a table… {tokens} tokens, {seconds} s</source>
-        <translation>正在生成表格… {tokens} 个词元，{seconds} 秒</translation>
-    </message>
-    <message>
-        <source>Writing… {tokens} tokens, {seconds} s</source>
-        <translation>正在撰写… {tokens} 个词元，{seconds} 秒</translation>
-    </message>
-</context>
-<context>
     <name>RequestBox</name>
     <message>
-        <location filename="../../app/deskmate/ui/request_box.py" line="83"/>
+        <location filename="../../app/deskmate/ui/request_box.py" line="85"/>
         <source>New</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/request_box.py" line="84"/>
+        <location filename="../../app/deskmate/ui/request_box.py" line="86"/>
         <source>Start a new conversation</source>
         <translation>开始新的对话</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/request_box.py" line="85"/>
+        <location filename="../../app/deskmate/ui/request_box.py" line="87"/>
         <source>The task this request goes to; click to choose another</source>
         <translation>这个请求将交给的任务；点击可换一个</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/request_box.py" line="95"/>
+        <location filename="../../app/deskmate/ui/request_box.py" line="97"/>
         <source>Refine the answer: shorter, more formal, as a table, in English…</source>
         <translation>继续修改回答：更短、更正式、做成表格、改成英文……</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/request_box.py" line="98"/>
+        <location filename="../../app/deskmate/ui/request_box.py" line="100"/>
         <source>Ask in your own words, e.g. “Write a thank-you email to a client” or “把这段话翻译成英文：…”</source>
         <translation>用你自己的话提问，例如“给客户写一封感谢邮件”或“把这段话翻译成英文：…”</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/request_box.py" line="130"/>
+        <location filename="../../app/deskmate/ui/request_box.py" line="134"/>
         <source>Choosing a task for your request…</source>
         <translation>正在为你的请求选择任务…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/request_box.py" line="163"/>
+        <location filename="../../app/deskmate/ui/request_box.py" line="167"/>
         <source>Each follow-up refines the last answer and keeps its form (a table stays a table) unless you ask for another.</source>
         <translation>每次追问都会修改上一次的回答，并保持原来的形式（表格仍是表格），除非你要求换一种。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/request_box.py" line="167"/>
+        <location filename="../../app/deskmate/ui/request_box.py" line="171"/>
         <source>Task: automatic</source>
         <translation>任务：自动</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/request_box.py" line="170"/>
+        <location filename="../../app/deskmate/ui/request_box.py" line="173"/>
         <source>Deskmate picks the task from your words; the button shows which, and you can change it.</source>
         <translation>Deskmate 会根据你的话选择任务；按钮上显示所选任务，你也可以更换。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/request_box.py" line="181"/>
+        <location filename="../../app/deskmate/ui/request_box.py" line="184"/>
         <source>Why this task: you chose it.</source>
         <translation>为什么是这个任务：是你选的。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/request_box.py" line="183"/>
+        <location filename="../../app/deskmate/ui/request_box.py" line="186"/>
         <source>Why this task: the model chose it for your request (it mentions “{words}”).</source>
         <translation>为什么是这个任务：模型根据你的请求选择了它（请求中提到“{words}”）。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/request_box.py" line="186"/>
+        <location filename="../../app/deskmate/ui/request_box.py" line="189"/>
         <source>Why this task: the model chose it for your request; no keyword was sure.</source>
         <translation>为什么是这个任务：没有关键词能确定，由模型根据你的请求选择。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/request_box.py" line="188"/>
+        <location filename="../../app/deskmate/ui/request_box.py" line="191"/>
         <source>Why this task: your request mentions “{words}”.</source>
         <translation>为什么是这个任务：你的请求中提到了“{words}”。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/request_box.py" line="189"/>
+        <location filename="../../app/deskmate/ui/request_box.py" line="192"/>
         <source>Why this task: nothing in the request points to a task, so it is answered as a question. Click the button to choose another.</source>
         <translation>为什么是这个任务：请求中没有指向某个任务的词，所以按提问来回答。点击按钮可换一个任务。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/request_box.py" line="206"/>
+        <location filename="../../app/deskmate/ui/request_box.py" line="209"/>
         <source>Choose automatically again</source>
         <translation>重新自动选择</translation>
+    </message>
+</context>
+<context>
+    <name>RunFeedback</name>
+    <message>
+        <location filename="../../app/deskmate/ui/run_feedback.py" line="76"/>
+        <source>Reviewing the answer… {seconds} s</source>
+        <translation>正在复核回答… {seconds} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/run_feedback.py" line="78"/>
+        <source>Proofreading… {seconds} s</source>
+        <translation>正在校对… {seconds} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/run_feedback.py" line="80"/>
+        <source>Making a table… {tokens} tokens, {seconds} s</source>
+        <translation>正在生成表格… {tokens} 个词元，{seconds} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/run_feedback.py" line="81"/>
+        <source>Writing… {tokens} tokens, {seconds} s</source>
+        <translation>正在撰写… {tokens} 个词元，{seconds} 秒</translation>
     </message>
 </context>
 <context>
@@ -2200,68 +2213,68 @@ Seed {1} · {2} steps · {3}×{4}</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="46"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="47"/>
         <source>Deskmate uses the default for each setting below until you change it here or fix the file:</source>
         <translation>在你于此处修改或修正文件之前，下列每项设置都使用默认值：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="50"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="51"/>
         <source>Built-in model (SmolLM2-135M)</source>
         <translation>内置模型 (SmolLM2-135M)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="51"/>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="78"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="52"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="79"/>
         <source>Model file</source>
         <translation>模型文件</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="52"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="53"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="59"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="60"/>
         <source>Automatic (one per core)</source>
         <translation>自动（每个核心一个）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="64"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="65"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="66"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="67"/>
         <source>Offline mode: never send anything over the network</source>
         <translation>离线模式：绝不通过网络发送任何数据</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="79"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="80"/>
         <source>Threads</source>
         <translation>线程数</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="80"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="81"/>
         <source>Context size</source>
         <translation>上下文大小</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="82"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="83"/>
         <source>Interface language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="94"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="95"/>
         <source>Choose a GGUF model</source>
         <translation>选择 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="95"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="96"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="129"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="130"/>
         <source>The settings could not be saved: {error}</source>
         <translation>无法保存设置：{error}</translation>
     </message>
@@ -2467,17 +2480,17 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>TaskForm</name>
     <message>
-        <location filename="../../app/deskmate/ui/task_form.py" line="67"/>
+        <location filename="../../app/deskmate/ui/task_form.py" line="68"/>
         <source>Factual</source>
         <translation>严谨</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_form.py" line="68"/>
+        <location filename="../../app/deskmate/ui/task_form.py" line="69"/>
         <source>Creative</source>
         <translation>创意</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_form.py" line="69"/>
+        <location filename="../../app/deskmate/ui/task_form.py" line="70"/>
         <source>Check the answer and rewrite it once if needed (review pass)</source>
         <translation>检查回答，必要时重写一次（复核）</translation>
     </message>
@@ -2493,241 +2506,261 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>TranslationView</name>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="148"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="156"/>
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="148"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="156"/>
         <source>English</source>
         <translation>英语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="148"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="156"/>
         <source>Japanese</source>
         <translation>日语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="149"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="157"/>
         <source>Korean</source>
         <translation>韩语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="149"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="157"/>
         <source>French</source>
         <translation>法语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="149"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="157"/>
         <source>German</source>
         <translation>德语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="150"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="158"/>
         <source>Spanish</source>
         <translation>西班牙语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="150"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="158"/>
         <source>Portuguese</source>
         <translation>葡萄牙语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="150"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="158"/>
         <source>Italian</source>
         <translation>意大利语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="151"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="159"/>
         <source>Russian</source>
         <translation>俄语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="151"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="159"/>
         <source>Arabic</source>
         <translation>阿拉伯语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="151"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="159"/>
         <source>Vietnamese</source>
         <translation>越南语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="152"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="160"/>
         <source>Thai</source>
         <translation>泰语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="152"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="160"/>
         <source>Indonesian</source>
         <translation>印度尼西亚语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="152"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="160"/>
         <source>Dutch</source>
         <translation>荷兰语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="153"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="161"/>
         <source>Turkish</source>
         <translation>土耳其语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="153"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="161"/>
         <source>Polish</source>
         <translation>波兰语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="166"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="174"/>
         <source>&amp;From:</source>
         <translation>源语言(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="167"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="175"/>
         <source>&amp;To:</source>
         <translation>目标语言(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="168"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="176"/>
         <source>Source language</source>
         <translation>源语言</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="169"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="177"/>
         <source>Target language</source>
         <translation>目标语言</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="170"/>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="171"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="178"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="179"/>
         <source>Swap languages and texts</source>
         <translation>互换语言和文本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="172"/>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="174"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="180"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="182"/>
         <source>Translate</source>
         <translation>翻译</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="173"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="181"/>
         <source>Translate (Ctrl+Enter)</source>
         <translation>翻译 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="175"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="183"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="176"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="184"/>
         <source>Stop and keep what has been translated (Esc)</source>
         <translation>停止并保留已翻译的内容 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="177"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="185"/>
         <source>Stop translating</source>
         <translation>停止翻译</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="178"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="186"/>
         <source>Type or paste the text to translate.</source>
         <translation>输入或粘贴要翻译的文本。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="179"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="187"/>
         <source>Text to translate</source>
         <translation>待翻译文本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="180"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="188"/>
         <source>The translation appears here, paragraph by paragraph.</source>
         <translation>译文将逐段显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="181"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="189"/>
         <source>Translation</source>
         <translation>译文</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="182"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="190"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="191"/>
+        <source>Copy the translation (Ctrl+Shift+C)</source>
+        <translation>复制译文 (Ctrl+Shift+C)</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="192"/>
+        <source>Insert into draft</source>
+        <translation>插入草稿</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="193"/>
+        <source>Insert the translation into the draft (Ctrl+I)</source>
+        <translation>将译文插入草稿 (Ctrl+I)</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="194"/>
         <source>Translation progress</source>
         <translation>翻译进度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="183"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="195"/>
         <source>Translation notes</source>
         <translation>翻译提示</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="190"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="202"/>
         <source>Auto-detect ({0})</source>
         <translation>自动检测（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="192"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="204"/>
         <source>Auto-detect</source>
         <translation>自动检测</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="234"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="246"/>
         <source>Type or paste the text to translate first.</source>
         <translation>请先输入或粘贴要翻译的文本。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="239"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="251"/>
         <source>The text is already in {0}. Pick another target language.</source>
         <translation>文本已经是{0}，请选择其他目标语言。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="246"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="258"/>
         <source>No model is ready yet. Wait for it to load, or choose one in Settings.</source>
         <translation>模型尚未就绪。请等待模型加载完成，或在“设置”中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="254"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="267"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="265"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="277"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="347"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="379"/>
         <source>Paragraph {0}: “{1}” should be translated as “{2}”, but that is not in the translation.</source>
         <translation>第 {0} 段：“{1}”应译为“{2}”，但译文中没有出现。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="354"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="386"/>
         <source>Paragraph {0}: {1} from the source is not in the translation. Check the numbers.</source>
         <translation>第 {0} 段：原文中的 {1} 未出现在译文中，请核对数字。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="359"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="391"/>
         <source>Paragraph {0}: part of it came back empty, so the original words were kept.</source>
         <translation>第 {0} 段：部分内容返回为空，已保留原文。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="371"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="403"/>
         <source>Stopped after {0} of {1} paragraphs. What arrived is kept.</source>
         <translation>已翻译 {0} 段（共 {1} 段）后停止，已收到的内容均已保留。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/deskmate/ui/translation_view.py" line="374"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="406"/>
         <source>Translated %n paragraph(s).</source>
         <translation>
             <numerusform>已翻译 %n 个段落。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="384"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="424"/>
         <source>The translation stopped: {0} What arrived before that is kept.</source>
         <translation>翻译已停止：{0} 此前收到的内容均已保留。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="409"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="449"/>
         <source>Paragraph {0} of {1}</source>
         <translation>第 {0} 段，共 {1} 段</translation>
     </message>

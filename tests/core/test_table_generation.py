@@ -92,34 +92,29 @@ def standin_client(s: StandIn) -> RemoteClient:
 
 
 def test_extract_a_table_from_text(standin) -> None:
-    standin.enqueue({"columns": ["Name", "Age", "City"], "rows": PEOPLE, "title": "Staff"})
+    standin.enqueue({"columns": ["Name", "Age", "City"]})
+    standin.enqueue(*({"Name": n, "Age": a, "City": c} for n, a, c in PEOPLE))
     table = extract_table(standin_client(standin), PEOPLE_TEXT, instruction="one row per person", max_rows=4,
                           max_cols=3)
-    assert (table.title, table.header, table.rows) == ("Staff", ["Name", "Age", "City"], PEOPLE)
+    assert (table.header, table.rows) == (["Name", "Age", "City"], PEOPLE)
     assert [c.type for c in table.columns] == ["text", "number", "text"]
-    body = standin.chat_bodies()[-1]
-    system, user = body["messages"]
-    assert "at most 3 columns and 4 rows" in system["content"] and "facts stated in the text" in system["content"]
-    assert user["content"] == f"Extract a table from this text. one row per person\n\nText:\n{PEOPLE_TEXT}"
-    schema = body["response_format"]["json_schema"]["schema"]["properties"]
-    assert (schema["rows"]["maxItems"], schema["columns"]["maxItems"], schema["rows"]["items"]["maxItems"]) == (4, 3, 3)
+    first, *rows = standin.chat_bodies()
+    assert first["response_format"]["json_schema"]["schema"]["properties"]["columns"]["maxItems"] == 3
+    assert PEOPLE_TEXT[:200] in first["messages"][-1]["content"]
+    # One request per person, each limited to that person's own words.
+    assert [r["messages"][-1]["content"].split("Text: ")[1] for r in rows] == [
+        "Alice Chen is 34 and works in Paris as a designer", "Bob Müller is 27 and works in Berlin as an engineer",
+        "Carla Rossi is 45 and works in Rome as a lawyer"]
+    enum = rows[1]["response_format"]["json_schema"]["schema"]["properties"]["City"]["enum"]
+    assert "Berlin" in enum and "Paris" not in enum
 
 
 def test_a_table_beyond_the_bounds_is_clipped_and_empty_rows_dropped(standin) -> None:
     standin.ignore_schema = True  # a server that ignores response_format and answers more than was asked
-    standin.enqueue({"columns": ["Name", "Age", "City", "Job"], "title": "Staff",
-                     "rows": [[*PEOPLE[0], "designer"], ["", "", "", ""], [*PEOPLE[1], "engineer"],
+    standin.enqueue({"rows": [[*PEOPLE[0], "designer"], ["", "", "", ""], [*PEOPLE[1], "engineer"],
                               [*PEOPLE[2], "lawyer"]]})
     table = generate_table(standin_client(standin), "staff with age and city", max_rows=2, max_cols=3)
     assert table.header == ["Name", "Age", "City"] and table.rows == PEOPLE[:2]
-
-
-def test_a_markdown_answer_from_a_server_that_ignores_the_schema_still_reads(standin) -> None:
-    standin.ignore_schema = True
-    standin.enqueue("Here you go:\n\n| Name | Age | City |\n|---|---|---|\n| Alice Chen | 34 | Paris |\n"
-                    "| Bob Müller | 27 | Berlin |\n| Carla Rossi | 45 | Rome |\n")
-    table = extract_table(standin_client(standin), PEOPLE_TEXT, max_rows=4, max_cols=3)
-    assert table.header == ["Name", "Age", "City"] and table.rows == PEOPLE
 
 
 def test_extract_a_table_on_the_real_model(engine) -> None:  # type: ignore[no-untyped-def]

@@ -66,26 +66,27 @@ def test_json_task_sends_its_schema_and_returns_the_answer(standin, client):
 
 
 def test_table_task_is_bounded_and_becomes_a_table(standin, client):
-    standin.enqueue(PEOPLE)
+    standin.enqueue({"columns": ["Name", "Age", "City"]})
+    standin.enqueue(*({"Name": n, "Age": a, "City": c} for n, a, c in PEOPLE["rows"]))
     run = TaskRun("table.extract", {"text": "Alice Chen (34) lives in Paris; Bob Müller (27) in Berlin."},
                   client=client)
     events = list(run)
     table = next(e.table for e in events if isinstance(e, TableDone))
-    assert table.header == ["Name", "Age", "City"] and table.rows == PEOPLE["rows"] and table.title == "People"
+    assert table.header == ["Name", "Age", "City"] and table.rows == PEOPLE["rows"]
     assert run.result.text.splitlines()[-2:] == ["| Alice Chen | 34 | Paris |", "| Bob Müller | 27 | Berlin |"]
-    body = standin.chat_bodies()[-1]
-    schema = body["response_format"]["json_schema"]["schema"]
-    assert schema["properties"]["rows"]["maxItems"] == 20 and schema["properties"]["columns"]["maxItems"] == 8
-    assert body["max_tokens"] >= 900
+    columns, *rows = (b["response_format"]["json_schema"]["schema"] for b in standin.chat_bodies())
+    assert columns["properties"]["columns"]["maxItems"] == 5 and len(rows) == 2
+    assert all(list(r["properties"]) == ["Name", "Age", "City"] for r in rows)
 
 
 def test_a_table_answer_without_rows_fails_in_plain_words_and_keeps_the_answer(standin, client):
-    empty = {"columns": ["Name"], "rows": [[""]], "title": ""}
-    standin.enqueue(empty)
+    empty = {"rows": [{"Name": "", "Details": ""}, {"Name": "", "Details": ""}]}
+    standin.enqueue({"columns": ["Name", "Details"]}, empty, empty, empty)  # no usable row: asked again twice
     events = list(TaskRun("table.make", {"about": "nothing at all"}, client=client))
     failed = events[-1]
-    assert isinstance(failed, Failed) and "column names but no rows" in failed.message
-    assert failed.partial == '{"columns": ["Name"], "rows": [[""]], "title": ""}'
+    assert isinstance(failed, Failed) and "no usable rows" in failed.message
+    assert failed.partial.endswith('{"rows": [{"Name": "", "Details": ""}, {"Name": "", "Details": ""}]}' * 3)
+    assert len(standin.chat_bodies()) == 4 and standin.unanswered() == []
 
 
 @pytest.mark.parametrize("task_id", ["proofread.check", "proofread.polish"])
@@ -188,3 +189,20 @@ def test_bad_values_are_refused_before_anything_is_sent(standin, client):
         TaskRun("translate.text", {"text": "Hello.", "target": "Klingonish"}, client=client)
     assert e.value.variable == "target"
     assert standin.chat_bodies() == []
+
+
+def test_the_review_gives_what_it_changed_as_a_diff_to_accept_or_undo(standin, client):
+    # The issue: the review pass showed a verdict and the whole first answer; what it changed was not shown.
+    standin.enqueue("Sales rose. Costs fell. Hiring resumes in May. Also the weather was nice.")
+    standin.enqueue({"issues": ["Mentions the weather, which the text does not."], "ok": False})
+    standin.enqueue("Sales rose. Costs fell. Hiring resumes in May.")
+    run = TaskRun("summarize.tldr", {"text": "Sales rose 12%. Costs fell. Hiring resumes in May."}, client=client,
+                  review=True)
+    review = next(e.review for e in run if isinstance(e, ReviewDone))
+    diff = review.diff()
+    assert [(c.original, c.replacement, c.reason) for c in diff.changes] == [
+        (" Also the weather was nice.", "", "extra word")]
+    assert diff.apply([c.id for c in diff.changes]) == review.revised  # accept
+    assert diff.apply([]) == review.original  # undo
+    assert "-Sales rose. Costs fell. Hiring resumes in May. Also the weather was nice." in diff.unified_diff()
+    assert [c.reason for c in review.diff("zh").changes] == ["多余的词"]

@@ -37,7 +37,7 @@ def test_accept_and_reject_one_all_and_none(qtbot):
     finals: list[str] = []
     view.finalTextChanged.connect(finals.append)
     item = view.changes.item(1)
-    assert item.text() == "“jump” → “jumps”"
+    assert item.text() == "“jump” → “jumps” — word form"  # the reason, told from the edit
     item.setCheckState(Qt.CheckState.Unchecked)  # what a click on its box does
     mix = "The quick brown fox jump over the lazy dog. It was a sunny day."
     assert view.final_text() == mix and finals == [mix]

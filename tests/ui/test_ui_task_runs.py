@@ -16,11 +16,12 @@ from deskmate.core.tasks import default_catalog, sampling_for
 from deskmate.ui.engine_bridge import EngineBridge
 from deskmate.ui.main_window import MainWindow
 from deskmate.ui.quick_palette import QuickPalette
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from remote_standin import StandIn
 
-FRUITS = {"columns": ["Fruit", "Colour", "Price"], "rows": [["Apple", "red", "1.20"], ["Banana", "yellow", "0.50"]],
-          "title": "Fruit"}
+FRUITS = {"rows": [{"Name": "Apple", "Colour": "red", "Price": "1.20"},
+                   {"Name": "Banana", "Colour": "yellow", "Price": "0.50"}]}
 CONTACT = {"name": "Ana Lima", "title": "Buyer", "company": "Globex", "phones": ["+1 555 0100"],
            "email": "ana@globex.example", "address": "", "website": ""}
 # The model's corrections, and the reasons it gives when asked why.
@@ -37,7 +38,7 @@ KINDS = {
              '{"name": "Ana Lima", "title": "Buyer", "company": "Globex", "phones": ["+1 555 0100"], '
              '"email": "ana@globex.example", "address": "", "website": ""}'),
     "table": ("table.make", {"about": "two fruits with colour and price"}, [(FRUITS, "two fruits")],
-              "## Fruit\n\n| Fruit | Colour | Price |\n| --- | --- | ---: |\n| Apple | red | 1.20 |\n"
+              "## two fruits with colour and price\n\n| Name | Colour | Price |\n| --- | --- | ---: |\n| Apple | red | 1.20 |\n"
               "| Banana | yellow | 0.50 |\n"),
     "diff": ("proofread.check", {"text": "Their going to the markt."},
              [(CORRECTED[0], "Their going to the markt."), (CORRECTED[1], "You explain proofreading")],
@@ -137,7 +138,7 @@ def test_write_on_a_diff_task_lists_each_change_on_stderr(standin, deskmate_cli)
     proc = deskmate_cli("write", "proofread.check", "--var", "text=Their going to the markt.", "--remote", "standin",
                         timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert "deskmate: change 1: 'Their' → \"They're\" — contraction" in proc.stderr
+    assert "deskmate: change 1: 'Their' → \"They're\" — spelling (contraction)" in proc.stderr
     assert "deskmate: change 2: 'markt' → 'market' — spelling" in proc.stderr
 
 
@@ -189,3 +190,57 @@ def test_stop_in_the_window_leaves_a_quick_action_on_the_same_client_running(qtb
     quick = quick_done.args[0]
     assert not quick.cancelled and quick.text == quick_answer, "the quick action ran on, untouched"
     palette.worker.wait()
+
+
+def test_the_window_shows_what_the_review_changed_and_can_undo_it(qtbot, window, standin):
+    standin.enqueue("Light that works as hard as you do, and the weather is nice.", match="a solar desk lamp")
+    standin.enqueue({"issues": ["Mentions the weather."], "ok": False}, match="You check answers")
+    standin.enqueue("Light that works as hard as you do.", match="You improve answers")
+    assert window.sidebar.select("writing.slogan")
+    window.form.set_value("product", "a solar desk lamp")
+    window.form.review.setChecked(True)
+    with qtbot.waitSignal(window.runner.reviewDone, timeout=30000):
+        window.run_button.click()
+    qtbot.waitUntil(lambda: window.run_button.isEnabled(), timeout=30000)
+    assert window.results.currentWidget() is window.proofread_view
+    result = window.proofread_view.result()
+    assert [(c.original, c.replacement) for c in result.changes] == [(", and the weather is nice", "")]
+    assert window.result_text() == "Light that works as hard as you do."
+    assert "Mentions the weather." in window.notice.text()
+
+
+def test_copy_and_insert_in_the_translation_view_act_on_the_translation(qtbot, window, standin, clipboard):
+    # Issue 14, bug 2: after a proofread, Task → Copy result and Insert into draft in the translation view
+    # took the proofread paragraph hidden behind it, and the view's own keys did nothing.
+    script(standin, KINDS["diff"][2])
+    run_in_window(qtbot, window, "proofread.check", {"text": "Their going to the markt."})
+    task_id, values, answers, translated = KINDS["translation"]
+    script(standin, answers)
+    assert run_in_window(qtbot, window, task_id, values) == translated
+    draft = window.draft_editor.body
+
+    window.act_copy.trigger()  # Task → Copy result
+    assert clipboard.text() == translated
+    window.act_insert.trigger()  # Task → Insert into draft
+    assert draft.toPlainText() == translated
+
+    view = window.translation_view
+    draft.clear()
+    clipboard.clear()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    view.target_edit.setFocus()
+    ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(view.target_edit, Qt.Key.Key_C, ctrl | shift)
+    assert clipboard.text() == translated
+    qtbot.keyClick(view.target_edit, Qt.Key.Key_I, ctrl)
+    assert draft.toPlainText() == translated
+
+    # The view's own buttons, there beside the translation.
+    draft.clear()
+    clipboard.clear()
+    assert view.copy_button.isVisible() and view.insert_button.isVisible()
+    view.copy_button.click()
+    view.insert_button.click()
+    assert clipboard.text() == translated and draft.toPlainText() == translated
+    assert "They're" not in draft.toPlainText()

@@ -9,9 +9,12 @@ from __future__ import annotations
 import itertools
 
 from deskmate.core.engines.openai_client import Endpoint, OpenAIClient
-from deskmate.core.tasks.translate import ParagraphDelta, ParagraphStart, split_paragraphs
+from deskmate.core.remote import RemoteClient, RemoteEndpoint
+from deskmate.core.tasks.run import Delta, Progress
+from deskmate.core.tasks.translate import split_paragraphs
 from deskmate.ui.translation_view import TranslationView
 from PySide6.QtCore import Qt
+from remote_standin import StandIn
 
 THREE = "The office opens at nine.\n\nLunch is at noon.\n\nThe printer is broken.\n"
 SIX = (
@@ -40,7 +43,7 @@ def test_three_paragraphs_stream_in_with_progress_then_swap(qtbot, engine):
 
     def watch(event: object) -> None:
         snapshots.append(view.target_text())
-        if isinstance(event, ParagraphStart):
+        if isinstance(event, Progress):
             assert view.progress.isVisible()
             progress.append((view.progress.value(), view.progress.maximum(), view.progress.text()))
 
@@ -74,8 +77,12 @@ def test_stop_keeps_what_arrived_and_translate_works_again(qtbot, engine):
     view = make_view(qtbot, engine, source="en", target="de")
     view.set_source_text(SIX)
 
+    started: list[int] = []  # the paragraphs begun so far
+
     def stop_in_second_paragraph(event: object) -> None:
-        if isinstance(event, ParagraphDelta) and event.index == 1 and view.stop_button.isEnabled():
+        if isinstance(event, Progress):
+            started.append(event.index)
+        elif isinstance(event, Delta) and started[-1:] == [1] and view.stop_button.isEnabled():
             view.stop_button.click()
 
     view.worker.event.connect(stop_in_second_paragraph)
@@ -96,7 +103,7 @@ def test_stop_keeps_what_arrived_and_translate_works_again(qtbot, engine):
     first_delta = []
 
     def stop_with_esc(event: object) -> None:
-        if isinstance(event, ParagraphDelta) and not first_delta:
+        if isinstance(event, Delta) and not first_delta:
             first_delta.append(event)
             view.source_edit.setFocus()
             qtbot.keyClick(view.source_edit, Qt.Key.Key_Escape)
@@ -144,3 +151,19 @@ def test_texts_follow_a_language_change(qtbot, marked_translator):
         assert view.source_combo.itemText(0) == "«Auto-detect»"
         assert view.stop_button.accessibleName() == "«Stop translating»"
     qtbot.waitUntil(lambda: view.translate_button.text() == "Translate")
+
+
+def test_an_answer_in_the_wrong_language_is_never_shown_as_the_translation(qtbot):
+    # The language check is core's (tests/core/test_translation_checks.py); the window says it plainly.
+    source = "The quarterly report is ready for review."
+    with StandIn(key=None) as standin:
+        client = RemoteClient(RemoteEndpoint("standin", standin.url, standin.model, kind="openai", idle_timeout=10),
+                              None)
+        view = make_view(qtbot, client, target="zh")
+        standin.enqueue(source, source)
+        view.set_source_text(source)
+        with qtbot.waitSignal(view.translationFailed, timeout=30000) as failed:
+            view.translate_button.click()
+        assert failed.args[0].startswith("This is not a translation into Chinese: the model answered in English.")
+        assert view.target_text() == ""  # the English answer was never shown as the translation
+        view.shutdown()

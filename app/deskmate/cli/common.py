@@ -28,6 +28,7 @@ EXIT_MODEL = 3
 EXIT_ENGINE_START = 4
 EXIT_ENGINE_STOPPED = 5
 EXIT_NO_KEYRING = 6
+EXIT_NOT_TRANSLATED = 7
 EXIT_INTERRUPTED = 130
 
 EXIT_CODES: dict[int, str] = {
@@ -38,6 +39,7 @@ EXIT_CODES: dict[int, str] = {
     EXIT_ENGINE_START: "the engine (or the image worker) could not start",
     EXIT_ENGINE_STOPPED: "the engine stopped during the answer (the partial answer is printed first)",
     EXIT_NO_KEYRING: "no system keyring to keep a remote server's API key in",
+    EXIT_NOT_TRANSLATED: "the model answered a translation in the wrong language twice (no translation is presented)",
     EXIT_INTERRUPTED: "interrupted with Ctrl+C",
 }
 
@@ -85,6 +87,10 @@ def exit_code_for(error: BaseException) -> int:
         return EXIT_ENGINE_START
     if isinstance(error, EngineStoppedError):
         return EXIT_ENGINE_STOPPED
+    from deskmate.core.tasks.translate import TranslationLanguageError
+
+    if isinstance(error, TranslationLanguageError):
+        return EXIT_NOT_TRANSLATED
     return EXIT_ERROR
 
 

@@ -279,7 +279,7 @@ def _proofread_notes(result, *, show_diff: bool) -> None:  # type: ignore[no-unt
     for r in result.restored:
         click.echo(f"deskmate: the model dropped a sentence; restored: {one_line(r.text)[:80]!r}", err=True)
     for c in result.changes:
-        why = f" — {c.reason}" if c.reason else ""
+        why = f" — {c.explanation}" if c.explanation else ""
         click.echo(f"deskmate: change {c.id}: {c.original!r} → {c.replacement!r}{why}", err=True)
     if show_diff:
         click.echo(result.unified_diff(), nl=False)
@@ -294,13 +294,15 @@ def _review_notes(review) -> None:  # type: ignore[no-untyped-def]
     for issue in review.issues:
         click.echo(f"deskmate: review: {issue}", err=True)
     if review.revised:
+        for c in review.diff().changes:
+            click.echo(f"deskmate: review changed {c.original!r} → {c.replacement!r} — {c.reason}", err=True)
         click.echo("\n--- revised after review ---")
         click.echo(review.revised)
 
 
 def _changes_json(result) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
     return [{"id": c.id, "start": c.start, "end": c.end, "original": c.original, "replacement": c.replacement,
-             "reason": c.reason, "kind": c.kind} for c in result.changes]
+             "reason": c.reason, "note": c.note, "kind": c.kind} for c in result.changes]
 
 
 def _result_json(result) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -314,7 +316,8 @@ def _result_json(result) -> dict[str, object]:  # type: ignore[no-untyped-def]
         out["changes"] = _changes_json(result.proofread)
     if result.review is not None:
         r = result.review
-        out["review"] = {"ok": r.ok, "issues": list(r.issues), "revised": r.revised}
+        out["review"] = {"ok": r.ok, "issues": list(r.issues), "revised": r.revised,
+                         "diff": r.diff().unified_diff(), "changes": _changes_json(r.diff())}
     if result.notices:
         out["notices"] = list(result.notices)
     return out
@@ -335,7 +338,7 @@ def _result_json(result) -> dict[str, object]:  # type: ignore[no-untyped-def]
 def table_cmd(obj: Context, request: tuple[str, ...], output: str | None, extract_from: str | None, rows: int,
               cols: int, describe: bool) -> None:
     """Make a table from a REQUEST, or extract one from text, and save or print it."""
-    from deskmate.core.tables import describe_table, export, extract_table, generate_table, to_markdown
+    from deskmate.core.tables import describe_table, export, make_table, to_markdown
     from deskmate.core.tables.export import ExportError
     from deskmate.core.tables.parse import TableParseError
 
@@ -349,12 +352,14 @@ def table_cmd(obj: Context, request: tuple[str, ...], output: str | None, extrac
             fail(f"cannot write a table as '{suffix or output}': use .csv, .xlsx, .md, .docx, .html or .tsv", EXIT_USAGE)
     with engine_for(obj) as eng:
         try:
-            if source is not None:
-                table = extract_table(eng, source, instruction=text, max_rows=rows, max_cols=cols)
-            else:
-                table = generate_table(eng, text, max_rows=rows, max_cols=cols)
+            build = make_table(eng, text, source=source, max_rows=rows, max_cols=cols)
         except TableParseError as e:
             fail(f"the model's answer did not form a table: {one_line(str(e))}. Try rephrasing the request.")
+        table = build.table
+        for note in build.check.notes:
+            click.echo(f"deskmate: {one_line(note)}", err=True)
+        for r, c in build.check.unfound:
+            click.echo(f"deskmate: row {r + 1}, {table.header[c]}: {table.rows[r][c]!r} is not in the text", err=True)
         if output:
             try:
                 path = export(table, output)
@@ -410,7 +415,7 @@ def translate_cmd(obj: Context, source: str | None, target: str, source_lang: st
         with engine_for(obj) as eng:
             job = Translation(eng, text, to, source=frm, glossary=glossary)
             result = None
-            with ctrl_c_cancels(job.cancel):
+            with ctrl_c_cancels(job.cancel), wrong_language_fails():
                 for ev in job:
                     if isinstance(ev, ParagraphStart):
                         if ev.index == 0:
@@ -429,6 +434,17 @@ def translate_cmd(obj: Context, source: str | None, target: str, source_lang: st
         click.echo(f"deskmate: translated from {result.source_language.name}", err=True)
         for p in result.paragraphs:
             _paragraph_notes(p.index, p)
+
+
+@contextmanager
+def wrong_language_fails() -> Iterator[None]:
+    from deskmate.core.tasks.translate import TranslationLanguageError
+
+    try:
+        yield
+    except TranslationLanguageError as e:
+        sys.stdout.flush()
+        fail(one_line(str(e)), exit_code_for(e))
 
 
 # --- proofread --------------------------------------------------------------
@@ -463,7 +479,7 @@ def proofread_cmd(obj: Context, source: str | None, as_diff: bool, list_changes:
         return
     if list_changes or as_diff:
         for c in result.changes:
-            why = f" — {c.reason}" if c.reason else ""
+            why = f" — {c.explanation}" if c.explanation else ""
             click.echo(f"deskmate: change {c.id}: {c.original!r} → {c.replacement!r}{why}", err=True)
     if as_diff:
         click.echo(result.unified_diff(), nl=False)

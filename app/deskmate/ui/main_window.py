@@ -330,6 +330,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.feedback.changed.connect(self._show_run_state)
         self.table_editor.tableChanged.connect(self._show_table_size)
         self.first_answer_button.toggled.connect(self._show_first_answer)
+        self.translation_view.insertRequested.connect(self.draft_editor.insert_text)
         self.drafts_panel.draftOpened.connect(self.draft_editor.open_draft)
         self.drafts_panel.draftDeleted.connect(self.draft_editor.close_draft)
         self.drafts_panel.new_button.clicked.connect(self.draft_editor.new_draft)
@@ -530,18 +531,22 @@ class MainWindow(Retranslating, QMainWindow):
         # Each issue's own full stop would double the sentence's.
         issues = "; ".join(i.rstrip(".") for i in review.issues)  # type: ignore[attr-defined]
         if review.revised:  # type: ignore[attr-defined]
-            # The first answer stays one click away instead of in the notice, where it squeezed the answer.
+            # What the rewrite changed, in the proofreading view (accept or undo each change there); the
+            # first answer one click away instead of in the notice, where it squeezed the answer.
             self._review = review
             self.output.setPlainText(review.revised)  # type: ignore[attr-defined]
+            self.proofread_view.set_result(review.diff(self.lang))  # type: ignore[attr-defined]
+            self.results.setCurrentWidget(self.proofread_view)
             self.first_answer_button.setVisible(True)
-            self._show_notice(self.tr("Review found: {issues}. The answer was rewritten once to fix this; "
-                                      "“Show the first answer” shows it as it was.").format(issues=issues))
+            self._show_notice(self.tr("Review found: {issues}. The answer was rewritten once to fix this; accept or "
+                                      "undo each change below, or “Show the first answer”.").format(issues=issues))
         else:
             self._show_notice(self.tr("Review found: {issues}").format(issues=issues))
 
     def _show_first_answer(self, first: bool) -> None:
         if self._review is not None:
             self.output.setPlainText(self._review.original if first else self._review.revised)
+            self.results.setCurrentWidget(self.output if first else self.proofread_view)
 
     def _on_failed(self, message: str, partial: str) -> None:
         if partial and self.results.currentWidget() is self.output and self.output.toPlainText() != partial:
@@ -558,6 +563,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.notice.setVisible(True)
 
     def result_text(self) -> str:
+        if self.work.currentWidget() is self.translation_view:  # the results below belong to the task page
+            return self.translation_view.target_text()
         current = self.results.currentWidget()
         if current is self.table_editor:
             from deskmate.core.tables import to_markdown
@@ -568,7 +575,10 @@ class MainWindow(Retranslating, QMainWindow):
         return self.output.toPlainText()
 
     def copy_result(self) -> None:
-        if self.results.currentWidget() is self.table_editor:
+        if self.work.currentWidget() is self.translation_view:
+            if not self.translation_view.copy_result():
+                return  # nothing translated yet
+        elif self.results.currentWidget() is self.table_editor:
             self.table_editor.copy_as_table()
         else:
             QApplication.clipboard().setText(self.result_text())

@@ -165,7 +165,7 @@ class ProofreadView(Retranslating, QWidget):
             line = self.tr("remove {0}").format(self._quote(c.original))
         else:
             line = self.tr("{0} → {1}").format(self._quote(c.original), self._quote(c.replacement))
-        return f"{line} — {c.reason}" if c.reason else line
+        return f"{line} — {c.explanation}" if c.explanation else line
 
     # --- the result ---------------------------------------------------------
     def set_result(self, result: ProofreadResult) -> None:

@@ -1,8 +1,9 @@
 """Translate side by side: the source on the left, the translation streaming in on the right.
 
-The work is ``core.tasks.translate.Translation``, run on a Worker thread; its
-events arrive here on the GUI thread and only append text and move the
-progress bar. Stop cancels the job and keeps whatever has arrived.
+The work is core's TaskRun of the translation task (the path `deskmate write` and
+`deskmate translate` take, with its language check), run on a Worker thread; its
+events arrive here on the GUI thread and only append text and move the progress
+bar. Stop cancels the run and keeps whatever has arrived.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Mapping
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -25,14 +27,8 @@ from PySide6.QtWidgets import (
 
 from deskmate.core.engines.base import ChatClient
 from deskmate.core.tasks.langdetect import Language, detect_language, language_name
-from deskmate.core.tasks.translate import (
-    Finished,
-    ParagraphDelta,
-    ParagraphDone,
-    ParagraphStart,
-    Translation,
-    TranslationResult,
-)
+from deskmate.core.tasks.run import Delta, Paragraph, Progress, TaskResult, TaskRun, TranslationDone
+from deskmate.core.tasks.translate import TranslationResult
 
 from .background import Worker, describe_error
 from .engine_bridge import ClientSource, current_client
@@ -41,6 +37,7 @@ from .status import notice_label, show_count, show_notice, text_of
 
 Message = Callable[[], str]
 
+TASK = "translate.text"  # the catalog task this view runs
 # The languages offered in the pickers, in this order; any code resolve_language knows also works.
 LANGUAGES = ("zh", "en", "ja", "ko", "fr", "de", "es", "pt", "it", "ru", "ar", "vi", "th", "id", "nl", "tr", "pl")
 CODE_ROLE = Qt.ItemDataRole.UserRole
@@ -50,6 +47,7 @@ class TranslationView(Retranslating, QWidget):
     translationFinished = Signal(object)  # TranslationResult (``cancelled`` says whether Stop ended it)
     translationFailed = Signal(str)  # the message shown to the person
     busyChanged = Signal(bool)
+    insertRequested = Signal(str)  # the translation, for the draft
 
     def __init__(
         self,
@@ -96,6 +94,11 @@ class TranslationView(Retranslating, QWidget):
         self.source_edit = QPlainTextEdit()
         self.target_edit = QPlainTextEdit()
         self.source_edit.textChanged.connect(self._source_edited)
+        self.target_edit.textChanged.connect(self._update_result_buttons)
+        self.copy_button = QPushButton()
+        self.insert_button = QPushButton()
+        self.copy_button.clicked.connect(self.copy_result)
+        self.insert_button.clicked.connect(self.insert_result)
 
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
@@ -106,6 +109,8 @@ class TranslationView(Retranslating, QWidget):
 
         self.translate_action = self._shortcut("Ctrl+Return", self.translate)
         self.stop_action = self._shortcut("Esc", self.stop)
+        self.copy_action = self._shortcut("Ctrl+Shift+C", self.copy_result)
+        self.insert_action = self._shortcut("Ctrl+I", self.insert_result)
 
         bar = QHBoxLayout()
         self.source_label = QLabel()
@@ -123,6 +128,8 @@ class TranslationView(Retranslating, QWidget):
         foot = QHBoxLayout()
         foot.addWidget(self.progress)
         foot.addWidget(self.status, 1)
+        foot.addWidget(self.copy_button)
+        foot.addWidget(self.insert_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
@@ -132,6 +139,7 @@ class TranslationView(Retranslating, QWidget):
 
         self.retranslate()
         self.set_languages(source, target)
+        self._update_result_buttons()
 
     def _shortcut(self, keys: str, slot: Callable[[], None]) -> QAction:
         action = QAction(self)
@@ -179,6 +187,10 @@ class TranslationView(Retranslating, QWidget):
         self.source_edit.setAccessibleName(self.tr("Text to translate"))
         self.target_edit.setPlaceholderText(self.tr("The translation appears here, paragraph by paragraph."))
         self.target_edit.setAccessibleName(self.tr("Translation"))
+        self.copy_button.setText(self.tr("Copy"))
+        self.copy_button.setToolTip(self.tr("Copy the translation (Ctrl+Shift+C)"))
+        self.insert_button.setText(self.tr("Insert into draft"))
+        self.insert_button.setToolTip(self.tr("Insert the translation into the draft (Ctrl+I)"))
         self.progress.setAccessibleName(self.tr("Translation progress"))
         self.notice.setAccessibleName(self.tr("Translation notes"))
         self._show_progress()
@@ -245,6 +257,7 @@ class TranslationView(Retranslating, QWidget):
         if client is None:
             self._fail_early(lambda: self.tr("No model is ready yet. Wait for it to load, or choose one in Settings."))
             return False
+        values = {"text": text, "target": target, "source": source or ""}
         glossary = dict(self._glossary)
         self._warnings, self._error = [], None
         self._show_notice()
@@ -254,8 +267,7 @@ class TranslationView(Retranslating, QWidget):
         self._set_status(lambda: self.tr("Starting…"))
         self._show_progress()
         self._set_busy(True)
-        # Built on the worker: language detection loads its model the first time.
-        self.worker.events(lambda: Translation(client, text, target, source=source, glossary=glossary))
+        self.worker.events(lambda: TaskRun(TASK, values, client=client, glossary=glossary))
         return True
 
     def stop(self) -> None:
@@ -285,6 +297,22 @@ class TranslationView(Retranslating, QWidget):
         self._show_notice()
         self._set_status(None)
 
+    def copy_result(self) -> bool:
+        """Put the translation on the clipboard; False while there is none (or it is still arriving)."""
+        text = self.target_text()
+        if self._busy or not text.strip():
+            return False
+        QApplication.clipboard().setText(text)
+        return True
+
+    def insert_result(self) -> bool:
+        """Ask for the translation to go into the draft (insertRequested); False while there is none."""
+        text = self.target_text()
+        if self._busy or not text.strip():
+            return False
+        self.insertRequested.emit(text)
+        return True
+
     def shutdown(self, timeout: float = 3.0) -> None:
         """Stop any translation and wait for its thread (call before the window closes)."""
         self.worker.cancel()
@@ -311,7 +339,13 @@ class TranslationView(Retranslating, QWidget):
             self.target_edit.setReadOnly(False)
             self._progress = None
             self._show_progress()
+        self._update_result_buttons()
         self.busyChanged.emit(busy)
+
+    def _update_result_buttons(self) -> None:
+        ready = not self._busy and bool(self.target_text().strip())
+        self.copy_button.setEnabled(ready)
+        self.insert_button.setEnabled(ready)
 
     def _append(self, text: str) -> None:
         if not text:
@@ -325,21 +359,19 @@ class TranslationView(Retranslating, QWidget):
             bar.setValue(bar.maximum())
 
     def _on_event(self, event: object) -> None:
-        if isinstance(event, ParagraphStart):
+        if isinstance(event, Progress):
             self._progress = (event.index + 1, event.total)
             self._show_progress()
             if not self._stopping:
                 self._set_status(None)
-            self._append(event.lead)
-        elif isinstance(event, ParagraphDelta):
+        elif isinstance(event, Delta):
             self._append(event.text)
-        elif isinstance(event, ParagraphDone):
+        elif isinstance(event, Paragraph):
             self._note_paragraph(event)
-        elif isinstance(event, Finished):
-            self._append(event.trailing)
+        elif isinstance(event, TranslationDone):
             self._finished(event.result)
 
-    def _note_paragraph(self, event: ParagraphDone) -> None:
+    def _note_paragraph(self, event: Paragraph) -> None:
         p, n = event.paragraph, event.index + 1
         for term, wanted in p.missing_terms:
             self._warnings.append(
@@ -374,19 +406,27 @@ class TranslationView(Retranslating, QWidget):
             self._set_status(lambda: self.tr("Translated %n paragraph(s).", "", done))
 
     def _on_worker_finished(self, result: object) -> None:
-        # Idle first, so whoever hears translationFinished may start the next one.
+        # Idle first, so whoever hears translationFinished or translationFailed may start the next one.
         self._set_busy(False)
-        if isinstance(result, TranslationResult):
-            self.translationFinished.emit(result)
+        if not isinstance(result, TaskResult):
+            return
+        if result.error is not None:
+            self._failed(result.error)
+        elif isinstance(result.translation, TranslationResult):
+            self.translationFinished.emit(result.translation)
 
-    def _on_worker_failed(self, error: BaseException) -> None:
+    def _on_worker_failed(self, error: BaseException) -> None:  # a bug below: the view must survive it
         self._set_busy(False)
+        self._failed(error)
+
+    def _failed(self, error: BaseException) -> None:
+        message = describe_error(error)
         self._error = lambda: self.tr("The translation stopped: {0} What arrived before that is kept.").format(
-            describe_error(error)
+            message
         )
         self._set_status(None)
         self._show_notice()
-        self.translationFailed.emit(describe_error(error))
+        self.translationFailed.emit(message)
 
     def _source_edited(self) -> None:
         # A detected language belongs to the text it was detected in.

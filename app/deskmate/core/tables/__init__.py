@@ -19,8 +19,10 @@ from .generate import (
     describe_table,
     extract_table,
     generate_table,
+    make_table,
     table_from_answer,
 )
+from .request import TableRequest, read_request
 from .model import CELL_TYPES, CellType, Column, Table, infer_type
 from .ops import (
     add_column,
@@ -52,6 +54,9 @@ __all__ = [
     "extract_table",
     "generate_table",
     "infer_type",
+    "make_table",
+    "read_request",
+    "TableRequest",
     "move_column",
     "move_row",
     "parse_table",

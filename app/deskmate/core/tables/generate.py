@@ -1,36 +1,28 @@
 """Ask a chat client for tables: make one from a request, extract one from text, describe one.
 
-Generation is constrained by the bounded schema, so even a tiny model answers
-with JSON of the right shape; the answer still goes through ``parse_table``
-because a remote server may ignore the schema and an answer cut off by
-``max_tokens`` needs repair. A GUI that wants to stream and cancel can build
-the messages with ``table_messages``/``extract_messages``, stream them itself
-with ``table_schema(...)``, and finish with ``table_from_answer``.
+``generate_table`` and ``extract_table`` go through the two-step build (build.py): columns as the
+request names them, rows under a schema with exactly those columns and the stated count.
+``table_messages``/``table_from_answer`` remain for one-shot answers (a pasted or remote JSON table),
+which go through ``parse_table`` because a server may ignore the schema.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
 
 from deskmate.core.engines.base import ChatClient, ChatStream, Message, Sampling, msg
 
 from .export import to_markdown
 from .model import Table
 from .parse import TableParseError, parse_table
-from .schema import check_bounds, table_schema
+from .build import TableBuild, TableGenerationError, run_build
+from .request import read_request
+from .schema import check_bounds
 
 # Low temperature: a table is facts and structure. No repeat penalty: the JSON
 # punctuation repeats by nature and penalising it pushes the model off track.
 TABLE_SAMPLING = Sampling(temperature=0.3, top_p=0.9, repeat_penalty=1.0, max_tokens=768)
 DESCRIBE_SAMPLING = Sampling(temperature=0.5, top_p=0.9, repeat_penalty=1.1, max_tokens=300)
-
-
-class TableGenerationError(TableParseError):
-    """The model's answer held no usable table. ``answer`` is what it wrote."""
-
-    def __init__(self, message: str, answer: str = "") -> None:
-        super().__init__(message)
-        self.answer = answer
 
 
 def _system(max_rows: int, max_cols: int) -> str:
@@ -82,15 +74,6 @@ def table_from_answer(answer: str, max_rows: int = 20, max_cols: int = 8) -> Tab
     return table
 
 
-def _run(
-    client: ChatClient, messages: Sequence[Message], max_rows: int, max_cols: int, sampling: Sampling | None
-) -> Table:
-    completion = client.complete(messages, sampling=sampling or TABLE_SAMPLING, schema=table_schema(max_rows, max_cols))
-    if completion.finish_reason == "cancelled":
-        raise TableGenerationError("Making the table was cancelled.", completion.text)
-    return table_from_answer(completion.text, max_rows, max_cols)
-
-
 def generate_table(
     client: ChatClient,
     request: str,
@@ -99,8 +82,10 @@ def generate_table(
     max_cols: int = 8,
     sampling: Sampling | None = None,
 ) -> Table:
-    """Make a table for a request such as "3 fruits with colour and price"."""
-    return _run(client, table_messages(request, max_rows, max_cols), max_rows, max_cols, sampling)
+    """Make a table for a request such as "3 fruits with colour and price" (two steps: see build.py).
+
+    A request that carries its own text ("… from this text: …") is an extraction."""
+    return make_table(client, request, max_rows=max_rows, max_cols=max_cols, sampling=sampling).table
 
 
 def extract_table(
@@ -112,8 +97,31 @@ def extract_table(
     max_cols: int = 8,
     sampling: Sampling | None = None,
 ) -> Table:
-    """Pull the facts in a text into a table (``instruction`` may say which, e.g. "one row per person")."""
-    return _run(client, extract_messages(text, max_rows, max_cols, instruction), max_rows, max_cols, sampling)
+    """Pull the facts in a text into a table, one row per entry; ``instruction`` may name the columns."""
+    if not text.strip():
+        raise ValueError("There is no text to extract a table from.")
+    return make_table(client, instruction, source=text, max_rows=max_rows, max_cols=max_cols,
+                      sampling=sampling).table
+
+
+def make_table(
+    client: ChatClient,
+    request: str,
+    *,
+    source: str | None = None,
+    max_rows: int = 20,
+    max_cols: int = 8,
+    sampling: Sampling | None = None,
+) -> TableBuild:
+    """The table and its checks (cells not found in the source, rows short of the count asked)."""
+    check_bounds(max_rows, max_cols)
+    asked = read_request(request, extract=source is not None)
+    if source is not None:
+        asked = dataclasses.replace(asked, source=source.strip())
+    build = run_build(client, asked, sampling=sampling or TABLE_SAMPLING, max_rows=max_rows, max_cols=max_cols)
+    if build.cancelled or build.table is None:
+        raise TableGenerationError("Making the table was cancelled.", build.answer)
+    return build
 
 
 def describe_messages(table: Table) -> list[Message]:

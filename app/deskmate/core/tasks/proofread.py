@@ -53,7 +53,15 @@ class Change:
     end: int
     original: str
     replacement: str
-    reason: str = ""
+    reason: str = ""  # what kind of edit it is, told from the edit itself, in the UI language
+    note: str = ""  # the model's own words on it (optional; never a mere repeat of the edit)
+
+    @property
+    def explanation(self) -> str:
+        """What the person reads: the kind of edit, and the model's note when it says more."""
+        if self.note and self.reason:
+            return f"{self.reason} ({self.note})"
+        return self.reason or self.note
 
     @property
     def kind(self) -> str:
@@ -314,6 +322,7 @@ def proofread(
     explain: bool = True,
     sampling: Sampling | None = None,
     ask: Ask = default_ask,
+    lang: str = "en",
 ) -> ProofreadResult:
     """Correct ``text`` paragraph by paragraph; code and paragraphs without letters are left alone.
 
@@ -334,39 +343,105 @@ def proofread(
         else:
             corrected.append(para.text)
         offset += len(para.text)
-    return _result(text, doc.join(corrected), restored, client if explain else None)
+    return _result(text, doc.join(corrected), restored, client if explain else None, lang)
 
 
-def build_result(original: str, corrected: str, explainer: ChatClient | None = None) -> ProofreadResult:
+def build_result(original: str, corrected: str, explainer: ChatClient | None = None,
+                 lang: str = "en") -> ProofreadResult:
     """The result for a corrected text from anywhere: restore dropped sentences, list the changes,
     and (given a client) ask for their reasons. For one paragraph, or texts whose paragraphs line up."""
     repaired, restored = restore_dropped(original, corrected)
-    return _result(original, repaired, restored, explainer)
+    return _result(original, repaired, restored, explainer, lang)
 
 
 def _result(
-    original: str, corrected: str, restored: Sequence[RestoredSentence], explainer: ChatClient | None
+    original: str, corrected: str, restored: Sequence[RestoredSentence], explainer: ChatClient | None,
+    lang: str = "en",
 ) -> ProofreadResult:
-    changes = [dataclasses.replace(c, reason=_plain_reason(c)) for c in diff_changes(original, corrected)]
+    # Every change gets its reason from the edit itself, in the UI language ``lang``.
+    changes = [dataclasses.replace(c, reason=edit_reason(c, lang)) for c in diff_changes(original, corrected)]
     if explainer is not None:
         changes = explain_changes(explainer, original, changes)
     return ProofreadResult(original, corrected, tuple(changes), tuple(restored))
 
 
-def _plain_reason(c: Change) -> str:
-    """Reasons we can tell without the model."""
-    if not c.original.strip() and not c.replacement.strip():
+REASONS = {
+    "en": {"spacing": "spacing", "capitalisation": "capitalisation", "punctuation": "punctuation",
+           "spelling": "spelling", "word form": "word form", "word choice": "word choice",
+           "missing word": "missing word", "extra word": "extra word"},
+    "zh": {"spacing": "空格", "capitalisation": "大小写", "punctuation": "标点", "spelling": "拼写",
+           "word form": "词形", "word choice": "用词", "missing word": "缺词", "extra word": "多余的词"},
+}
+_INFLECTIONS = ("s", "es", "ed", "d", "ing", "er", "est", "ly", "'s", "’s", "n", "en", "ren")
+
+
+def _word_form(a: str, b: str) -> bool:
+    """One word is the other with another ending: meets/meet, go/going, happy/happily, child/children."""
+    a, b = a.casefold(), b.casefold()
+    stem = len(_common_prefix(a, b))
+    if stem < 2 or min(len(a), len(b)) < 2:
+        return False
+    ends = {a[stem:], b[stem:]}
+    if "" in ends:  # meet/meets, go/going, child/children
+        return (ends - {""}).pop() in _INFLECTIONS
+    # happy/happily, try/tries, carry/carried, make/making
+    return ends in ({"y", "ily"}, {"y", "ies"}, {"y", "ied"}, {"y", "ier"}, {"y", "iest"}, {"e", "ing"},
+                    {"e", "ed"}, {"e", "er"})
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def edit_kind(original: str, replacement: str) -> str:
+    """What kind of edit turns ``original`` into ``replacement``: spacing, capitalisation, punctuation,
+    spelling, word form, word choice, missing word or extra word (an English key; see ``REASONS``)."""
+    a, b = original.strip(), replacement.strip()
+    if a == b:
         return "spacing"
-    if c.original.strip().casefold() == c.replacement.strip().casefold():
-        return "capitalisation" if c.original.strip() != c.replacement.strip() else "spacing"
-    if not any(ch.isalnum() for ch in c.original + c.replacement):
-        return "punctuation"
-    return ""
+    if "".join(a.split()) == "".join(b.split()):
+        return "spacing"
+    if a.casefold() == b.casefold():
+        return "capitalisation"
+    letters = lambda t: "".join(ch for ch in t if ch.isalnum())  # noqa: E731
+    if letters(a).casefold() == letters(b).casefold():
+        # "paris" → "Paris.": the case is the change to explain; "dont" → "don't": the apostrophe.
+        return "capitalisation" if letters(a) != letters(b) else "punctuation"
+    words_a, words_b = _words(tokenize(a)), _words(tokenize(b))
+    if not words_a:
+        return "missing word" if words_b else "punctuation"
+    if not words_b:
+        return "extra word"
+    if len(words_a) == len(words_b) == 1:
+        x, y = words_a[0], words_b[0]
+        if re.match(rf"[{_CJK}]", x) or re.match(rf"[{_CJK}]", y):
+            return "word choice"  # one character for another: a wrong character or another word
+        if _word_form(x, y):
+            return "word form"
+        if difflib.SequenceMatcher(None, x, y).ratio() >= 0.6:
+            return "spelling"
+    return "word choice"
+
+
+def edit_reason(c: Change, lang: str = "en") -> str:
+    return REASONS.get(lang, REASONS["en"])[edit_kind(c.original, c.replacement)]
+
+
+def repeats_the_edit(note: str, c: Change) -> bool:
+    """The note only repeats a word of the edit ("— They're"): it explains nothing."""
+    said = set(_words(tokenize(note)))
+    edit = set(_words(tokenize(c.original))) | set(_words(tokenize(c.replacement)))
+    return bool(said & edit) or not any(ch.isalpha() for ch in note)
 
 
 def explain_changes(client: ChatClient, original: str, changes: Sequence[Change]) -> list[Change]:
     """Ask the model once, with a bounded JSON schema, for a short reason per word change."""
-    todo = [c for c in changes if not c.reason][:MAX_EXPLAINED]
+    # Spacing, case and punctuation need no words; the model may add a note to the others.
+    todo = [c for c in changes
+            if edit_kind(c.original, c.replacement) not in ("spacing", "capitalisation", "punctuation")][:MAX_EXPLAINED]
     if not todo:
         return list(changes)
     lines = []
@@ -397,10 +472,13 @@ def explain_changes(client: ChatClient, original: str, changes: Sequence[Change]
     except (ValueError, AttributeError):
         reasons = []  # a cut-off answer: the changes stay valid, only unexplained
     by_id = {}
+    # Words of the text and of its corrections: a note made only of them quotes, it does not explain.
+    quoted = set(_words(tokenize(original))) | {w for c in changes for w in _words(tokenize(c.replacement))}
     for c, r in zip(todo, reasons):
-        r = " ".join(str(r).split()).strip(" .;,-")
-        # A "reason" that only repeats the words changed explains nothing.
-        echoes = (c.original.strip().casefold(), c.replacement.strip().casefold())
-        if any(ch.isalpha() for ch in r) and r.casefold() not in echoes:
-            by_id[c.id] = r[:REASON_CHARS]
-    return [dataclasses.replace(c, reason=by_id.get(c.id, c.reason)) for c in changes]
+        r = " ".join(str(r).split()).strip(" .;,-—–")[:REASON_CHARS]
+        # A note that repeats a word of the edit ("— They're") explains nothing, and the kind of
+        # edit (the reason) is already known.
+        words = set(_words(tokenize(r)))
+        if r and not repeats_the_edit(r, c) and r.casefold() != c.reason.casefold() and not words <= quoted:
+            by_id[c.id] = r
+    return [dataclasses.replace(c, note=by_id.get(c.id, "")) for c in changes]

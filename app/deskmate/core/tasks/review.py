@@ -10,8 +10,12 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from deskmate.core.engines.base import ChatClient, Sampling, msg
+
+if TYPE_CHECKING:
+    from .proofread import ProofreadResult
 
 MAX_ISSUES = 5
 ISSUE_CHARS = 160
@@ -61,6 +65,16 @@ class ReviewResult:
     @property
     def final(self) -> str:
         return self.revised or self.original
+
+    def diff(self, lang: str = "en") -> "ProofreadResult":
+        """What the rewrite changed in the first answer, as proofreading changes (token diff, each with
+        the kind of edit as its reason): ``apply(ids)`` keeps the accepted ones, ``apply([])`` undoes all.
+        No changes when the answer passed."""
+        from .proofread import ProofreadResult, diff_changes, edit_reason
+
+        revised = self.revised or self.original
+        changes = tuple(dataclasses.replace(c, reason=edit_reason(c, lang)) for c in diff_changes(self.original, revised))
+        return ProofreadResult(self.original, revised, changes, ())
 
 
 def parse_verdict(text: str) -> Verdict:

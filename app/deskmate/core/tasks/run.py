@@ -75,6 +75,7 @@ class TextDone:
 @dataclasses.dataclass(frozen=True)
 class TableDone:
     table: Any  # core.tables.Table
+    check: Any = None  # core.tables.build.TableCheck: cells not in the source, rows dropped, counts short
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,6 +126,7 @@ class TaskResult:
     cancelled: bool = False
     completion: Completion | None = None
     table: Any = None
+    table_check: Any = None  # TableCheck
     proofread: Any = None
     translation: Any = None
     review: Any = None
@@ -134,6 +136,16 @@ class TaskResult:
 
 
 # ------------------------------------------------------------------ the run
+
+
+def _deltas(gen: Any) -> Iterator[Event]:
+    """Each piece of text a generator yields as a Delta; its return value passed on."""
+    while True:
+        try:
+            piece = next(gen)
+        except StopIteration as stop:
+            return stop.value
+        yield Delta(piece)
 
 
 def main_variable(task: Task) -> str:
@@ -237,20 +249,52 @@ class TaskRun(ClientRun):
             if not self._cancel.is_set():
                 yield ReviewDone(result.review)
 
-    def _table(self, result: TaskResult) -> Iterator[Event]:
-        from deskmate.core.tables.export import to_markdown
-        from deskmate.core.tables.generate import table_from_answer
-        from deskmate.core.tables.schema import table_schema
+    def _table_request(self) -> Any:
+        """What the table must be: table.make and table.extract from their fields; any other table task
+        from its rendered prompt (columns it names; its ``count`` field, if any, as the row count)."""
+        import dataclasses as dc
 
-        done = yield from self._stream(table_schema(TABLE_ROWS, TABLE_COLS))
-        result.completion, result.answer = done, done.text
-        if done.finish_reason == "cancelled":
-            result.cancelled, result.text = True, done.text
+        from deskmate.core.tables.request import TableRequest, named_columns, read_request
+
+        values = values_for(self.task, self.values, self.lang)
+        text = lambda name: str(values.get(name) or "").strip()  # noqa: E731
+        if self.task.id == "table.make":
+            return read_request(text("about"), columns=text("columns"), rows=text("rows"))
+        if self.task.id == "table.extract":
+            # A routed request arrives whole ("根据下面的内容做表：…"): its instruction names columns or a count.
+            asked = read_request(text("text"), columns=text("columns"), extract=True)
+            if asked.source:
+                return asked
+            return dc.replace(read_request("", columns=text("columns"), extract=True), source=text("text"))
+        prompt = str(self.messages[-1]["content"])
+        count = text("count")
+        rows = int(count) if count.isdigit() and 1 <= int(count) <= TABLE_ROWS else None
+        return TableRequest(prompt, named_columns(prompt), rows)
+
+    def _table(self, result: TaskResult) -> Iterator[Event]:
+        from deskmate.core.tables.build import build_table
+        from deskmate.core.tables.export import to_markdown
+
+        def ask(messages: list[Message], sampling: Any, schema: dict[str, Any]) -> Iterator[str]:
+            stream = self._adopt(self._scope.stream(messages, sampling, schema))
+            for piece in stream:
+                yield piece
+            return stream.result()
+
+        system = self.messages[0]["content"] if self.messages and self.messages[0]["role"] == "system" else ""
+        build = yield from _deltas(build_table(ask, self._table_request(), sampling=self.sampling,
+                                               max_rows=TABLE_ROWS, max_cols=TABLE_COLS, system=str(system)))
+        result.completion, result.answer = build.completion, build.answer
+        if build.cancelled:
+            done = build.completion or Completion("", Usage(None, 0, True, 0.0), "cancelled")
+            result.cancelled, result.text = True, build.answer
             yield TextDone(done)
             return
-        result.table = table_from_answer(done.text, TABLE_ROWS, TABLE_COLS)  # a sentence for the person if not
-        result.text = to_markdown(result.table)
-        yield TableDone(result.table)
+        result.table, result.table_check = build.table, build.check
+        result.text = to_markdown(build.table)
+        for note in build.check.notes:
+            yield Notice(note)
+        yield TableDone(build.table, build.check)
 
     def _diff(self, result: TaskResult) -> Iterator[Event]:
         from .proofread import proofread
@@ -263,7 +307,7 @@ class TaskRun(ClientRun):
             return render(self.task, {**self.values, main: paragraph}, lang=self.lang, creativity=self.creativity)[0]
 
         checked = proofread(self._scope, str(self.values.get(main, "")), explain=self.explain,
-                            sampling=self.sampling, ask=ask)
+                            sampling=self.sampling, ask=ask, lang=self.lang)
         if self._cancel.is_set():
             # Paragraphs cut short would read as dropped sentences: a stopped check changes nothing.
             result.cancelled = True

@@ -271,6 +271,62 @@ def parse_glossary(text: str) -> dict[str, str]:
     return pairs
 
 
+# ------------------------------------------------------------------ the output's language
+
+# Letters an answer needs before its language is judged (CJK characters count as letters).
+JUDGE_LETTERS = 16
+JUDGE_CJK = 4
+
+
+class TranslationLanguageError(ValueError):
+    """The model answered in the wrong language, twice. ``partial`` is the text translated before."""
+
+    def __init__(self, target: Language, answered: Language, partial: str = "") -> None:
+        name = answered.name if answered.known else "another language"
+        # The paragraphs before it were translated and shown: say only what was held back.
+        held = "Its answer to that paragraph was not shown." if partial.strip() else \
+            "Nothing was presented as the translation."
+        super().__init__(
+            f"This is not a translation into {target.name}: the model answered in {name}. {held} "
+            "Try again, or choose a larger model in Settings."
+        )
+        self.target, self.answered, self.partial = target, answered, partial
+
+
+def _letters(text: str) -> tuple[int, int]:
+    """(letters, CJK characters among them)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters), sum(1 for ch in letters if _CJK_CHAR.match(ch))
+
+
+def language_matches(text: str, target: Language) -> bool | None:
+    """Whether ``text`` is written in ``target``; None while there is too little of it to tell.
+
+    CJK targets are told by script (a small model's wrong answer is in the source's script); other
+    targets by py3langid, with the benefit of the doubt when it is unsure."""
+    letters, cjk = _letters(text)
+    if target.code in _CJK_CODES:
+        if letters < JUDGE_CJK:
+            return None
+        if cjk / letters < 0.3:
+            return False
+        detected = detect_language(text)
+        return detected.code in _CJK_CODES and (detected.code == target.code or target.code not in ("ja", "ko"))
+    if cjk >= JUDGE_CJK and cjk / letters > 0.3:
+        return False
+    if letters < JUDGE_LETTERS:
+        return None
+    detected = detect_language(text)
+    return detected.code == target.code or detected.confidence < 0.9
+
+
+def _needs_judging(source_piece: str, source: Language, target: Language) -> bool:
+    letters, cjk = _letters(source_piece)
+    if source.known and source.code == target.code:
+        return False
+    return cjk >= JUDGE_CJK if cjk else letters >= JUDGE_LETTERS
+
+
 # ------------------------------------------------------------------ events
 
 
@@ -466,7 +522,24 @@ class Translation(Cancellable):
     def _translate_piece(
         self, index: int, piece: Piece, context: tuple[str, str] | None
     ) -> Generator[TranslationEvent, None, str]:
-        """Stream one piece as deltas; return its cleaned translation ('' if none)."""
+        """Stream one piece as deltas; return its cleaned translation ('' if none).
+
+        The first words are held back until their language can be told: an answer in the wrong
+        language is never streamed, it is asked for again once with a stronger instruction, and a
+        second wrong answer ends the translation with TranslationLanguageError."""
+        judge = _needs_judging(piece.text, self.source, self.target)
+        wrong: Language | None = None
+        for attempt in range(2 if judge else 1):
+            got, verdict, answer = yield from self._stream_piece(index, piece, context, judge, strong=attempt > 0)
+            if verdict is not False:
+                return got
+            wrong = detect_language(answer)
+        assert wrong is not None
+        raise TranslationLanguageError(self.target, wrong, self.text_so_far)
+
+    def _stream_piece(
+        self, index: int, piece: Piece, context: tuple[str, str] | None, judge: bool, strong: bool
+    ) -> Generator[TranslationEvent, None, tuple[str, bool | None, str]]:
         single_line = "\n" not in piece.text
         # The server stops at the end of the piece by itself. Cancelling instead would cost a
         # dropped connection per piece, and the local engine's cancel watchdog can kill the
@@ -476,29 +549,46 @@ class Translation(Cancellable):
             max_tokens=_budget(piece.text, self.target),
             stop=tuple(dict.fromkeys((*self.sampling.stop, stop))),
         )
-        stream = self._adopt(self.client.stream(self.messages(piece.text, context), sampling))
+        stream = self._adopt(self.client.stream(self.messages(piece.text, context, strong=strong), sampling))
         flt = _OutputFilter(single_line)
         got: list[str] = []
+        held: list[str] = []
+        verdict: bool | None = None if judge else True
         try:
             for delta in stream:
                 clean = flt.feed(delta)
-                if clean:
+                if clean and verdict is not False:
                     if piece.indent:
                         clean = clean.replace("\n", "\n" + piece.indent)
-                    got.append(clean)
-                    self._streamed.append(clean)
-                    yield ParagraphDelta(index, clean)
+                    held.append(clean)
+                    if verdict is None:
+                        verdict = language_matches(flt.emitted, self.target)
+                    if verdict:
+                        yield from self._emit(index, held, got)
                 if flt.done:  # a server that ignored the stop sequence
                     stream.cancel()
                     break
+            if verdict is None:  # too short to tell: it stands
+                verdict = language_matches(flt.emitted, self.target)
+                if verdict is not False:
+                    yield from self._emit(index, held, got)
         finally:
             self._release(stream)
             if stream.finish_reason is None:
                 stream.cancel()
-        return "".join(got)
+        return "".join(got), verdict, flt.emitted
 
-    def messages(self, text: str, context: tuple[str, str] | None) -> list[Message]:
-        """The prompt for one piece, with the previous paragraph and its translation as context."""
+    def _emit(self, index: int, held: list[str], got: list[str]) -> Iterator[TranslationEvent]:
+        for clean in held:
+            got.append(clean)
+            self._streamed.append(clean)
+            yield ParagraphDelta(index, clean)
+        held.clear()
+
+    def messages(self, text: str, context: tuple[str, str] | None, *, strong: bool = False) -> list[Message]:
+        """The prompt for one piece, with the previous paragraph and its translation as context.
+
+        ``strong``: the model answered in the wrong language; say plainly which one to write in."""
         source = f" from {self.source.prompt_name}" if self.source.known else ""
         rules = (
             f"You are a professional translator. Translate the user's text{source} into "
@@ -509,9 +599,12 @@ class Translation(Cancellable):
         if terms:
             pairs = "\n".join(f"- {s} → {t}" for s, t in terms.items())
             rules += "\nAlways translate these terms like this:\n" + pairs
+        if strong:
+            rules += (f"\nWrite the answer in {self.target.prompt_name} only. Do not copy the text and do not "
+                      f"answer in {self.source.name if self.source.known else 'the language of the text'}.")
         ask = f"Translate into {self.target.prompt_name}:\n\n"
         messages = [msg("system", rules)]
-        if context is not None:
+        if context is not None and not strong:
             prev_src, prev_out = context
             messages += [msg("user", ask + _clip(prev_src)), msg("assistant", _clip(prev_out))]
         messages.append(msg("user", ask + text))
