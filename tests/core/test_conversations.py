@@ -24,6 +24,9 @@ from remote_standin import StandIn
 
 PEOPLE = {"columns": ["Name", "City"], "rows": [["Alice Chen", "Paris"], ["Bob Müller", "Berlin"]],
           "title": "People"}
+# "two people and their city" names its columns (Name, City) and its count: a fresh table's one step left is
+# its rows, as objects of exactly those columns.
+PEOPLE_ROWS = {"rows": [{"Name": name, "City": city} for name, city in PEOPLE["rows"]]}
 PEOPLE_AGES = {"columns": ["Name", "City", "Age"], "rows": [["Alice Chen", "Paris", "34"], ["Bob Müller", "Berlin",
                                                                                            "27"]], "title": "People"}
 
@@ -146,7 +149,7 @@ def test_two_refinements_send_the_last_answer_and_the_instruction_and_save_three
 
 
 def test_a_table_stays_a_table_and_the_model_sees_its_json(standin, client, talk):
-    standin.enqueue(PEOPLE, PEOPLE_AGES)
+    standin.enqueue(PEOPLE_ROWS, PEOPLE_AGES)
     task = default_catalog().task("table.make")
     first = talk.begin("a table of two people and their city", task, {"about": "two people and their city"},
                        client=client)
@@ -157,7 +160,7 @@ def test_a_table_stays_a_table_and_the_model_sees_its_json(standin, client, talk
     assert isinstance(events[-1], TableDone) and table.header == ["Name", "City", "Age"]
     asked = standin.chat_bodies()[-1]
     assert "response_format" in asked, "the refined table is constrained by the table schema again"
-    assert json.loads(asked["messages"][2]["content"]) == PEOPLE
+    assert json.loads(asked["messages"][2]["content"]) == {**PEOPLE, "title": "two people and their city"}
     assert asked["messages"][3]["content"].startswith("add a column for the age\n\nApply this to your previous table")
     turn = talk.store.get(first.conversation_id).turns[-1]
     assert turn.kind == "table" and "| Alice Chen | Paris | 34 |" in turn.text

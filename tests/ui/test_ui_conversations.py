@@ -114,7 +114,8 @@ def test_a_request_then_two_refinements_are_three_turns_shown_and_saved(qtbot, w
 def test_a_table_answer_stays_a_grid_when_refined_and_reopens_as_one(qtbot, standin, deskmate_home):
     path = deskmate_home / "deskmate.sqlite3"
     win, store = open_window(qtbot, path)
-    standin.enqueue(PEOPLE, {**PEOPLE, "rows": PEOPLE["rows"] + [["Chen Jing", "Shanghai"]]})
+    standin.enqueue({"rows": [{"Name": name, "City": city} for name, city in PEOPLE["rows"]]},  # named columns
+                    {**PEOPLE, "rows": PEOPLE["rows"] + [["Chen Jing", "Shanghai"]]})  # a turn: the whole table
     type_request(qtbot, win, "make a table of two people and their city")
     press_enter_and_wait(qtbot, win)
     assert win.results.currentWidget() is win.table_editor and win.table_editor.table().shape == (2, 2)

@@ -12,7 +12,8 @@ from deskmate.ui.engine_bridge import EngineBridge
 from deskmate.ui.main_window import MainWindow
 from remote_standin import StandIn
 
-FRUITS = {"columns": ["Fruit", "Colour"], "rows": [["Apple", "red"]], "title": "Fruit"}
+# "one fruit and its colour" names its columns (Name, Colour): the table's one step left is its rows.
+FRUIT_ROWS = {"rows": [{"Name": "Apple", "Colour": "red"}]}
 CORRECTED = ("They're going to the market.", {"reasons": ["contraction", "spelling"]})
 
 
@@ -62,7 +63,7 @@ def test_the_last_tasks_answer_grid_and_counters_go_with_it(qtbot, window, stand
     assert win.speed_label.text() == "", "the proofread counter stayed under the next task"
     assert win.proofread_view.result() is None
 
-    standin.enqueue(FRUITS, match="fruit")
+    standin.enqueue(FRUIT_ROWS, match="fruit")
     run(qtbot, win, "table.make", {"about": "one fruit and its colour"})
     assert win.results.currentWidget() is win.table_editor
     assert win.speed_label.text() == "Rows: 1, columns: 2"

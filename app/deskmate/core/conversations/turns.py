@@ -109,8 +109,10 @@ class TurnRun:
             text = result.text or self._partial
         else:
             state, error, text = ("stopped" if result.cancelled else "done"), "", result.text
-        self.record = self.store.finish_turn(self.record.id, text=text, answer=result.answer, state=state,
-                                             error=error)
+        # A table is kept whole as its JSON (a two-step build's last answer holds only its rows), so the
+        # next turn shows the model the table it refines.
+        answer = result.table.to_json() if result.table is not None and not result.cancelled else result.answer
+        self.record = self.store.finish_turn(self.record.id, text=text, answer=answer, state=state, error=error)
         return result
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import Literal, get_args
@@ -203,6 +204,11 @@ class Table:
 
     def copy(self) -> "Table":
         return Table([dataclasses.replace(c) for c in self.columns], [list(r) for r in self.rows], self.title)
+
+    def to_json(self) -> str:
+        """The table as the bounded table schema has it: {"columns", "rows", "title"}."""
+        return json.dumps({"columns": self.header, "rows": [list(r) for r in self.rows], "title": self.title},
+                          ensure_ascii=False)
 
     def records(self) -> list[dict[str, str]]:
         return [dict(zip(self.header, row)) for row in self.rows]

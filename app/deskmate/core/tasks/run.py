@@ -186,7 +186,8 @@ class TaskRun(ClientRun):
         self.explain = explain  # proofreading: ask the model why each change was made
         self.glossary = dict(glossary or {})
         self.messages, self.sampling = render(task, self.values, lang=lang, creativity=creativity, catalog=catalog)
-        if messages is not None:  # a conversation's turn: the earlier answer and the person's instruction
+        self._turn = messages is not None
+        if self._turn:  # a conversation's turn: the earlier answer and the person's instruction
             self.messages = list(messages)
         if self.kind == "table":
             # No repeat penalty: JSON punctuation repeats by nature.
@@ -275,6 +276,10 @@ class TaskRun(ClientRun):
         from deskmate.core.tables.build import build_table
         from deskmate.core.tables.export import to_markdown
 
+        if self._turn:
+            yield from self._refined_table(result)
+            return
+
         def ask(messages: list[Message], sampling: Any, schema: dict[str, Any]) -> Iterator[str]:
             stream = self._adopt(self._scope.stream(messages, sampling, schema))
             for piece in stream:
@@ -295,6 +300,24 @@ class TaskRun(ClientRun):
         for note in build.check.notes:
             yield Notice(note)
         yield TableDone(build.table, build.check)
+
+    def _refined_table(self, result: TaskResult) -> Iterator[Event]:
+        """A conversation's turn on a table: the earlier table (as JSON) and the instruction are in the
+        messages, so the whole table comes back at once under the bounded table schema; the two steps
+        read columns and a row count from a fresh request, which a turn like "add a column" is not."""
+        from deskmate.core.tables.export import to_markdown
+        from deskmate.core.tables.generate import table_from_answer
+        from deskmate.core.tables.schema import table_schema
+
+        done = yield from self._stream(table_schema(TABLE_ROWS, TABLE_COLS))
+        result.completion, result.answer = done, done.text
+        if done.finish_reason == "cancelled":
+            result.cancelled, result.text = True, done.text
+            yield TextDone(done)
+            return
+        result.table = table_from_answer(done.text, TABLE_ROWS, TABLE_COLS)
+        result.text = to_markdown(result.table)
+        yield TableDone(result.table)
 
     def _diff(self, result: TaskResult) -> Iterator[Event]:
         from .proofread import proofread
