@@ -15,7 +15,7 @@ import time
 import traceback
 
 from PySide6.QtCore import QRect, QSocketNotifier
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QListWidget, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QListWidget, QTabWidget, QWidget
 
 app = QApplication(sys.argv)
 from deskmate.ui.app import DeskmateApp, identify_app
@@ -48,6 +48,13 @@ def task_point(task_id: str) -> dict[str, int] | None:
 def row_point(view: QListWidget, row: int) -> dict[str, int] | None:
     """Where row ``row`` of a list widget is on screen (None when it is scrolled away)."""
     return _shown_at(view, view.visualItemRect(view.item(row)))
+
+
+def tab_point(tabs: QTabWidget, page: QWidget) -> dict[str, int]:
+    """Where the tab of ``page`` is on screen (tabs move as tabs are added: never a fraction of the bar)."""
+    bar = tabs.tabBar()
+    g = bar.mapToGlobal(bar.tabRect(tabs.indexOf(page)).center())
+    return {"x": g.x(), "y": g.y(), "visible": bar.isVisible()}
 
 
 def _shown_at(view: QAbstractItemView, rect: QRect) -> dict[str, int] | None:
@@ -84,7 +91,7 @@ def focused() -> str:
 body = window.draft_editor.body
 body.textChanged.connect(lambda: print("TYPED", repr(time.time()), len(body.toPlainText()), flush=True))
 names = {"s": session, "w": window, "app": app, "point": point, "task_point": task_point, "focused": focused,
-         "row_point": row_point, "conversation": conversation}
+         "row_point": row_point, "tab_point": tab_point, "conversation": conversation}
 
 
 def answer() -> None:

@@ -10,9 +10,10 @@ Fixtures (shared by every window flow):
 * ``deskmate_window``: ``deskmate_window()`` starts the window in this test's DESKMATE_HOME
   (tests/flows/app_probe.py) and returns an :class:`AppWindow`: ``ask(expr)`` reads the window
   (a Python expression over ``w``, the MainWindow, and ``s``, the DeskmateApp), ``click(expr)``
-  clicks the widget the expression names, ``click_task(id)``, ``click_row(list, row)``, ``key``,
-  ``type``, ``wait_for(expr, check=...)``, ``query(sql)`` and ``drafts()`` (rows in SQLite),
-  ``screenshot(name)``, ``kill9()``, ``close()``. Started windows are closed at the end of the test.
+  clicks the widget the expression names, ``click_task(id)``, ``click_tab(tabs, page)``,
+  ``click_row(list, row)``, ``key``, ``type``, ``wait_for(expr, check=...)``, ``query(sql)`` and
+  ``drafts()`` (rows in SQLite), ``screenshot(name)``, ``kill9()``, ``close()``. Started windows
+  are closed at the end of the test.
 """
 
 from __future__ import annotations
@@ -223,6 +224,12 @@ class AppWindow:
 
     def click_task(self, task_id: str) -> None:
         at = self.wait_for(f"task_point({task_id!r})", timeout=10)
+        self.desktop.click(at["x"], at["y"])
+
+    def click_tab(self, tabs_expr: str, page_expr: str) -> None:
+        """Click the tab of page ``page_expr`` in the tab widget ``tabs_expr`` (e.g. "w.left_tabs", "w.drafts_panel")."""
+        at = self.ask(f"tab_point({tabs_expr}, {page_expr})")
+        assert at["visible"], f"the tabs of {tabs_expr} are not on screen"
         self.desktop.click(at["x"], at["y"])
 
     def click_row(self, list_expr: str, row: int) -> None:
