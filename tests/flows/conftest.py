@@ -11,9 +11,9 @@ Fixtures (shared by every window flow):
   (tests/flows/app_probe.py) and returns an :class:`AppWindow`: ``ask(expr)`` reads the window
   (a Python expression over ``w``, the MainWindow, and ``s``, the DeskmateApp), ``click(expr)``
   clicks the widget the expression names, ``click_task(id)``, ``click_tab(tabs, page)``,
-  ``click_row(list, row)``, ``key``, ``type``, ``wait_for(expr, check=...)``, ``query(sql)`` and
-  ``drafts()`` (rows in SQLite), ``screenshot(name)``, ``kill9()``, ``close()``. Started windows
-  are closed at the end of the test.
+  ``click_row(list, row)``, ``key``, ``type``, ``choose_chinese()`` (View → Language → 中文),
+  ``wait_for(expr, check=...)``, ``query(sql)`` and ``drafts()`` (rows in SQLite),
+  ``screenshot(name)``, ``kill9()``, ``close()``. Started windows are closed at the end of the test.
 """
 
 from __future__ import annotations
@@ -239,6 +239,15 @@ class AppWindow:
 
     def key(self, *keys: str) -> None:
         self.desktop.key(*keys)
+
+    def choose_chinese(self) -> None:
+        """View → Language → 中文 through the menu bar, as a person does it with the keyboard."""
+        self.key("alt+v")
+        self.wait_for("w.menu_view.isVisible()")
+        self.key("Down", "Right")
+        self.wait_for("w.menu_lang.isVisible()")
+        self.key("Down", "Return")
+        self.wait_for("s.translations.language == 'zh'")
 
     def type(self, text: str, delay_ms: int = 40) -> None:
         self.desktop.type(text, delay_ms)
