@@ -14,8 +14,8 @@ import sys
 import time
 import traceback
 
-from PySide6.QtCore import QSocketNotifier
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QRect, QSocketNotifier
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QListWidget, QTabWidget, QWidget
 
 app = QApplication(sys.argv)
 from deskmate.ui.app import DeskmateApp, identify_app
@@ -41,12 +41,46 @@ def task_point(task_id: str) -> dict[str, int] | None:
         for j in range(top.childCount()):
             item = top.child(j)
             if item.data(0, TASK_ROLE) == task_id and not item.isHidden():
-                rect = tree.visualItemRect(item)
-                if rect.isEmpty() or not tree.viewport().rect().contains(rect.center()):
-                    return None
-                g = tree.viewport().mapToGlobal(rect.center())
-                return {"x": g.x(), "y": g.y(), "visible": True}
+                return _shown_at(tree, tree.visualItemRect(item))
     return None
+
+
+def row_point(view: QListWidget, row: int) -> dict[str, int] | None:
+    """Where row ``row`` of a list widget is on screen (None when it is scrolled away)."""
+    return _shown_at(view, view.visualItemRect(view.item(row)))
+
+
+def tab_point(tabs: QTabWidget, page: QWidget) -> dict[str, int]:
+    """Where the tab of ``page`` is on screen (tabs move as tabs are added: never a fraction of the bar)."""
+    bar = tabs.tabBar()
+    g = bar.mapToGlobal(bar.tabRect(tabs.indexOf(page)).center())
+    return {"x": g.x(), "y": g.y(), "visible": bar.isVisible()}
+
+
+def _shown_at(view: QAbstractItemView, rect: QRect) -> dict[str, int] | None:
+    """The screen point of an item's centre, None when the item is scrolled out of the view."""
+    if rect.isEmpty() or not view.viewport().rect().contains(rect.center()):
+        return None
+    g = view.viewport().mapToGlobal(rect.center())
+    return {"x": g.x(), "y": g.y(), "visible": True}
+
+
+def conversation() -> dict[str, object]:
+    """What the request box, the task form and the conversation's turns show."""
+    box, view = window.request_box, window.conversation_view
+    return {
+        "focus": focused(),
+        "box_text": box.input.text(),
+        "chip": box.chip.text() if box.chip.isVisible() else "",
+        "why": box.why.text(),
+        "task": window.form.task.id if window.form.task else "",
+        "fields": {name: window.form.value(name) for name in window.form.fields},
+        "busy": window.runner.busy,
+        "output": window.output.toPlainText(),
+        "turns_visible": view.isVisible(),
+        "turns": [view.turns.item(i).text() for i in range(view.turns.count())],
+        "draft": window.draft_editor.body.toPlainText(),
+    }
 
 
 def focused() -> str:
@@ -56,7 +90,8 @@ def focused() -> str:
 
 body = window.draft_editor.body
 body.textChanged.connect(lambda: print("TYPED", repr(time.time()), len(body.toPlainText()), flush=True))
-names = {"s": session, "w": window, "app": app, "point": point, "task_point": task_point, "focused": focused}
+names = {"s": session, "w": window, "app": app, "point": point, "task_point": task_point, "focused": focused,
+         "row_point": row_point, "tab_point": tab_point, "conversation": conversation}
 
 
 def answer() -> None:

@@ -4,15 +4,16 @@ SQLite, with a screenshot per flow in docs/screenshots/.
 
 Fixtures (shared by every window flow):
 
-* ``desktop`` (session): an Xvfb display with openbox on it; ``key``, ``type``, ``click``,
-  ``screenshot``. Flows are skipped only when Xvfb, openbox or xdotool is missing (.ci/run
-  installs them).
+* ``desktop`` (session): an Xvfb display with openbox on it; ``key``, ``type`` (Chinese pasted
+  with a real Ctrl+V, see ``paste``), ``click``, ``screenshot``. Flows are skipped only when
+  Xvfb, openbox, xdotool, ImageMagick or xclip is missing (.ci/run installs them).
 * ``deskmate_window``: ``deskmate_window()`` starts the window in this test's DESKMATE_HOME
   (tests/flows/app_probe.py) and returns an :class:`AppWindow`: ``ask(expr)`` reads the window
   (a Python expression over ``w``, the MainWindow, and ``s``, the DeskmateApp), ``click(expr)``
-  clicks the widget the expression names, ``click_task(id)``, ``key``, ``type``,
-  ``wait_for(expr)``, ``drafts()`` (the rows in SQLite), ``screenshot(name)``, ``kill9()``,
-  ``close()``. Started windows are closed at the end of the test.
+  clicks the widget the expression names, ``click_task(id)``, ``click_tab(tabs, page)``,
+  ``click_row(list, row)``, ``key``, ``type``, ``choose_chinese()`` (View → Language → 中文),
+  ``wait_for(expr, check=...)``, ``query(sql)`` and ``drafts()`` (rows in SQLite),
+  ``screenshot(name)``, ``kill9()``, ``close()``. Started windows are closed at the end of the test.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 PROBE = Path(__file__).with_name("app_probe.py")
 SCREEN = (1280, 860)
-TOOLS = ("Xvfb", "openbox", "xdotool", "import")
+TOOLS = ("Xvfb", "openbox", "xdotool", "import", "xclip")
 
 
 def _free_display() -> int:
@@ -54,6 +55,7 @@ class Desktop:
         self.env = dict(os.environ, DISPLAY=f":{display}")
         self.env.pop("QT_QPA_PLATFORM", None)  # the xcb platform, a real X window
         self.env.pop("WAYLAND_DISPLAY", None)
+        self._clipboard: subprocess.Popen[bytes] | None = None
 
     def xdotool(self, *args: str, timeout: float = 30) -> str:
         out = subprocess.run(["xdotool", *args], env=self.env, check=False, capture_output=True, text=True, timeout=timeout)
@@ -66,7 +68,35 @@ class Desktop:
         self.xdotool("key", "--delay", "80", *keys)
 
     def type(self, text: str, delay_ms: int = 40) -> None:
+        """Key presses for ``text``; text with no keys on the layout (Chinese) is pasted, see ``paste``."""
+        if not text.isascii():
+            self.paste(text)
+            return
         self.xdotool("type", "--delay", str(delay_ms), text, timeout=60 + len(text) * delay_ms / 1000 * 3)
+
+    def paste(self, text: str) -> None:
+        """``text`` on the clipboard (xclip) and a real Ctrl+V: it arrives whole, as an input method commits
+        it. xdotool's trick of remapping a spare keycode per character drops Chinese characters in Qt."""
+        self.stop_clipboard()
+        # -quiet keeps xclip in the foreground, owning the selection until the next paste or the session's end.
+        self._clipboard = subprocess.Popen(["xclip", "-quiet", "-selection", "clipboard", "-i"], env=self.env,
+                                           stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert self._clipboard.stdin is not None
+        self._clipboard.stdin.write(text.encode())
+        self._clipboard.stdin.close()
+        deadline = time.monotonic() + 20
+        while subprocess.run(["xclip", "-selection", "clipboard", "-o"], env=self.env, check=False,
+                             capture_output=True, timeout=30).stdout.decode() != text:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"xclip did not take {text!r} onto the clipboard")
+            time.sleep(0.1)
+        self.key("ctrl+v")
+
+    def stop_clipboard(self) -> None:
+        if self._clipboard is not None and self._clipboard.poll() is None:
+            self._clipboard.terminate()
+            self._clipboard.wait(10)
+        self._clipboard = None
 
     def click(self, x: int, y: int) -> None:
         self.xdotool("mousemove", "--sync", str(x), str(y))
@@ -84,7 +114,7 @@ class Desktop:
 def desktop() -> Iterator[Desktop]:
     missing = [t for t in TOOLS if shutil.which(t) is None]
     if missing:
-        pytest.skip(f"user flows need {', '.join(missing)} (.ci/run installs them: xvfb openbox xdotool imagemagick)")
+        pytest.skip(f"user flows need {', '.join(missing)} (.ci/run installs them: xvfb openbox xdotool imagemagick xclip)")
     display = _free_display()
     xvfb = subprocess.Popen(["Xvfb", f":{display}", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -101,6 +131,7 @@ def desktop() -> Iterator[Desktop]:
     try:
         yield desk
     finally:
+        desk.stop_clipboard()
         for proc in (wm, xvfb):
             proc.terminate()
             try:
@@ -171,14 +202,17 @@ class AppWindow:
             raise AssertionError(f"{expr!r} failed in the window:\n{out['error']}")
         return out["ok"]
 
-    def wait_for(self, expr: str, timeout: float = 30, step: float = 0.2) -> Any:
+    def wait_for(self, expr: str, timeout: float = 30, step: float = 0.2,
+                 check: Callable[[Any], Any] = bool, what: str = "") -> Any:
+        """The value of ``expr`` once ``check(value)`` holds (once it is true, without a check)."""
         deadline = time.monotonic() + timeout
         while True:
             value = self.ask(expr)
-            if value:
+            if check(value):
                 return value
             if time.monotonic() > deadline:
-                raise AssertionError(f"still false after {timeout} s: {expr}")
+                shown = json.dumps(value, ensure_ascii=False, indent=1, default=str)[:3000]
+                raise AssertionError(f"still not {what or expr} after {timeout} s; {expr} is: {shown}")
             time.sleep(step)
 
     # --- the person's hands --------------------------------------------------------
@@ -192,8 +226,28 @@ class AppWindow:
         at = self.wait_for(f"task_point({task_id!r})", timeout=10)
         self.desktop.click(at["x"], at["y"])
 
+    def click_tab(self, tabs_expr: str, page_expr: str) -> None:
+        """Click the tab of page ``page_expr`` in the tab widget ``tabs_expr`` (e.g. "w.left_tabs", "w.drafts_panel")."""
+        at = self.ask(f"tab_point({tabs_expr}, {page_expr})")
+        assert at["visible"], f"the tabs of {tabs_expr} are not on screen"
+        self.desktop.click(at["x"], at["y"])
+
+    def click_row(self, list_expr: str, row: int) -> None:
+        """Click row ``row`` of the list widget ``list_expr`` names (e.g. "w.conversation_view.turns")."""
+        at = self.wait_for(f"row_point({list_expr}, {row})", timeout=10, what=f"row {row} of {list_expr} on screen")
+        self.desktop.click(at["x"], at["y"])
+
     def key(self, *keys: str) -> None:
         self.desktop.key(*keys)
+
+    def choose_chinese(self) -> None:
+        """View → Language → 中文 through the menu bar, as a person does it with the keyboard."""
+        self.key("alt+v")
+        self.wait_for("w.menu_view.isVisible()")
+        self.key("Down", "Right")
+        self.wait_for("w.menu_lang.isVisible()")
+        self.key("Down", "Return")
+        self.wait_for("s.translations.language == 'zh'")
 
     def type(self, text: str, delay_ms: int = 40) -> None:
         self.desktop.type(text, delay_ms)
@@ -203,15 +257,19 @@ class AppWindow:
         return self.desktop.screenshot(SCREENSHOTS / f"{name}.png")
 
     # --- what landed on disk ---------------------------------------------------------
-    def drafts(self) -> list[tuple[int, str, float | None]]:
-        """(id, body, deleted) of every draft in the window's SQLite file, read as a restarted app would."""
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        """Rows of the window's SQLite file, read as a restarted app would."""
         import sqlite3
 
         conn = sqlite3.connect(self.home / "data" / "deskmate.sqlite3", timeout=5)
         try:
-            return [(int(i), b, d) for i, b, d in conn.execute("SELECT id, body, deleted FROM drafts ORDER BY id")]
+            return conn.execute(sql).fetchall()
         finally:
             conn.close()
+
+    def drafts(self) -> list[tuple[int, str, float | None]]:
+        """(id, body, deleted) of every draft."""
+        return [(int(i), b, d) for i, b, d in self.query("SELECT id, body, deleted FROM drafts ORDER BY id")]
 
     # --- ending ---------------------------------------------------------------------
     def kill9(self) -> float:

@@ -60,9 +60,9 @@ def test_deleting_the_open_draft_closes_it_and_the_bin_restores_it(deskmate_wind
     win.type("Minutes of the Monday meeting")
     win.wait_for("w.draft_editor.state.text().startswith('Saved ')")
     doomed = win.ask("w.draft_editor.draft_id")
-    win.click("w.left_tabs.tabBar()", 0.75, 0.5)  # the Drafts tab
+    win.click_tab("w.left_tabs", "w.drafts_panel")
     win.wait_for("w.drafts_panel.isVisible() and w.drafts_panel.list.count() == 1")
-    win.click("w.drafts_panel.list", 0.3, 0.03)  # the first row
+    win.click_row("w.drafts_panel.list", 0)
     win.click("w.drafts_panel.delete_button")
     win.wait_for("w.drafts_panel.undo_button.isVisible()")
     assert win.ask("w.draft_editor.draft_id") is None
@@ -82,7 +82,7 @@ def test_deleting_the_open_draft_closes_it_and_the_bin_restores_it(deskmate_wind
     win.wait_for("w.drafts_panel.list.count() == 1 and w.drafts_panel.delete_button.text() == 'Restore'")
     assert win.ask("w.drafts_panel.list.item(0).text()").startswith("Minutes of the Monday meeting")
     win.screenshot("flow-drafts-bin")
-    win.click("w.drafts_panel.list", 0.3, 0.03)
+    win.click_row("w.drafts_panel.list", 0)
     win.click("w.drafts_panel.delete_button")  # Restore
     win.wait_for(f"w.draft_editor.draft_id == {doomed}")
     assert win.ask("w.draft_editor.body.toPlainText()") == "Minutes of the Monday meeting"

@@ -10,12 +10,7 @@ DIALOG = "[d for d in app.topLevelWidgets() if type(d).__name__ == 'SettingsDial
 
 def test_settings_follow_the_language_chosen_in_the_view_menu(deskmate_window, deskmate_home):
     win = deskmate_window()
-    win.key("alt+v")
-    win.wait_for("w.menu_view.isVisible()")
-    win.key("Down", "Right")
-    win.wait_for("w.menu_lang.isVisible()")
-    win.key("Down", "Return")
-    win.wait_for("s.translations.language == 'zh'")
+    win.choose_chinese()
     settings = deskmate_home / "config" / "settings.toml"
     assert tomllib.loads(settings.read_text(encoding="utf-8"))["ui"]["language"] == "zh"
 

@@ -20,13 +20,7 @@ def test_proofread_to_polish_and_to_chinese_keeps_the_typed_text(deskmate_window
     assert win.ask("w.form.value('text')") == "Their going to the markt on monday."
     assert win.ask("w.form.fields['text'].isVisible()")
 
-    # View → Language → 中文 through the menu bar, as a person does it with the keyboard.
-    win.key("alt+v")
-    win.wait_for("w.menu_view.isVisible()")
-    win.key("Down", "Right")
-    win.wait_for("w.menu_lang.isVisible()")
-    win.key("Down", "Return")
-    win.wait_for("s.translations.language == 'zh'")
+    win.choose_chinese()
     assert win.ask("w.form.value('text')") == "Their going to the markt on monday."
     assert win.ask("w.run_button.text()") == "运行"
     win.screenshot("flow-task-switch-keeps-text-zh")
