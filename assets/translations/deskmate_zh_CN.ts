@@ -766,6 +766,11 @@
         <source>Saved. The key is kept in memory for this session only.</source>
         <translation>已保存。密钥仅在本次会话的内存中保留。</translation>
     </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/endpoint_dialog.py" line="156"/>
+        <source>Type the model id the server expects (its documentation names it, e.g. gpt-4o-mini). Once a test connects, the Model list offers the server&apos;s models.</source>
+        <translation>请输入服务器要求的模型 ID（服务器文档中会写明，例如 gpt-4o-mini）。测试连接成功后，“模型”列表会列出服务器提供的模型。</translation>
+    </message>
 </context>
 <context>
     <name>HistoryDialog</name>
@@ -1100,11 +1105,6 @@ Seed {1} · {2} steps · {3}×{4}</source>
         <translation>设置已填好。点击“生成”即可重新生成这张图片。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="455"/>
-        <source>No image model is chosen. Download SD-Turbo or choose a diffusers model folder first.</source>
-        <translation>尚未选择图像模型。请先下载 SD-Turbo，或选择一个 diffusers 模型文件夹。</translation>
-    </message>
-    <message>
         <location filename="../../app/deskmate/ui/images_panel.py" line="472"/>
         <source>The negative prompt has no effect at guidance {0:g}; raise guidance above 1 to use it.</source>
         <translation>引导强度为 {0:g} 时反向提示词不起作用；要使用它，请把引导强度调到 1 以上。</translation>
@@ -1173,6 +1173,41 @@ Seed {1} · {2} steps · {3}×{4}</source>
         <location filename="../../app/deskmate/ui/images_panel.py" line="648"/>
         <source>Step {0} of {1}</source>
         <translation>第 {0} 步，共 {1} 步</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/images_panel.py" line="298"/>
+        <source>Get SD-Turbo…</source>
+        <translation>获取 SD-Turbo…</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/images_panel.py" line="299"/>
+        <source>Opens Models and downloads SD-Turbo, showing its progress</source>
+        <translation>打开“模型”并下载 SD-Turbo，显示下载进度</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/images_panel.py" line="300"/>
+        <source>Choose a diffusers folder…</source>
+        <translation>选择 diffusers 文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/images_panel.py" line="301"/>
+        <source>A folder with model_index.json, e.g. a downloaded sd-turbo</source>
+        <translation>含有 model_index.json 的文件夹，例如下载好的 sd-turbo</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/images_panel.py" line="383"/>
+        <source>No image model yet. SD-Turbo draws a 512×512 picture in one step (a 2.6 GB download), or use a diffusers model folder you already have.</source>
+        <translation>还没有图像模型。SD-Turbo 一步即可生成 512×512 的图片（需下载 2.6 GB），也可以使用您已有的 diffusers 模型文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/images_panel.py" line="385"/>
+        <source>This image model cannot be used (the note below says why). Get SD-Turbo, or choose another folder.</source>
+        <translation>此图像模型无法使用（原因见下方说明）。请获取 SD-Turbo，或选择其他文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/images_panel.py" line="470"/>
+        <source>No image model is chosen. Press Get SD-Turbo… to download one, or Choose a diffusers folder… for one you have.</source>
+        <translation>尚未选择图像模型。请点击“获取 SD-Turbo…”下载一个，或点击“选择 diffusers 文件夹…”使用已有的模型。</translation>
     </message>
 </context>
 <context>
@@ -1458,6 +1493,16 @@ Seed {1} · {2} steps · {3}×{4}</source>
         <location filename="../../app/deskmate/ui/model_picker.py" line="74"/>
         <source>Remote: {name} ({model})</source>
         <translation>远程：{name}（{model}）</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/model_picker.py" line="81"/>
+        <source>Get more models…</source>
+        <translation>获取更多模型…</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/model_picker.py" line="82"/>
+        <source>Download a recommended model, or import a GGUF file</source>
+        <translation>下载推荐的模型，或导入 GGUF 文件</translation>
     </message>
 </context>
 <context>
@@ -1857,6 +1902,16 @@ Seed {1} · {2} steps · {3}×{4}</source>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/models_dialog.py" line="634"/>
+        <source>The model catalog has no model “{0}”.</source>
+        <translation>模型目录中没有模型“{0}”。</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/models_dialog.py" line="638"/>
+        <source>{0} is installed already.</source>
+        <translation>{0} 已经安装。</translation>
+    </message>
 </context>
 <context>
     <name>ProofreadView</name>
@@ -1958,6 +2013,104 @@ Seed {1} · {2} steps · {3}×{4}</source>
         <translation>
             <numerusform>校对时遗漏了 %n 个句子，已按原文原样补回：</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>RemoteServersDialog</name>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="62"/>
+        <source>Remote servers</source>
+        <translation>远程服务器</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="65"/>
+        <source>Remote servers answer tasks with a larger model on another computer, through an OpenAI-compatible address. Their API keys stay in the system keyring.</source>
+        <translation>远程服务器通过兼容 OpenAI 的地址，用另一台计算机上的更大模型完成任务。它们的 API 密钥保存在系统密钥环中。</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="72"/>
+        <source>No remote server yet. Press Add… to set one up.</source>
+        <translation>还没有远程服务器。点击“添加…”进行设置。</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="74"/>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="75"/>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="76"/>
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="77"/>
+        <source>Remove…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="140"/>
+        <source>key in the system keyring</source>
+        <translation>密钥在系统密钥环中</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="141"/>
+        <source>key kept for this session</source>
+        <translation>密钥仅保留到本次会话结束</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="142"/>
+        <source>no key saved</source>
+        <translation>未保存密钥</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="143"/>
+        <source>{name} — {model} at {url} ({key})</source>
+        <translation>{name} — {model}，地址 {url}（{key}）</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="202"/>
+        <source>Saved “{0}”.</source>
+        <translation>已保存“{0}”。</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="219"/>
+        <source>Testing “{0}”…</source>
+        <translation>正在测试“{0}”…</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="233"/>
+        <source>Press Edit… and type the key again.</source>
+        <translation>请点击“编辑…”重新输入密钥。</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="235"/>
+        <source>Press Edit… and choose one of the server&apos;s models.</source>
+        <translation>请点击“编辑…”并选择服务器提供的一个模型。</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="244"/>
+        <source>Remove remote server</source>
+        <translation>删除远程服务器</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="245"/>
+        <source>Remove “{0}” ({1})? Its API key is deleted from the system keyring too.</source>
+        <translation>删除“{0}”（{1}）吗？它的 API 密钥也会从系统密钥环中删除。</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="256"/>
+        <source>“{0}” is removed, but its key could not be deleted: {1}</source>
+        <translation>“{0}”已删除，但无法删除它的密钥：{1}</translation>
+    </message>
+    <message>
+        <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="261"/>
+        <source>Removed “{0}” and its key.</source>
+        <translation>已删除“{0}”及其密钥。</translation>
     </message>
 </context>
 <context>
