@@ -2084,8 +2084,8 @@ Seed {1} · {2} steps · {3}×{4}</source>
     </message>
     <message>
         <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="233"/>
-        <source>Press Edit… and type the key again.</source>
-        <translation>请点击“编辑…”重新输入密钥。</translation>
+        <source>Press Edit… to change it.</source>
+        <translation>请点击“编辑…”修改密钥。</translation>
     </message>
     <message>
         <location filename="../work/wt/ends17/app/deskmate/ui/remote_servers.py" line="235"/>

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 import pytest
@@ -91,7 +92,7 @@ def test_remote_servers_are_added_tested_edited_and_removed_in_the_window(deskma
 
     win.click(f"{SERVERS}.test_button")
     text = win.wait_for(f"{SERVERS}.last_report is not None and {SERVERS}.result_text()", timeout=30)
-    assert "refused the API key" in text and text.endswith("Press Edit… and type the key again.")
+    assert "refused the API key" in text and text.endswith("Press Edit… to change it.")
     assert "sk-wrong" not in text
     win.screenshot("flow-remote-servers-wrong-key")
 
@@ -114,10 +115,11 @@ def test_remote_servers_are_added_tested_edited_and_removed_in_the_window(deskma
 
     # Remove…, confirmed with Yes: gone from the list, settings.toml and the keyring.
     win.click(f"{SERVERS}.remove_button")
-    win.wait_for("type(app.activeModalWidget()).__name__ == 'QMessageBox'")
+    win.wait_for("type(app.activeModalWidget()).__name__ == 'QMessageBox' and app.activeModalWidget().isActiveWindow()")
+    time.sleep(0.5)  # openbox places the box after it maps; click where it ends up
     question = win.ask("app.activeModalWidget().text()")
     assert question.startswith("Remove “tiger”") and "keyring" in question
-    win.click("app.activeModalWidget().button(__import__('PySide6.QtWidgets').QtWidgets.QMessageBox.StandardButton.Yes)")
+    win.click("[b for b in app.activeModalWidget().buttons() if b.text().replace('&', '') == 'Yes'][0]")
     win.wait_for(f"{SERVERS}.names() == []")
     assert win.ask(f"{SERVERS}.result_text()") == "Removed “tiger” and its key."
     assert win.ask("__import__('keyring').get_password('Deskmate', 'remote:tiger')") is None

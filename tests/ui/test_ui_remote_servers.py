@@ -89,7 +89,7 @@ def test_a_dead_server_a_wrong_key_and_a_wrong_model_are_said_in_plain_words(qtb
     assert not ok and "refused the connection" in text and "Traceback" not in text
 
     ok, text = _test(qtbot, dlg, "badkey")
-    assert not ok and "refused the API key" in text and text.endswith("Press Edit… and type the key again.")
+    assert not ok and "refused the API key" in text and text.endswith("Press Edit… to change it.")
     assert "sk-wrong" not in text
 
     ok, text = _test(qtbot, dlg, "badmodel")

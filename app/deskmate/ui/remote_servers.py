@@ -230,7 +230,7 @@ class RemoteServersDialog(QDialog):
         ok = report.ok and report.model_listed is not False
         text = report.message
         if report.needs_key:
-            text += " " + self.tr("Press Edit… and type the key again.")
+            text += " " + self.tr("Press Edit… to change it.")
         elif report.model_listed is False:
             text += " " + self.tr("Press Edit… and choose one of the server's models.")
         self._show(ok, text)
