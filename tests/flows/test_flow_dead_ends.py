@@ -199,3 +199,19 @@ def test_the_model_list_leads_to_more_models_with_their_speed(deskmate_window):
     win.screenshot("flow-model-list-get-more-models")
     win.key("Escape")
     win.wait_for(f"len({DIALOG.format(name='ModelsDialog')}) == 0")
+
+
+def test_in_chinese_the_images_tab_and_the_model_list_lead_on_in_chinese(deskmate_window):
+    from deskmate.core.settings import set_value
+
+    set_value("ui", "language", "zh")
+    win = deskmate_window()
+    win.wait_for("w.model_picker.combo.count() >= 2")
+    last = win.ask("w.model_picker.combo.itemText(w.model_picker.combo.count() - 1)")
+    assert last == "获取更多模型…"
+    _click_tab(win, "w.top_tabs", 1)
+    win.wait_for("w.images_panel is not None and w.images_panel.missing_box.isVisible()")
+    assert win.ask("w.images_panel.missing_label.text()").startswith("还没有图像模型。")
+    assert win.ask("w.images_panel.get_model_button.text()") == "获取 SD-Turbo…"
+    assert win.ask("w.images_panel.choose_folder_button.text()") == "选择 diffusers 文件夹…"
+    win.screenshot("flow-images-says-what-is-missing-zh")
