@@ -162,12 +162,12 @@
 <context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="80"/>
+        <location filename="../../app/deskmate/ui/app.py" line="82"/>
         <source>Drafts recovered from before Deskmate last stopped: {n}</source>
         <translation>已恢复 Deskmate 上次停止前的草稿：{n} 份</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="235"/>
+        <location filename="../../app/deskmate/ui/app.py" line="237"/>
         <source>remote server {name}</source>
         <translation>远程服务器 {name}</translation>
     </message>
@@ -882,22 +882,27 @@
         <translation>空闲超时</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="210"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="156"/>
+        <source>Type the model id the server expects (its documentation names it, e.g. gpt-4o-mini). Once a test connects, the Model list offers the server&apos;s models.</source>
+        <translation>请输入服务器要求的模型 ID（服务器文档中会写明，例如 gpt-4o-mini）。测试连接成功后，“模型”列表会列出服务器提供的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="215"/>
         <source>Testing the connection…</source>
         <translation>正在测试连接…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="244"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="249"/>
         <source>This address is plain http to another computer, so the key could be read on the way. Use https://, or tick “Allow sending the key over plain http” if you trust this network.</source>
         <translation>该地址是连接到另一台计算机的明文 http，密钥在传输途中可能被读取。请使用 https://；如果信任此网络，也可以勾选“允许通过明文 http 发送密钥”。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="280"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="285"/>
         <source>saved; type to replace</source>
         <translation>已保存；输入新值可替换</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="282"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="287"/>
         <source>Saved. The key is kept in memory for this session only.</source>
         <translation>已保存。密钥仅在本次会话的内存中保留。</translation>
     </message>
@@ -1053,259 +1058,289 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>ImagesPanel</name>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="255"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="271"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="255"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="271"/>
         <source>&amp;Prompt:</source>
         <translation>提示词(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="255"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="271"/>
         <source>&amp;Leave out:</source>
         <translation>排除(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="256"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="272"/>
         <source>Si&amp;ze:</source>
         <translation>尺寸(&amp;Z)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="256"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="272"/>
         <source>S&amp;teps:</source>
         <translation>步数(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="256"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="272"/>
         <source>G&amp;uidance:</source>
         <translation>引导强度(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="257"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="273"/>
         <source>S&amp;eed:</source>
         <translation>种子(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="261"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="277"/>
         <source>Describe the picture, e.g. “a red cat on the sea at night”.</source>
         <translation>描述图片内容，例如“夜晚海上的一只红猫”。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="262"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="278"/>
         <source>Prompt</source>
         <translation>提示词</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="263"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="279"/>
         <source>Things to keep out of the picture (needs guidance above 1)</source>
         <translation>不希望出现在图片中的内容（引导强度需大于 1）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="264"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="280"/>
         <source>Negative prompt</source>
         <translation>反向提示词</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="265"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="281"/>
         <source>Picture size</source>
         <translation>图片尺寸</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="266"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="282"/>
         <source>Steps</source>
         <translation>步数</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="267"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="283"/>
         <source>More steps: more detail, more time. Turbo models need 1 to 4.</source>
         <translation>步数越多，细节越多，耗时越长。Turbo 模型只需 1 到 4 步。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="268"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="284"/>
         <source>Guidance</source>
         <translation>引导强度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="269"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="285"/>
         <source>How closely to follow the prompt. Turbo models use 0.</source>
         <translation>图片贴合提示词的程度。Turbo 模型使用 0。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="270"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="286"/>
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="271"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="287"/>
         <source>The same seed and settings draw the same picture again.</source>
         <translation>相同的种子和设置会画出同一张图片。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="272"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="288"/>
         <source>&amp;Random</source>
         <translation>随机(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="273"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="289"/>
         <source>Random seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="274"/>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="276"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="290"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="292"/>
         <source>Generate</source>
         <translation>生成</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="275"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="291"/>
         <source>Draw the picture (Ctrl+Enter)</source>
         <translation>生成图片（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="277"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="293"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="278"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="294"/>
         <source>Stop drawing (Esc). Press again to stop at once.</source>
         <translation>停止生成（Esc）。再按一次立即停止。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="279"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="295"/>
         <source>Cancel drawing</source>
         <translation>取消生成</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="280"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="296"/>
         <source>Drawing progress</source>
         <translation>生成进度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="281"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="297"/>
         <source>Image notes</source>
         <translation>图片提示</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="302"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="298"/>
+        <source>Get SD-Turbo…</source>
+        <translation>获取 SD-Turbo…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="299"/>
+        <source>Opens Models and downloads SD-Turbo, showing its progress</source>
+        <translation>打开“模型”并下载 SD-Turbo，显示下载进度</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="300"/>
+        <source>Choose a diffusers folder…</source>
+        <translation>选择 diffusers 文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="301"/>
+        <source>A folder with model_index.json, e.g. a downloaded sd-turbo</source>
+        <translation>含有 model_index.json 的文件夹，例如下载好的 sd-turbo</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="322"/>
         <source>Picture support is not installed. It is an optional add-on: install the {0} package (sudo apt install ./{0}_*.deb, published next to the Deskmate installer).</source>
         <translation>未安装图片功能。它是一个可选附加组件：请安装 {0} 软件包（sudo apt install ./{0}_*.deb，与 Deskmate 安装包一同发布）。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="306"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="326"/>
         <source>Picture support is not installed. Install it with: pip install &apos;deskmate[images]&apos;</source>
         <translation>未安装图片功能。请用以下命令安装：pip install &apos;deskmate[images]&apos;</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="327"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="347"/>
         <source>The gallery cannot be opened: {0}</source>
         <translation>无法打开图库：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="345"/>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="563"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="368"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="592"/>
         <source>The image model cannot be used: {0}</source>
         <translation>无法使用该图像模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="359"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="383"/>
+        <source>No image model yet. SD-Turbo draws a 512×512 picture in one step (a 2.6 GB download), or use a diffusers model folder you already have.</source>
+        <translation>还没有图像模型。SD-Turbo 一步即可生成 512×512 的图片（需下载 2.6 GB），也可以使用您已有的 diffusers 模型文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="385"/>
+        <source>This image model cannot be used (the note below says why). Get SD-Turbo, or choose another folder.</source>
+        <translation>此图像模型无法使用（原因见下方说明）。请获取 SD-Turbo，或选择其他文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="387"/>
         <source>No image model chosen</source>
         <translation>未选择图像模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="365"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="393"/>
         <source>Model default ({0}×{1})</source>
         <translation>模型默认（{0}×{1}）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="366"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="394"/>
         <source>Model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="407"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="435"/>
         <source>This picture was drawn with {0}; the current model is {1}, so the result will differ.</source>
         <translation>这张图片是用 {0} 生成的；当前模型是 {1}，结果会有所不同。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="409"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="437"/>
         <source>Settings filled in. Press Generate to draw the picture again.</source>
         <translation>设置已填好。点击“生成”即可重新生成这张图片。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="442"/>
-        <source>No image model is chosen. Download SD-Turbo or choose a diffusers model folder first.</source>
-        <translation>尚未选择图像模型。请先下载 SD-Turbo，或选择一个 diffusers 模型文件夹。</translation>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="470"/>
+        <source>No image model is chosen. Press Get SD-Turbo… to download one, or Choose a diffusers folder… for one you have.</source>
+        <translation>尚未选择图像模型。请点击“获取 SD-Turbo…”下载一个，或点击“选择 diffusers 文件夹…”使用已有的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="459"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="488"/>
         <source>The negative prompt has no effect at guidance {0:g}; raise guidance above 1 to use it.</source>
         <translation>引导强度为 {0:g} 时反向提示词不起作用；要使用它，请把引导强度调到 1 以上。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="470"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="499"/>
         <source>Preparing…</source>
         <translation>正在准备…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="482"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="511"/>
         <source>Stopping now…</source>
         <translation>正在立即停止…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="484"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="513"/>
         <source>Stopping after this step…</source>
         <translation>将在这一步结束后停止…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="508"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="537"/>
         <source>Starting the image worker…</source>
         <translation>正在启动图像进程…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="509"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="538"/>
         <source>Loading the image model…</source>
         <translation>正在加载图像模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="524"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="553"/>
         <source>Cancelled. No picture was saved.</source>
         <translation>已取消，未保存图片。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="536"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="565"/>
         <source>Drawn in {0:.1f} s with seed {1}.</source>
         <translation>用时 {0:.1f} 秒，种子 {1}。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="543"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="572"/>
         <source>The picture was saved as {0} but could not be listed: {1}</source>
         <translation>图片已保存为 {0}，但无法加入图库：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="565"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="594"/>
         <source>The computer ran out of memory while drawing, so no picture was saved. Close other programs or choose a smaller size, then try again.</source>
         <translation>生成时电脑内存不足，未保存图片。请关闭其他程序或选择更小的尺寸，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="568"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="597"/>
         <source>The image worker stopped unexpectedly, so no picture was saved. Try again: the next picture starts a fresh worker.</source>
         <translation>图像进程意外停止，未保存图片。请重试：下一张图片会启动新的进程。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="571"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="600"/>
         <source>The image worker could not start: {0}</source>
         <translation>图像进程无法启动：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="575"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="604"/>
         <source>The picture could not be drawn: {0}</source>
         <translation>无法生成图片：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/images_panel.py" line="631"/>
+        <location filename="../../app/deskmate/ui/images_panel.py" line="660"/>
         <source>Step {0} of {1}</source>
         <translation>第 {0} 步，共 {1} 步</translation>
     </message>
@@ -1313,199 +1348,199 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="340"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="341"/>
         <source>Deskmate — {model}</source>
         <translation>Deskmate — {model}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="341"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="342"/>
         <source>Write</source>
         <translation>写作</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="342"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="415"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="343"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="426"/>
         <source>Images</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="344"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="345"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="345"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="346"/>
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="347"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="363"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="348"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="364"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="348"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="349"/>
         <source>Run the task (Ctrl+Enter)</source>
         <translation>运行任务 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="349"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="363"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="350"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="364"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="350"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="351"/>
         <source>Stop (Esc)</source>
         <translation>停止 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="351"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="363"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="352"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="364"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="352"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="353"/>
         <source>Run again (Ctrl+R)</source>
         <translation>再次运行 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="353"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="354"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="354"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="355"/>
         <source>Copy the result (Ctrl+Shift+C)</source>
         <translation>复制结果 (Ctrl+Shift+C)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="355"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="364"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="356"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="365"/>
         <source>Insert into draft</source>
         <translation>插入草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="356"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="357"/>
         <source>Insert the result into the draft (Ctrl+I)</source>
         <translation>将结果插入草稿 (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="357"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="358"/>
         <source>The answer appears here as it is written.</source>
         <translation>回答会在生成过程中实时显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="364"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="365"/>
         <source>Copy result</source>
         <translation>复制结果</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="365"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="366"/>
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="365"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="366"/>
         <source>Save a version</source>
         <translation>保存版本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="366"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="367"/>
         <source>Search drafts</source>
         <translation>搜索草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="367"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="368"/>
         <source>Find a task</source>
         <translation>查找任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="367"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="368"/>
         <source>Draft history…</source>
         <translation>草稿历史记录…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="368"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="369"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="368"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="369"/>
         <source>Export draft…</source>
         <translation>导出草稿…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="369"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="370"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="369"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="370"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="370"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="371"/>
         <source>Remote servers…</source>
         <translation>远程服务器…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="370"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="371"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="371"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="372"/>
         <source>Choose image model folder…</source>
         <translation>选择图片模型文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="375"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="376"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="376"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="377"/>
         <source>&amp;Task</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="377"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="378"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="378"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="379"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="400"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="401"/>
         <source>Choose an image model folder</source>
         <translation>选择图片模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="507"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="518"/>
         <source>stopped — the text so far is kept</source>
         <translation>已停止，已保留目前生成的文本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="509"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="520"/>
         <source>{n} tokens, {rate:.1f} tokens/s</source>
         <translation>{n} 个词元，{rate:.1f} 词元/秒</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/deskmate/ui/main_window.py" line="525"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="536"/>
         <source>%n change(s) to review</source>
         <translation>
             <numerusform>%n 处修改待审阅</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="529"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="540"/>
         <source>Review: no problems found.</source>
         <translation>复核：未发现问题。</translation>
     </message>
@@ -1545,43 +1580,43 @@ Seed {1} · {2} steps · {3}×{4}</source>
         <translation>引擎无法启动</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="346"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="347"/>
         <source>Chats</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="541"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="552"/>
         <source>Review found: {issues}. The answer was rewritten once to fix this; accept or undo each change below, or “Show the first answer”.</source>
         <translation>复核发现：{issues}。已据此将回答改写一次；可在下方逐项接受或撤销修改，或点击“显示最初的回答”。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="544"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="555"/>
         <source>Review found: {issues}</source>
         <translation>复核发现：{issues}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="585"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="596"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="343"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="421"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="344"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="432"/>
         <source>Documents</source>
         <translation>文档</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="358"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="359"/>
         <source>Show the first answer</source>
         <translation>显示最初的回答</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="359"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="360"/>
         <source>The answer before the review pass rewrote it</source>
         <translation>复核改写之前的回答</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="519"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="530"/>
         <source>Rows: {rows}, columns: {cols}</source>
         <translation>行数：{rows}，列数：{cols}</translation>
     </message>
@@ -1589,19 +1624,29 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>ModelPicker</name>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="32"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="37"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="48"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="53"/>
         <source>Built-in: SmolLM2-135M (small, for trying things out)</source>
         <translation>内置：SmolLM2-135M（小模型，适合试用）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="73"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="78"/>
         <source>Remote: {name} ({model})</source>
         <translation>远程：{name}（{model}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="81"/>
+        <source>Get more models…</source>
+        <translation>获取更多模型…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="82"/>
+        <source>Download a recommended model, or import a GGUF file</source>
+        <translation>下载推荐的模型，或导入 GGUF 文件</translation>
     </message>
 </context>
 <context>
@@ -1682,322 +1727,332 @@ Seed {1} · {2} steps · {3}×{4}</source>
         <translation>内置小模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="241"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="243"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="242"/>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="391"/>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="401"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="244"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="396"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="406"/>
         <source>Installed</source>
         <translation>已安装</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="243"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="245"/>
         <source>Recommended</source>
         <translation>推荐</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="246"/>
         <location filename="../../app/deskmate/ui/models_dialog.py" line="248"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="250"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="246"/>
         <location filename="../../app/deskmate/ui/models_dialog.py" line="248"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="250"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="246"/>
         <location filename="../../app/deskmate/ui/models_dialog.py" line="248"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="250"/>
         <source>Fit</source>
         <translation>适配</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="246"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="248"/>
         <source>Default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="246"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="248"/>
         <source>From</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="248"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="250"/>
         <source>License</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="248"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="250"/>
         <source>Memory need</source>
         <translation>所需内存</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="249"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="251"/>
         <source>Recommended context</source>
         <translation>推荐上下文</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="250"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="252"/>
         <source>Installed models</source>
         <translation>已安装的模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="251"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="253"/>
         <source>Recommended models</source>
         <translation>推荐的模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="252"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="254"/>
         <source>Set &amp;default</source>
         <translation>设为默认(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="253"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="255"/>
         <source>Make the selected model the default</source>
         <translation>将所选模型设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="254"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="256"/>
         <source>Use the selected model for chat; the engine restarts with it</source>
         <translation>使用所选模型对话；引擎将以它重新启动</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="255"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="257"/>
         <source>&amp;Verify</source>
         <translation>校验(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="256"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="258"/>
         <source>Verify the selected model</source>
         <translation>校验所选模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="257"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="259"/>
         <source>Check the file against its SHA-256</source>
         <translation>按 SHA-256 校验文件</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="258"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="260"/>
         <source>De&amp;lete…</source>
         <translation>删除(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="259"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="261"/>
         <source>Delete the selected model</source>
         <translation>删除所选模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="260"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="262"/>
         <source>&amp;Import GGUF…</source>
         <translation>导入 GGUF(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="261"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="263"/>
         <source>Import a GGUF model file</source>
         <translation>导入 GGUF 模型文件</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="262"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="264"/>
         <source>Add a GGUF file you already have; it is test-loaded first</source>
         <translation>添加您已有的 GGUF 文件；会先试加载一次</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="263"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="265"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="264"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="266"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="266"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="268"/>
         <source>Offline mode is on: Deskmate does not download anything. Turn it off in Settings to download models, or import a GGUF file you already have.</source>
         <translation>已开启离线模式：Deskmate 不会下载任何内容。要下载模型，请在“设置”中关闭离线模式，或导入您已有的 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="268"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="270"/>
         <source>Offline mode</source>
         <translation>离线模式</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="269"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="271"/>
         <source>No downloads. Pick a model under Recommended.</source>
         <translation>没有下载任务。请在“推荐”中选择模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="310"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="315"/>
         <source>Could not list the models: {0}</source>
         <translation>无法列出模型：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="318"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="323"/>
         <source>This computer has {0} of memory free (of {1}). Fit is shown for a context of {2} tokens.</source>
         <translation>本机可用内存 {0}（共 {1}）。适配情况按 {2} 个词元的上下文估算。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="324"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="329"/>
         <source>Downloads come from {0}.</source>
         <translation>下载来源：{0}。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="339"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="344"/>
         <source>built-in</source>
         <translation>内置</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="340"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="345"/>
         <source>imported from {0}</source>
         <translation>导入自 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="340"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="345"/>
         <source>models folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="341"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="346"/>
         <source>★ default</source>
         <translation>★ 默认</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="393"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="398"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="393"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="398"/>
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="395"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="400"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="395"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="400"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="397"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="402"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="400"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="405"/>
         <source>{0}: {1}</source>
         <translation>{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="401"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="406"/>
         <source>Offline mode is on</source>
         <translation>已开启离线模式</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="445"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="450"/>
         <source>Could not set the default: {0}</source>
         <translation>无法设为默认：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="447"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="452"/>
         <source>{0} is now the default model.</source>
         <translation>{0} 现在是默认模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="470"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="475"/>
         <source>{0} is intact: its checksum matches.</source>
         <translation>{0} 完好：校验和一致。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="471"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="476"/>
         <source>{0} looks intact (it has no recorded checksum, so only its header was checked).</source>
         <translation>{0} 看起来完好（它没有记录的校验和，因此只检查了文件头）。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="475"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="480"/>
         <source>{0} is damaged: {1}. Delete it and download it again.</source>
         <translation>{0} 已损坏：{1}。请删除后重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="479"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="484"/>
         <source>Verifying {0}…</source>
         <translation>正在校验 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="490"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="495"/>
         <source>Your original file stays where it is: {0}</source>
         <translation>您的原始文件保留在原处：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="492"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="497"/>
         <source>Its file will be deleted from this computer: {0}</source>
         <translation>它的文件将从本机删除：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="493"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="498"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="494"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="499"/>
         <source>Delete {0} ({1})?</source>
         <translation>删除 {0}（{1}）？</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="516"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="521"/>
         <source>{0} was deleted.</source>
         <translation>{0} 已删除。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="523"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="528"/>
         <source>Deleting {0}…</source>
         <translation>正在删除 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="544"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="549"/>
         <source>Imported {0}. Select it and press Set default to use it.</source>
         <translation>已导入 {0}。选中它并点击“设为默认”即可使用。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="550"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="555"/>
         <source>Checking {0}: it is loaded once in a separate process to be sure it works…</source>
         <translation>正在检查 {0}：在单独的进程中加载一次，确认它能正常工作…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="556"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="561"/>
         <source>{0} was not imported. {1}</source>
         <translation>{0} 未导入。{1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="557"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="562"/>
         <source>{0} could not be imported: {1}</source>
         <translation>无法导入 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="675"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="634"/>
+        <source>The model catalog has no model “{0}”.</source>
+        <translation>模型目录中没有模型“{0}”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="638"/>
+        <source>{0} is installed already.</source>
+        <translation>{0} 已经安装。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="698"/>
         <source>Downloads ({0})</source>
         <translation>下载（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="675"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="698"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="727"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="750"/>
         <source>Import a GGUF model</source>
         <translation>导入 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/models_dialog.py" line="728"/>
+        <location filename="../../app/deskmate/ui/models_dialog.py" line="751"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
@@ -2102,6 +2157,105 @@ Seed {1} · {2} steps · {3}×{4}</source>
         <translation>
             <numerusform>校对时遗漏了 %n 个句子，已按原文原样补回：</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>RemoteServersDialog</name>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="62"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="69"/>
+        <source>Remote servers</source>
+        <translation>远程服务器</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="65"/>
+        <source>Remote servers answer tasks with a larger model on another computer, through an OpenAI-compatible address. Their API keys stay in the system keyring.</source>
+        <translation>远程服务器通过兼容 OpenAI 的地址，用另一台计算机上的更大模型完成任务。它们的 API 密钥保存在系统密钥环中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="72"/>
+        <source>No remote server yet. Press Add… to set one up.</source>
+        <translation>还没有远程服务器。点击“添加…”进行设置。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="74"/>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="75"/>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="76"/>
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="77"/>
+        <source>Remove…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="140"/>
+        <source>key in the system keyring</source>
+        <translation>密钥在系统密钥环中</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="141"/>
+        <source>key kept for this session</source>
+        <translation>密钥仅保留到本次会话结束</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="142"/>
+        <source>no key saved</source>
+        <translation>未保存密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="143"/>
+        <source>{name} — {model} at {url} ({key})</source>
+        <translation>{name} — {model}，地址 {url}（{key}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="202"/>
+        <source>Saved “{0}”.</source>
+        <translation>已保存“{0}”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="219"/>
+        <source>Testing “{0}”…</source>
+        <translation>正在测试“{0}”…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="233"/>
+        <source>Press Edit… to change it.</source>
+        <translation>请点击“编辑…”修改密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="235"/>
+        <source>Press Edit… and choose one of the server&apos;s models.</source>
+        <translation>请点击“编辑…”并选择服务器提供的一个模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="244"/>
+        <source>Remove remote server</source>
+        <translation>删除远程服务器</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="245"/>
+        <source>Remove “{0}” ({1})? Its API key is deleted from the system keyring too.</source>
+        <translation>删除“{0}”（{1}）吗？它的 API 密钥也会从系统密钥环中删除。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="256"/>
+        <source>“{0}” is removed, but its key could not be deleted: {1}</source>
+        <translation>“{0}”已删除，但无法删除它的密钥：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="261"/>
+        <source>Removed “{0}” and its key.</source>
+        <translation>已删除“{0}”及其密钥。</translation>
     </message>
 </context>
 <context>

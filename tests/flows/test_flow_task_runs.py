@@ -31,7 +31,7 @@ def test_status_while_proofreading_and_results_that_go_with_their_task(deskmate_
     win = deskmate_window()
     win.wait_for("w.model_picker.combo.count() >= 2")
     win.click("w.model_picker.combo")
-    win.key("End", "Return")  # the last entry: "Remote: standin (…)"
+    win.key("End", "Up", "Return")  # the entry above "Get more models…": "Remote: standin (…)"
     win.wait_for("s.remote_name == 'standin'")
     win.wait_for("w.last_status is not None and w.last_status.phase.name == 'READY'", timeout=120)
 
@@ -76,7 +76,7 @@ def test_the_review_pass_says_so_and_leaves_the_final_answer_its_room(deskmate_w
     win = deskmate_window()
     win.wait_for("w.model_picker.combo.count() >= 2")
     win.click("w.model_picker.combo")
-    win.key("End", "Return")
+    win.key("End", "Up", "Return")  # above "Get more models…"
     win.wait_for("s.remote_name == 'standin'")
     choose_task(win, "slogan", "writing.slogan")
     win.click("w.form.fields['product']")

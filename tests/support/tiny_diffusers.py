@@ -131,6 +131,19 @@ def tiny_pipeline(root: Path) -> Path:
     return _built[key]
 
 
+SD_TURBO_REPO = "stabilityai/sd-turbo"
+
+
+def serve_as_sd_turbo(hub: object, folder: Path, repo: str = SD_TURBO_REPO) -> None:
+    """Put the tiny pipeline on a HubStandin under SD-Turbo's repo, with the fp16 file names the
+    catalog's SD-Turbo entry fetches, so "Get SD-Turbo…" downloads a real, loadable pipeline."""
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        if rel.endswith(".safetensors"):
+            rel = rel[: -len(".safetensors")] + ".fp16.safetensors"
+        hub.add_file(repo, rel, path, lfs=rel.endswith(".safetensors"))  # type: ignore[attr-defined]
+
+
 if __name__ == "__main__":
     import os
     import sys

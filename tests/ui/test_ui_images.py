@@ -125,6 +125,24 @@ def test_without_picture_support_the_panel_says_what_to_install_and_draws_nothin
     assert panel.gallery.count() == 0
 
 
+def test_with_no_model_the_panel_says_so_before_generate_and_offers_both_ways_to_get_one(qtbot, images, history,
+                                                                                        tiny_sd):
+    panel = make_panel(qtbot, images, history, None)
+    assert panel.missing_box.isVisible()
+    assert panel.missing_label.text().startswith("No image model yet. SD-Turbo draws a 512×512 picture")
+    assert panel.get_model_button.text() == "Get SD-Turbo…"
+    assert panel.choose_folder_button.text() == "Choose a diffusers folder…"
+    with qtbot.waitSignal(panel.getModelRequested, timeout=2000) as asked:
+        qtbot.mouseClick(panel.get_model_button, Qt.MouseButton.LeftButton)
+    assert asked.args == ["sd-turbo"]
+    with qtbot.waitSignal(panel.chooseFolderRequested, timeout=2000):
+        qtbot.mouseClick(panel.choose_folder_button, Qt.MouseButton.LeftButton)
+    assert panel.set_model(tiny_sd)
+    assert not panel.missing_box.isVisible(), "a usable model: nothing is missing"
+    assert not panel.set_model(tiny_sd / "unet")
+    assert panel.missing_box.isVisible() and "cannot be used" in panel.missing_label.text()
+
+
 def test_generate_with_a_fixed_seed_shows_progress_and_the_new_thumbnail(qtbot, images, history, tiny_sd):
     images.stop()  # a cold worker, so the panel must show the model loading
     panel = make_panel(qtbot, images, history, tiny_sd)

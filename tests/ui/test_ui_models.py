@@ -381,3 +381,29 @@ def test_window_and_cli_list_the_same_models_with_the_same_verdicts(qtbot, home,
     assert window["good"][0] in {"fits", "tight", "wont_fit"}
     assert window["damaged"][0] == "broken" and window["gone"][0] == "missing"
     assert window["builtin"] == ("fits", True)
+
+
+def test_get_opens_on_the_catalog_model_and_downloads_it_with_progress(qtbot, home, hub_standin, catalog):
+    """What "Get SD-Turbo…" on the Images tab leads to: the dialog opens, reads the catalog, and the
+    download starts by itself on the Downloads tab, with its bar moving, then it is installed."""
+    hub_standin.throttle = 6 << 20
+    d = ModelsDialog(catalog=catalog)
+    qtbot.addWidget(d)
+    d.get("standin-small")  # asked before the first scan has read the catalog
+    installed_models: list[object] = []
+    d.modelInstalled.connect(installed_models.append)
+    d.show()
+    qtbot.waitUntil(lambda: bool(d.download_rows()), timeout=30000)
+    assert d.tabs.currentWidget() is d.downloads_page
+    (row,) = d.download_rows()
+    assert "Stand-in Small" in row.title.text()
+    values: list[int] = []
+    qtbot.waitUntil(lambda: values.append(row.bar.value()) or row.state == "done", timeout=60000)
+    assert len({v for v in values if 0 < v < 1000}) >= 2, "no progress was shown"
+    qtbot.waitUntil(lambda: bool(installed_models), timeout=10000)
+    assert installed_models[0].name == "Stand-in Small"
+    qtbot.waitUntil(lambda: "Stand-in Small" in installed(d), timeout=30000)
+
+    d.get("standin-small")  # installed now: shown, not downloaded again
+    assert d.tabs.currentWidget() is d.installed_page and len(d.download_rows()) == 1
+    assert d.job_status.text() == "Stand-in Small is installed already."

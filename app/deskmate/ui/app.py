@@ -71,6 +71,8 @@ class DeskmateApp:
         self.window.remoteRequested.connect(self.use_remote)
         self.window.endpointsRequested.connect(self.edit_endpoints)
         self.window.modelsRequested.connect(self.open_models)
+        self.window.modelDownloadRequested.connect(lambda entry: self.open_models(entry))
+        self.window.model_picker.moreRequested.connect(lambda: self.open_models(page="recommended"))
         self.window.runner.route = self.client_for_task
         # Listing models reads the registry and remote settings (keyring): after the first paint.
         self._after_paint = [lambda: self.window.model_picker.refresh(
@@ -236,20 +238,26 @@ class DeskmateApp:
         self.window.retranslate()
 
     def edit_endpoints(self) -> None:
-        from .endpoint_dialog import EndpointDialog
+        from .remote_servers import RemoteServersDialog
 
-        dialog = EndpointDialog(None, self.window)
-        dialog.saved.connect(lambda _ep: self.window.model_picker.refresh(
+        dialog = RemoteServersDialog(self.window)
+        dialog.changed.connect(lambda: self.window.model_picker.refresh(
             str(self.engine.config.model) if self.engine else ""))
         dialog.exec()
 
-    def open_models(self) -> None:
+    def open_models(self, entry_id: str = "", page: str = "") -> None:
+        """The Models dialog; ``entry_id`` a catalog model to download at once, ``page`` "recommended"."""
         from .models_dialog import ModelsDialog
 
         dialog = ModelsDialog(parent=self.window)
         dialog.defaultModelChanged.connect(self.choose_model)
         dialog.modelsChanged.connect(lambda: self.window.model_picker.refresh(
             str(self.engine.config.model) if self.engine else ""))
+        dialog.modelInstalled.connect(self.window.image_model_installed)
+        if entry_id:
+            dialog.get(entry_id)
+        elif page == "recommended":
+            dialog.tabs.setCurrentWidget(dialog.recommended_page)
         dialog.exec()
         dialog.shutdown()
 

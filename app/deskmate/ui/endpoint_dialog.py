@@ -150,6 +150,11 @@ class EndpointDialog(QDialog):
     def endpoint(self) -> RemoteEndpoint:
         """The endpoint as the form describes it; EndpointError (plain words) when a field is wrong."""
         lines = [line.strip() for line in self.extra.toPlainText().splitlines() if line.strip()]
+        if self.name.text().strip() and self.url.text().strip() and not self.model.currentText().strip():
+            # Said here, not by core: its message names a command-line tool the window user never sees.
+            raise EndpointError(self.tr(
+                "Type the model id the server expects (its documentation names it, e.g. gpt-4o-mini). "
+                "Once a test connects, the Model list offers the server's models."))
         return RemoteEndpoint(
             self.name.text(),
             self.url.text(),

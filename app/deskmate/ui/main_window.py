@@ -99,6 +99,7 @@ class MainWindow(Retranslating, QMainWindow):
     remoteRequested = Signal(str)  # a remote endpoint's name
     endpointsRequested = Signal()
     modelsRequested = Signal()
+    modelDownloadRequested = Signal(str)  # a catalog model id to download in the Models dialog
 
     def __init__(self, bridge: EngineBridge, catalog: Catalog, drafts: object, model_name: str,
                  lang: str = "en") -> None:
@@ -409,9 +410,19 @@ class MainWindow(Retranslating, QMainWindow):
             self.statusBar().showMessage(str(e), 10000)
         return True
 
+    def image_model_installed(self, model: object) -> None:
+        """A download finished: an image model goes to the Images tab when it has none it can use."""
+        panel = self.images_panel
+        if getattr(model, "kind", "") != "image" or panel is None:
+            return  # an Images tab built later finds it in the registry
+        if not panel.model_usable():
+            self.choose_image_model(model.path)  # type: ignore[attr-defined]
+
     def _tab_changed(self, index: int) -> None:
         if index == 1 and self.images_panel is None:
             self.images_panel = make_images_panel()
+            self.images_panel.getModelRequested.connect(self.modelDownloadRequested)
+            self.images_panel.chooseFolderRequested.connect(lambda: self.choose_image_model())
             self._place_tab(1, self.images_panel, self.tr("Images"))
         elif index == 2 and self.documents_panel is None:
             from .documents_panel import DocumentsPanel

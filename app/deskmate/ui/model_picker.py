@@ -1,18 +1,22 @@
-"""The model picker: the built-in model plus every installed GGUF; choosing one switches the engine."""
+"""The model picker: the built-in model plus every installed GGUF; choosing one switches the engine.
+
+Its last entry, "Get more models…", opens the Models dialog on its recommended models."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 REMOTE = "remote:"
+MORE = "action:more-models"
 
 
 class ModelPicker(QWidget):
     modelChosen = Signal(str)  # path of a .gguf; "" = the built-in model
     remoteChosen = Signal(str)  # name of a remote endpoint
+    moreRequested = Signal()  # "Get more models…" was chosen
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -25,6 +29,7 @@ class ModelPicker(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.combo, 1)
         self._current = ""
+        self._shown = 0  # the row of the model in use
         self.combo.activated.connect(self._activated)
         self.retranslate()
 
@@ -72,12 +77,22 @@ class ModelPicker(QWidget):
         for ep in endpoints:
             self.combo.addItem(self.tr("Remote: {name} ({model})").format(name=ep.name, model=ep.model),
                                REMOTE + ep.name)
+        self.combo.insertSeparator(self.combo.count())
+        self.combo.addItem(self.tr("Get more models…"), MORE)
+        self.combo.setItemData(self.combo.count() - 1, self.tr("Download a recommended model, or import a GGUF file"),
+                               Qt.ItemDataRole.ToolTipRole)
         index = self.combo.findData("" if self._current == builtin else self._current)
-        self.combo.setCurrentIndex(max(0, index))
+        self._shown = max(0, index)
+        self.combo.setCurrentIndex(self._shown)
         self.combo.blockSignals(False)
 
     def _activated(self, index: int) -> None:
         path = self.combo.itemData(index) or ""
+        if path == MORE:  # an action, not a model: the running model stays chosen
+            self.combo.setCurrentIndex(self._shown)
+            self.moreRequested.emit()
+            return
+        self._shown = index
         if path == self._current:
             return
         self._current = path

@@ -115,6 +115,7 @@ class ModelsDialog(Retranslating, QDialog):
     defaultModelChanged = Signal(str)  # the model file the engine should run now
     modelsChanged = Signal()  # a model was installed, imported or deleted
     refreshed = Signal()  # a scan finished and the tables show it
+    modelInstalled = Signal(object)  # the InstalledModel a download just installed
 
     _job_progress = Signal(object)  # (done, total) bytes from the jobs thread
 
@@ -144,6 +145,7 @@ class ModelsDialog(Retranslating, QDialog):
         self._job_kind = ""
         self._job_stop = False
         self._job_refused: Callable[[BaseException], Message] | None = None
+        self._wanted = ""  # a catalog model to download once the first scan has read the catalog
 
         self.scanner = Worker(self, name="models-scan")
         self.scanner.finished.connect(self._on_scanned)
@@ -300,6 +302,9 @@ class ModelsDialog(Retranslating, QDialog):
     def _on_scanned(self, scan: Scan) -> None:
         self.scan = scan
         self._populate(scan)
+        if self._wanted:
+            wanted, self._wanted = self._wanted, ""
+            self.get(wanted)
         if self._rescan:
             self._rescan = False
             self.refresh()
@@ -617,6 +622,23 @@ class ModelsDialog(Retranslating, QDialog):
         self.tabs.setCurrentWidget(self.downloads_page)
         return row
 
+    def get(self, entry_id: str) -> None:
+        """Show catalog model ``entry_id`` and download it (what "Get SD-Turbo…" elsewhere leads to);
+        an installed one is shown on the Installed tab instead. Waits for the catalog when not read yet."""
+        if self.scan is None:
+            self._wanted = entry_id
+            self.tabs.setCurrentWidget(self.recommended_page)
+            return
+        row = next((r for r in self.scan.recommended if r.entry.id == entry_id), None)
+        if row is None:
+            self._set_status(lambda: self.tr("The model catalog has no model “{0}”.").format(entry_id), error=True)
+            return
+        if row.installed:
+            self.tabs.setCurrentWidget(self.installed_page)
+            self._set_status(lambda: self.tr("{0} is installed already.").format(row.entry.name))
+            return
+        self.download(entry_id)
+
     def download_rows(self) -> list[DownloadRow]:
         return list(self._rows.values())
 
@@ -667,6 +689,7 @@ class ModelsDialog(Retranslating, QDialog):
             self._disk_downloader().discard_partial(repo, filename)
 
     def _on_download_finished(self, model: object) -> None:
+        self.modelInstalled.emit(model)
         self.modelsChanged.emit()
         self.refresh()
 
