@@ -1179,6 +1179,11 @@ Seed {1} · {2} steps · {3}×{4}</source>
     <name>MainWindow</name>
     <message>
         <location filename="../../app/deskmate/ui/main_window.py" line="300"/>
+        <source>Opening your tasks and drafts…</source>
+        <translation>正在打开任务和草稿…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="300"/>
         <source>Deskmate — {model}</source>
         <translation>Deskmate — {model}</translation>
     </message>

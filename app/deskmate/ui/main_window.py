@@ -316,7 +316,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.bridge.status.connect(self.show_status)
         r = self.runner
         r.started.connect(self._on_started)
-        r.delta.connect(self.append_delta)
+        r.text.connect(self.append_delta)
         r.textDone.connect(self._on_text_done)
         r.tableDone.connect(self._on_table_done)
         r.proofreadDone.connect(self._on_proofread_done)
