@@ -60,7 +60,8 @@ PROBE = textwrap.dedent(
 
 def first_paint_and_ready(home) -> dict:
     env = dict(os.environ, DESKMATE_HOME=str(home), QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, timeout=240)
+    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, timeout=240,
+                         check=False)
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("RESULT ")), None)
     assert line is not None, out.stderr[-3000:]
     return json.loads(line[7:])

@@ -16,7 +16,6 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-
 from .describe import Loc, error_loc, explain, toml_literal
 from .early import settings_path
 from .errors import SettingsError
