@@ -6,6 +6,7 @@ them to the views; it never imports llama_cpp or torch.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -110,6 +111,8 @@ class DeskmateApp:
         else:
             self._after_paint.insert(0, self.engine.start)
         self._after_paint.append(self._start_quick_actions)
+        # Each Run asks the router (settings, remote servers): its import now, not as a stall at the first Run.
+        self._after_paint.append(lambda: importlib.import_module("deskmate.core.remote.router"))
 
     @property
     def client(self):  # type: ignore[no-untyped-def]  # -> ChatClient | None
