@@ -30,12 +30,13 @@ PROBE = textwrap.dedent(
                 win = session.window
                 out["paint"] = {"label": win.engine_label.text(), "built": win.built,
                                 "tabs": [win.top_tabs.isTabEnabled(i) for i in range(3)],
+                                "menus": [m.isEnabled() for m in (win.menu_file, win.menu_task, win.menu_view)],
                                 "loaded": sorted(m for m in LATER if m in sys.modules)}
             return False
 
     session = DeskmateApp(None)
     spy = FirstPaint()
-    session.window.installEventFilter(spy)
+    app.installEventFilter(spy)  # the first paint of the window or any widget in it
     session.start()
 
     def finish():
@@ -47,6 +48,7 @@ PROBE = textwrap.dedent(
         out["ready"] = {"label": win.engine_label.text(), "tasks": win.sidebar.tree.topLevelItemCount(),
                         "task": win.form.task.id if win.form.task else None,
                         "tabs": [win.top_tabs.isTabEnabled(i) for i in range(3)],
+                        "menus": [m.isEnabled() for m in (win.menu_file, win.menu_task, win.menu_view)],
                         "title": win.windowTitle()}
         print("RESULT", json.dumps(out, ensure_ascii=False), flush=True)
         app.quit()
@@ -80,7 +82,23 @@ def test_first_paint_does_not_wait_for_catalog_drafts_or_engine(deskmate_home, l
     assert paint["label"] == opening, "the status line says what is under way, in the UI language"
     assert paint["built"] is False and paint["loaded"] == []
     assert paint["tabs"] == [True, False, False], "Images and Documents are not offered before they exist"
+    assert paint["menus"] == [False, False, False], "no empty menus to open"
     after = seen["ready"]
     assert after["label"] == ready and after["tasks"] > 5 and after["task"] == "qa.open"
-    assert after["tabs"] == [True, True, True]
+    assert after["tabs"] == [True, True, True] and after["menus"] == [True, True, True]
     assert after["title"].startswith("Deskmate — ") and after["title"] != "Deskmate — "
+
+
+def test_the_window_loads_even_when_no_paint_reaches_the_window_itself(qtbot):
+    """Its children can cover all of it: then the grace timer starts the rest."""
+    from deskmate.ui.app import DeskmateApp
+
+    session = DeskmateApp(None)
+    try:
+        session.start()
+        session.window.removeEventFilter(session._paint_watch)  # as if every pixel were a child's
+        qtbot.waitUntil(lambda: session.loaded and session.window.built, timeout=20000)
+        assert session.window.sidebar.tree.topLevelItemCount() > 5
+    finally:
+        session.window.close()
+        session.shutdown()

@@ -21,6 +21,8 @@ from .engine_bridge import EngineBridge
 from .i18n import Translations
 from .icons import APP_ID, app_icon
 
+PAINT_GRACE_MS = 1500
+
 
 class _FirstPaint(QObject):
     def __init__(self, callback) -> None:  # type: ignore[no-untyped-def]
@@ -69,6 +71,7 @@ class DeskmateApp:
         self.window.endpointsRequested.connect(self.edit_endpoints)
         self.window.modelsRequested.connect(self.open_models)
         self._after_paint: list = []
+        self._painted = False
 
     def load(self) -> None:
         """Settings, catalog, drafts, the views and the engine object (the engine starts in :meth:`start`)."""
@@ -196,6 +199,8 @@ class DeskmateApp:
         self._paint_watch = _FirstPaint(self._run_after_paint)
         self.window.installEventFilter(self._paint_watch)
         self.window.show()
+        # Should no paint reach the window itself (its children can cover all of it), go on anyway.
+        QTimer.singleShot(PAINT_GRACE_MS, self._run_after_paint)
         if self.loaded:
             self._show_problems()
 
@@ -207,6 +212,9 @@ class DeskmateApp:
         QTimer.singleShot(2000, self._housekeeping)
 
     def _run_after_paint(self) -> None:
+        if self._painted:
+            return  # the paint came first, or the grace timer did
+        self._painted = True
         self.window.removeEventFilter(self._paint_watch)
         if not self.loaded:
             self.load()

@@ -121,6 +121,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.menu_file = bar.addMenu("")
         self.menu_task = bar.addMenu("")
         self.menu_view = bar.addMenu("")
+        for menu in (self.menu_file, self.menu_task, self.menu_view):
+            menu.setEnabled(False)  # empty until build() gives them their actions
 
         # --- status bar ---
         self.engine_label = QLabel()
@@ -237,6 +239,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.opening.deleteLater()
         for index in (1, 2):
             self.top_tabs.setTabEnabled(index, True)
+        for menu in (self.menu_file, self.menu_task, self.menu_view):
+            menu.setEnabled(True)
         self.top_tabs.currentChanged.connect(self._tab_changed)
 
         self._build_actions()
