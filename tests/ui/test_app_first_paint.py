@@ -102,3 +102,39 @@ def test_the_window_loads_even_when_no_paint_reaches_the_window_itself(qtbot):
     finally:
         session.window.close()
         session.shutdown()
+
+
+BROKEN_HOME = textwrap.dedent(
+    """
+    import sys
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+    from deskmate.ui.app import DeskmateApp
+
+    app = QApplication(sys.argv)
+
+    def answer():
+        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+        if not boxes:
+            QTimer.singleShot(50, answer)
+            return
+        print("BOX", boxes[0].text(), flush=True)
+        boxes[0].accept()
+
+    session = DeskmateApp(None)
+    session.start()
+    QTimer.singleShot(50, answer)
+    print("EXIT", app.exec(), flush=True)
+    session.shutdown()
+    """
+)
+
+
+def test_a_broken_data_folder_found_after_the_first_paint_is_explained(deskmate_home):
+    (deskmate_home / "data").write_text("not a folder", encoding="utf-8")  # the drafts cannot be opened
+    env = dict(os.environ, DESKMATE_HOME=str(deskmate_home), QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", BROKEN_HOME], capture_output=True, text=True, env=env,
+                         timeout=240, check=False)
+    box = next((ln for ln in out.stdout.splitlines() if ln.startswith("BOX ")), "")
+    assert box.startswith("BOX Deskmate could not start: ") and "data" in box, out.stdout + out.stderr[-2000:]
+    assert "EXIT 1" in out.stdout

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from deskmate.core import paths
 from deskmate.core.engines.errors import EngineError
@@ -81,7 +81,6 @@ class DeskmateApp:
         from deskmate.core.store import DraftStore, recover
         from deskmate.core.tasks import catalog as task_catalog
 
-        self.loaded = True
         # A wrong value falls back to its default; the rest of the file still counts. Nothing is rewritten.
         self.settings, settings_problems = load_settings_leniently()
         self.settings_problems = [str(p) for p in settings_problems]
@@ -116,6 +115,7 @@ class DeskmateApp:
         self._after_paint.append(self._start_quick_actions)
         # Each Run asks the router (settings, remote servers): its import now, not as a stall at the first Run.
         self._after_paint.append(lambda: importlib.import_module("deskmate.core.remote.router"))
+        self.loaded = True
 
     @property
     def client(self):  # type: ignore[no-untyped-def]  # -> ChatClient | None
@@ -217,7 +217,12 @@ class DeskmateApp:
         self._painted = True
         self.window.removeEventFilter(self._paint_watch)
         if not self.loaded:
-            self.load()
+            try:
+                self.load()
+            except Exception as e:  # a broken data folder must still explain itself
+                cannot_start(self.window, e)
+                QApplication.exit(1)
+                return
             self._show_problems()
         jobs, self._after_paint = self._after_paint, []
         for job in jobs:
@@ -342,6 +347,10 @@ def settings_now():  # type: ignore[no-untyped-def]  # -> Settings
     return load_settings_leniently().settings
 
 
+def cannot_start(parent: QWidget | None, error: Exception) -> None:
+    QMessageBox.critical(parent, "Deskmate", f"Deskmate could not start: {error}")
+
+
 def identify_app(app: QApplication) -> None:
     """Name, icon and desktop entry: Wayland and X11 docks match windows to the installed launcher by these."""
     app.setApplicationName("Deskmate")
@@ -355,7 +364,7 @@ def run_gui(model: str | None = None, argv: list[str] | None = None) -> int:
     try:
         session = DeskmateApp(model)
     except Exception as e:  # a broken data folder must still explain itself
-        QMessageBox.critical(None, "Deskmate", f"Deskmate could not start: {e}")
+        cannot_start(None, e)
         return 1
     session.start()
     try:
