@@ -6,6 +6,8 @@
   wrong and what to write instead.
 - :mod:`.write` changes one thing and keeps the user's comments and layout; :mod:`.remote_write`
   edits ``[remote]``. Both validate the new text with the same models and replace the file atomically.
+- :mod:`.early` reads ``[ui] language`` for the window's first paint without the models (same
+  file, same fallback); everything else here is imported on first use.
 - :mod:`.toml` is the only TOML parser in Deskmate (task files and the model catalog use it too).
 - :mod:`.reference` makes the README's list of keys from the models.
 
