@@ -4,7 +4,9 @@ measured in the same run.
 
     .venv/bin/python bench/gui_startup.py [--runs 5]
 
-Goals: first paint <= 0.8 s, GUI RSS <= 200 MB, no llama_cpp/torch in the GUI process.
+Goals: first paint <= 2.5x the bare window (and <= 0.8 s on a quiet machine), GUI RSS <= 200 MB,
+no llama_cpp/torch in the GUI process. Run it with PYTHONDONTWRITEBYTECODE unset, as an installed
+app runs: with it set, compiling every module adds about 0.65 s to each start from a checkout.
 """
 
 from __future__ import annotations
@@ -108,7 +110,10 @@ def main() -> None:
     print(f"ratio first paint Deskmate/bare = {d_paint / b_paint:.2f}")
     heavy = sorted({m for r in desk for m in r["heavy_modules"]})
     print(f"engine libraries in the GUI process: {heavy or 'none'}")
-    print(f"goals: first paint <= 0.8 s: {'met' if d_paint <= 0.8 else 'MISSED'}; "
+    print(f"load average: {os.getloadavg()[0]:.2f}; PYTHONDONTWRITEBYTECODE "
+          f"{'set' if os.environ.get('PYTHONDONTWRITEBYTECODE') else 'unset'}")
+    print(f"goals: first paint <= 2.5x bare: {'met' if d_paint <= 2.5 * b_paint else 'MISSED'}; "
+          f"first paint <= 0.8 s: {'met' if d_paint <= 0.8 else 'MISSED'}; "
           f"RSS <= 200 MB: {'met' if med(desk, 'rss_ready') <= 200 else 'MISSED'}")
 
 

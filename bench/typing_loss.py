@@ -34,6 +34,7 @@ TYPIST = textwrap.dedent(
     from deskmate.ui.app import DeskmateApp
 
     session = DeskmateApp(None)
+    session.load()  # the views now, not after the first paint: the typing starts at once
     session.start()
     body = session.window.draft_editor.body
     body.setFocus()
@@ -58,6 +59,7 @@ REOPEN = textwrap.dedent(
     from deskmate.ui.app import DeskmateApp
 
     session = DeskmateApp(None)
+    session.load()
     print(json.dumps({"body": session.window.draft_editor.body.toPlainText()}))
     session.shutdown()
     """

@@ -162,12 +162,12 @@
 <context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="82"/>
+        <location filename="../../app/deskmate/ui/app.py" line="108"/>
         <source>Drafts recovered from before Deskmate last stopped: {n}</source>
         <translation>已恢复 Deskmate 上次停止前的草稿：{n} 份</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="237"/>
+        <location filename="../../app/deskmate/ui/app.py" line="284"/>
         <source>remote server {name}</source>
         <translation>远程服务器 {name}</translation>
     </message>
@@ -1348,275 +1348,280 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="341"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="383"/>
         <source>Deskmate — {model}</source>
         <translation>Deskmate — {model}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="342"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="372"/>
         <source>Write</source>
         <translation>写作</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="343"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="426"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="373"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="462"/>
         <source>Images</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="345"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="380"/>
+        <source>Opening your tasks and drafts…</source>
+        <translation>正在打开任务和草稿…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/main_window.py" line="384"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="346"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="385"/>
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="348"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="364"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="387"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="403"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="349"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="388"/>
         <source>Run the task (Ctrl+Enter)</source>
         <translation>运行任务 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="350"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="364"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="389"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="403"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="351"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="390"/>
         <source>Stop (Esc)</source>
         <translation>停止 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="352"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="364"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="391"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="403"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="353"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="392"/>
         <source>Run again (Ctrl+R)</source>
         <translation>再次运行 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="354"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="393"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="355"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="394"/>
         <source>Copy the result (Ctrl+Shift+C)</source>
         <translation>复制结果 (Ctrl+Shift+C)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="356"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="365"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="395"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="404"/>
         <source>Insert into draft</source>
         <translation>插入草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="357"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="396"/>
         <source>Insert the result into the draft (Ctrl+I)</source>
         <translation>将结果插入草稿 (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="358"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="397"/>
         <source>The answer appears here as it is written.</source>
         <translation>回答会在生成过程中实时显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="365"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="404"/>
         <source>Copy result</source>
         <translation>复制结果</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="366"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="405"/>
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="366"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="405"/>
         <source>Save a version</source>
         <translation>保存版本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="367"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="406"/>
         <source>Search drafts</source>
         <translation>搜索草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="368"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="407"/>
         <source>Find a task</source>
         <translation>查找任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="368"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="407"/>
         <source>Draft history…</source>
         <translation>草稿历史记录…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="369"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="408"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="369"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="408"/>
         <source>Export draft…</source>
         <translation>导出草稿…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="370"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="409"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="370"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="409"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="371"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="410"/>
         <source>Remote servers…</source>
         <translation>远程服务器…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="371"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="410"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="372"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="411"/>
         <source>Choose image model folder…</source>
         <translation>选择图片模型文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="376"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="375"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="377"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="376"/>
         <source>&amp;Task</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="378"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="377"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="379"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="415"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="401"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="437"/>
         <source>Choose an image model folder</source>
         <translation>选择图片模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="518"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="556"/>
         <source>stopped — the text so far is kept</source>
         <translation>已停止，已保留目前生成的文本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="520"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="558"/>
         <source>{n} tokens, {rate:.1f} tokens/s</source>
         <translation>{n} 个词元，{rate:.1f} 词元/秒</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/deskmate/ui/main_window.py" line="536"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="574"/>
         <source>%n change(s) to review</source>
         <translation>
             <numerusform>%n 处修改待审阅</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="540"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="578"/>
         <source>Review: no problems found.</source>
         <translation>复核：未发现问题。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="81"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="72"/>
         <source>Engine stopped</source>
         <translation>引擎已停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="82"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="73"/>
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="83"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="74"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="84"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="75"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="85"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="76"/>
         <source>The engine stopped unexpectedly — restarting</source>
         <translation>引擎意外停止，正在重启</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="86"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="77"/>
         <source>Restarting the engine…</source>
         <translation>正在重启引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="87"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="78"/>
         <source>The engine cannot start</source>
         <translation>引擎无法启动</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="347"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="386"/>
         <source>Chats</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="552"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="590"/>
         <source>Review found: {issues}. The answer was rewritten once to fix this; accept or undo each change below, or “Show the first answer”.</source>
         <translation>复核发现：{issues}。已据此将回答改写一次；可在下方逐项接受或撤销修改，或点击“显示最初的回答”。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="555"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="593"/>
         <source>Review found: {issues}</source>
         <translation>复核发现：{issues}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="596"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="634"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="344"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="432"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="374"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="468"/>
         <source>Documents</source>
         <translation>文档</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="359"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="398"/>
         <source>Show the first answer</source>
         <translation>显示最初的回答</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="360"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="399"/>
         <source>The answer before the review pass rewrote it</source>
         <translation>复核改写之前的回答</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="530"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="568"/>
         <source>Rows: {rows}, columns: {cols}</source>
         <translation>行数：{rows}，列数：{cols}</translation>
     </message>

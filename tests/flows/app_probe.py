@@ -23,6 +23,7 @@ from deskmate.ui.task_sidebar import TASK_ROLE
 
 identify_app(app)
 session = DeskmateApp(None)
+session.load()  # the probe hooks into the draft editor before the window shows
 window = session.window
 
 

@@ -28,6 +28,7 @@ TYPIST = textwrap.dedent(
     from deskmate.ui.app import DeskmateApp
 
     session = DeskmateApp(None)
+    session.load()  # the views now, not after the first paint: the typing starts at once
     session.start()
     body = session.window.draft_editor.body
     body.setFocus()
@@ -52,6 +53,7 @@ REOPEN = textwrap.dedent(
     from deskmate.ui.app import DeskmateApp
 
     session = DeskmateApp(None)
+    session.load()
     editor = session.window.draft_editor
     print(json.dumps({"recovered": len(session.recovered), "body": editor.body.toPlainText()}))
     session.shutdown()

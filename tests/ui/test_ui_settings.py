@@ -70,6 +70,7 @@ def test_the_app_opens_with_defaults_for_the_wrong_keys_and_says_which(qtbot, ho
 
     session = DeskmateApp(None)
     try:
+        session.load()
         assert (session.settings.engine.n_ctx, session.settings.engine.threads) == (4096, 3)
         assert session.engine is not None and session.engine.config.n_ctx == 4096
         session.start()
@@ -94,6 +95,7 @@ def test_settings_show_the_language_chosen_in_the_view_menu_and_ok_keeps_it(qtbo
 
     monkeypatch.setenv("DESKMATE_HOME", str(tmp_path / "home"))
     session = DeskmateApp(None)
+    session.load()
     seen: list[str] = []
 
     def answer_the_dialog() -> None:

@@ -244,3 +244,26 @@ def test_copy_and_insert_in_the_translation_view_act_on_the_translation(qtbot, w
     view.insert_button.click()
     assert clipboard.text() == translated and draft.toPlainText() == translated
     assert "They're" not in draft.toPlainText()
+
+
+def test_text_that_piles_up_while_the_window_is_busy_is_drawn_in_batches_and_exactly(qtbot, window, standin):
+    """The GUI thread is held up (a loaded machine deschedules it) while 300 words stream: the answer
+    arrives in a few draws, not one per token, and is exactly the streamed text."""
+    import time
+
+    answer = " ".join(f"word{i}" for i in range(300))
+    standin.token_delay = 0.002
+    standin.enqueue(answer, match="Tell a long story")
+    window.sidebar.select("qa.open")
+    window.form.set_value("question", "Tell a long story about a lighthouse keeper.")
+    pieces: list[str] = []
+    draws: list[str] = []
+    window.runner.delta.connect(pieces.append)
+    window.runner.text.connect(draws.append)
+    with qtbot.waitSignal(window.runner.textDone, timeout=60000) as done:
+        window.run_button.click()
+        time.sleep(0.4)  # the GUI thread does nothing meanwhile: tokens pile up
+    assert done.args[0].text == answer
+    assert window.output.toPlainText() == answer == "".join(pieces) == "".join(draws)
+    assert len(pieces) == 300 and len(draws[0].split()) > 20, "what streamed while held up came in one draw"
+    assert window.feedback.tokens == 300, "the status still counts every token"

@@ -6,19 +6,22 @@ them to the views; it never imports llama_cpp or torch.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from deskmate.core import paths
 from deskmate.core.engines.errors import EngineError
-from deskmate.core.settings import SettingsError, load_settings_leniently
+from deskmate.core.settings import SettingsError
 
 from .engine_bridge import EngineBridge
 from .i18n import Translations
 from .icons import APP_ID, app_icon
+
+PAINT_GRACE_MS = 1500
 
 
 class _FirstPaint(QObject):
@@ -35,36 +38,32 @@ class _FirstPaint(QObject):
 
 
 class DeskmateApp:
-    """Owns the services for one GUI session and swaps the engine when settings change."""
+    """Owns the services for one GUI session and swaps the engine when settings change.
+
+    Built in two steps so the window paints first: the constructor makes the window's shell
+    from ``[ui] language`` alone; :meth:`load` (run by :meth:`start` right after the first
+    paint, or called directly) reads the settings, the task catalog and the drafts, builds
+    the views and the engine. Until then the status line says the window is opening.
+    """
 
     def __init__(self, model: str | None = None) -> None:
-        from deskmate.core.store import DraftStore, recover
-        from deskmate.core.tasks import catalog as task_catalog
+        from deskmate.core.settings import ui_language
+
+        from .main_window import MainWindow
 
         self.cli_model = model
+        self.loaded = False
         self.problems: list[str] = []
-        # A wrong value falls back to its default; the rest of the file still counts. Nothing is rewritten.
-        self.settings, settings_problems = load_settings_leniently()
-        self.settings_problems = [str(p) for p in settings_problems]
+        self.settings_problems: list[str] = []
+        lang = ui_language()
         self.translations = Translations()
-        self.translations.apply(self.settings.ui.language)
-        loaded = task_catalog.current()
-        self.problems += [str(err) for err in loaded.errors]
-        self.store = DraftStore.open(paths.data_dir() / "deskmate.sqlite3")
-        self.problems += list(self.store.notices)
-        # Text journaled before a crash or kill becomes the newest version of its draft.
-        self.recovered = recover(self.store)
+        self.translations.apply(lang)
         # The one holder of the current client: every view reads it from here when it starts work.
         self.bridge = EngineBridge()
         self.remote_name: str | None = None
         self.engine = None
         self.engine_error = ""
-        self._make_engine()
-
-        from .main_window import MainWindow
-
-        name = Path(self.engine.config.model).name if self.engine else self.tr_none()
-        self.window = MainWindow(self.bridge, loaded.catalog, self.store, name, self.settings.ui.language)
+        self.window = MainWindow(self.bridge, lang=lang)
         self.window.languageRequested.connect(self.set_language)
         self.window.settingsRequested.connect(self.open_settings)
         self.window.modelRequested.connect(self.choose_model)
@@ -72,20 +71,53 @@ class DeskmateApp:
         self.window.endpointsRequested.connect(self.edit_endpoints)
         self.window.modelsRequested.connect(self.open_models)
         self.window.modelDownloadRequested.connect(lambda entry: self.open_models(entry))
-        self.window.model_picker.moreRequested.connect(lambda: self.open_models(page="recommended"))
-        self.window.runner.route = self.client_for_task
+        self._after_paint: list = []
+        self._painted = False
+
+    def load(self) -> None:
+        """Settings, catalog, drafts, the views and the engine object (the engine starts in :meth:`start`)."""
+        if self.loaded:
+            return
+        from deskmate.core.settings import load_settings_leniently
+        from deskmate.core.store import DraftStore, recover
+        from deskmate.core.tasks import catalog as task_catalog
+
+        # A wrong value falls back to its default; the rest of the file still counts. Nothing is rewritten.
+        self.settings, settings_problems = load_settings_leniently()
+        self.settings_problems = [str(p) for p in settings_problems]
+        if self.settings.ui.language != self.window.lang:  # the early reader and the models always agree
+            self.translations.apply(self.settings.ui.language)
+            self.window.lang = self.settings.ui.language
+        loaded = task_catalog.current()
+        self.problems += [str(err) for err in loaded.errors]
+        self.store = DraftStore.open(paths.data_dir() / "deskmate.sqlite3")
+        self.problems += list(self.store.notices)
+        # Text journaled before a crash or kill becomes the newest version of its draft.
+        self.recovered = recover(self.store)
+        self._make_engine()
+        window = self.window
+        window.model_name = Path(self.engine.config.model).name if self.engine else self.tr_none()
+        window.build(loaded.catalog, self.store)
+        window.runner.route = self.client_for_task
+        window.model_picker.moreRequested.connect(lambda: self.open_models(page="recommended"))
         # Listing models reads the registry and remote settings (keyring): after the first paint.
-        self._after_paint = [lambda: self.window.model_picker.refresh(
-            str(self.engine.config.model) if self.engine else "")]
+        self._after_paint.append(lambda: window.model_picker.refresh(
+            str(self.engine.config.model) if self.engine else ""))
         if self.recovered:
-            self.window.draft_editor.open_draft(self.recovered[0].draft_id)
+            window.draft_editor.open_draft(self.recovered[0].draft_id)
             note = QCoreApplication.translate("DeskmateApp", "Drafts recovered from before Deskmate last stopped: {n}")
             # Said once the window shows: a status message shown before would not hide the engine
             # label, and both were painted over each other.
             self.problems.append(note.format(n=len(self.recovered)))
         if self.engine is None:
-            self.window.engine_label.setText(self.engine_error)
-            self.window.progress.setVisible(False)
+            window.engine_label.setText(self.engine_error)
+            window.progress.setVisible(False)
+        else:
+            self._after_paint.insert(0, self.engine.start)
+        self._after_paint.append(self._start_quick_actions)
+        # Each Run asks the router (settings, remote servers): its import now, not as a stall at the first Run.
+        self._after_paint.append(lambda: importlib.import_module("deskmate.core.remote.router"))
+        self.loaded = True
 
     @property
     def client(self):  # type: ignore[no-untyped-def]  # -> ChatClient | None
@@ -163,14 +195,18 @@ class DeskmateApp:
         QApplication.quit()
 
     def start(self) -> None:
-        # The engine, tray, palette, IPC and hotkeys start once the window has been
-        # painted: a zero timer can fire before the first paint, so wait for the paint.
-        if self.engine is not None:
-            self._after_paint.insert(0, self.engine.start)
-        self._after_paint.append(self._start_quick_actions)
+        """Show the window; once it has been painted, load the rest (unless :meth:`load` ran already),
+        then start the engine, the model list and the tray. A zero timer can fire before the first
+        paint, so this waits for the paint itself."""
         self._paint_watch = _FirstPaint(self._run_after_paint)
         self.window.installEventFilter(self._paint_watch)
         self.window.show()
+        # Should no paint reach the window itself (its children can cover all of it), go on anyway.
+        QTimer.singleShot(PAINT_GRACE_MS, self._run_after_paint)
+        if self.loaded:
+            self._show_problems()
+
+    def _show_problems(self) -> None:
         for problem in self.problems:
             self.window.statusBar().showMessage(problem, 20000)
         if self.settings_problems:
@@ -178,7 +214,18 @@ class DeskmateApp:
         QTimer.singleShot(2000, self._housekeeping)
 
     def _run_after_paint(self) -> None:
+        if self._painted:
+            return  # the paint came first, or the grace timer did
+        self._painted = True
         self.window.removeEventFilter(self._paint_watch)
+        if not self.loaded:
+            try:
+                self.load()
+            except Exception as e:  # a broken data folder must still explain itself
+                cannot_start(self.window, e)
+                QApplication.exit(1)
+                return
+            self._show_problems()
         jobs, self._after_paint = self._after_paint, []
         for job in jobs:
             QTimer.singleShot(0, job)
@@ -192,7 +239,7 @@ class DeskmateApp:
         try:
             set_value("ui", "language", lang)
             # What File → Settings shows and compares against (it showed "English" under a Chinese UI).
-            self.settings = load_settings_leniently().settings
+            self.settings = settings_now()
         except (SettingsError, OSError) as e:
             self.window.statusBar().showMessage(str(e), 10000)
 
@@ -267,7 +314,7 @@ class DeskmateApp:
 
         try:
             set_value("engine", "model", path or None)
-            self.settings = load_settings_leniently().settings
+            self.settings = settings_now()
         except (SettingsError, OSError) as e:
             QMessageBox.warning(self.window, "Deskmate", str(e))
             return
@@ -294,10 +341,22 @@ class DeskmateApp:
             self.hotkey.stop()
         if getattr(self, "instance", None) is not None:
             self.instance.close()
+        if not self.loaded:
+            return
         self.window.draft_editor.close_store()
         if self.engine is not None:
             self.engine.close()
         self.store.close()
+
+
+def settings_now():  # type: ignore[no-untyped-def]  # -> Settings
+    from deskmate.core.settings import load_settings_leniently
+
+    return load_settings_leniently().settings
+
+
+def cannot_start(parent: QWidget | None, error: Exception) -> None:
+    QMessageBox.critical(parent, "Deskmate", f"Deskmate could not start: {error}")
 
 
 def identify_app(app: QApplication) -> None:
@@ -313,7 +372,7 @@ def run_gui(model: str | None = None, argv: list[str] | None = None) -> int:
     try:
         session = DeskmateApp(model)
     except Exception as e:  # a broken data folder must still explain itself
-        QMessageBox.critical(None, "Deskmate", f"Deskmate could not start: {e}")
+        cannot_start(None, e)
         return 1
     session.start()
     try:

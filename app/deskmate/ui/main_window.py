@@ -7,6 +7,7 @@ the drafts controller) and holds no business logic itself.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -27,25 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskmate.core.engines.base import Completion
-from deskmate.core.engines.supervisor import EngineStatus, Phase
-from deskmate.core.tasks import Catalog, TaskInputError
-
-from .conversation_flow import ConversationFlow
-from .conversation_session import ConversationSession
-from .conversation_view import ConversationsPanel, ConversationView
-from .drafts import DraftEditor, DraftsPanel
 from .engine_bridge import EngineBridge
-from .model_picker import ModelPicker
-from .proofread_view import ProofreadView
-from .request_box import RequestBox
 from .retranslating import Retranslating
-from .run_feedback import RunFeedback
-from .table_editor import TableEditor
-from .task_form import TaskForm
-from .task_runner import TaskRunner
-from .task_sidebar import TaskSidebar
-from .translation_view import TranslationView
+
+if TYPE_CHECKING:
+    from deskmate.core.engines.base import Completion
+    from deskmate.core.engines.supervisor import EngineStatus
+    from deskmate.core.tasks import Catalog
 
 DEFAULT_TASK = "qa.open"
 
@@ -76,6 +65,8 @@ def make_images_panel() -> QWidget:
 
 
 def phase_text(status: EngineStatus) -> str:
+    from deskmate.core.engines.supervisor import Phase
+
     # Spelled out in full: lupdate only extracts literal QCoreApplication.translate calls.
     texts = {
         Phase.STOPPED: QCoreApplication.translate("MainWindow", "Engine stopped"),
@@ -101,20 +92,73 @@ class MainWindow(Retranslating, QMainWindow):
     modelsRequested = Signal()
     modelDownloadRequested = Signal(str)  # a catalog model id to download in the Models dialog
 
-    def __init__(self, bridge: EngineBridge, catalog: Catalog, drafts: object, model_name: str,
-                 lang: str = "en") -> None:
+    def __init__(self, bridge: EngineBridge, catalog: Catalog | None = None, drafts: object = None,
+                 model_name: str = "", lang: str = "en") -> None:
+        """With no catalog the window is a shell that can be painted at once (no task, draft or engine
+        code imported yet); :meth:`build` adds the views. The status line says what is under way."""
         super().__init__()
         self.bridge = bridge
-        self.catalog = catalog
         self.lang = lang
         self.model_name = model_name
+        self.built = False
         self.last_status: EngineStatus | None = None
         self._review = None  # a ReviewResult that rewrote the answer shown
         self._idle_label = ""
         self.close_to_tray: Callable[[], bool] | None = None
+        self.images_panel = None
+        self.documents_panel = None
+        self.resize(1280, 820)
+
+        self.opening = QLabel()
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.top_tabs = QTabWidget()
+        self.top_tabs.addTab(self.opening, "")
+        self.top_tabs.addTab(QWidget(), "")
+        self.top_tabs.addTab(QWidget(), "")
+        for index in (1, 2):  # nothing to show there until the views are built
+            self.top_tabs.setTabEnabled(index, False)
+        self.setCentralWidget(self.top_tabs)
+        bar = self.menuBar()
+        self.menu_file = bar.addMenu("")
+        self.menu_task = bar.addMenu("")
+        self.menu_view = bar.addMenu("")
+        for menu in (self.menu_file, self.menu_task, self.menu_view):
+            menu.setEnabled(False)  # empty until build() gives them their actions
+
+        # --- status bar ---
+        self.engine_label = QLabel()
+        self.engine_label.setAccessibleName("Engine state")
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(180)
+        self.progress.setRange(0, 0)
+        self.speed_label = QLabel()
+        self.statusBar().addWidget(self.engine_label, 1)
+        self.statusBar().addPermanentWidget(self.speed_label)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.retranslate()
+        if catalog is not None:
+            self.build(catalog, drafts)
+
+    def build(self, catalog: Catalog, drafts: object) -> None:
+        """The task list, the form and answer views, the draft, the menus' actions."""
+        from .drafts import DraftEditor, DraftsPanel
+        from .model_picker import ModelPicker
+        from .proofread_view import ProofreadView
+        from .conversation_flow import ConversationFlow
+        from .conversation_session import ConversationSession
+        from .conversation_view import ConversationsPanel, ConversationView
+        from .request_box import RequestBox
+        from .run_feedback import RunFeedback
+        from .table_editor import TableEditor
+        from .task_form import TaskForm
+        from .task_runner import TaskRunner
+        from .task_sidebar import TaskSidebar
+        from .translation_view import TranslationView
+
+        bridge, lang = self.bridge, self.lang
+        self.catalog = catalog
         self.runner = TaskRunner(lambda: bridge.client, self)
         self.feedback = RunFeedback(self.runner, self)
-        self.resize(1280, 820)
 
         # --- left: tasks and drafts ---
         self.sidebar = TaskSidebar(catalog, lang)
@@ -214,28 +258,19 @@ class MainWindow(Retranslating, QMainWindow):
         center.setSizes([250, 620, 410])
         center.setStretchFactor(1, 1)
         # The Images and Documents tabs are built on first view: they cost nothing until then.
-        self.images_panel = None
-        self.documents_panel = None
-        self.top_tabs = QTabWidget()
-        self.top_tabs.addTab(center, "")
-        self.top_tabs.addTab(QWidget(), "")
-        self.top_tabs.addTab(QWidget(), "")
+        self.top_tabs.removeTab(0)
+        self.top_tabs.insertTab(0, center, "")
+        self.top_tabs.setCurrentIndex(0)
+        self.opening.deleteLater()
+        for index in (1, 2):
+            self.top_tabs.setTabEnabled(index, True)
+        for menu in (self.menu_file, self.menu_task, self.menu_view):
+            menu.setEnabled(True)
         self.top_tabs.currentChanged.connect(self._tab_changed)
-        self.setCentralWidget(self.top_tabs)
-
-        # --- status bar ---
-        self.engine_label = QLabel()
-        self.engine_label.setAccessibleName("Engine state")
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(180)
-        self.progress.setRange(0, 0)
-        self.speed_label = QLabel()
-        self.statusBar().addWidget(self.engine_label, 1)
-        self.statusBar().addPermanentWidget(self.speed_label)
-        self.statusBar().addPermanentWidget(self.progress)
 
         self._build_actions()
         self._wire()
+        self.built = True
         self.retranslate()
         if not self.sidebar.select(DEFAULT_TASK) and catalog.ids():
             self.sidebar.select(catalog.ids()[0])
@@ -290,8 +325,6 @@ class MainWindow(Retranslating, QMainWindow):
             action.setChecked(code == self.lang)
             action.triggered.connect(lambda _=False, c=code: self.languageRequested.emit(c))
 
-        bar = self.menuBar()
-        self.menu_file = bar.addMenu("")
         for a in (self.act_new_draft, self.act_save, self.act_import, self.act_export, self.act_history):
             self.menu_file.addAction(a)
         self.menu_file.addSeparator()
@@ -301,11 +334,9 @@ class MainWindow(Retranslating, QMainWindow):
         self.menu_file.addAction(self.act_endpoints)
         self.menu_file.addSeparator()
         self.menu_file.addAction(self.act_quit)
-        self.menu_task = bar.addMenu("")
         for a in (self.act_run, self.act_stop, self.act_regenerate, self.act_copy, self.act_insert,
                   self.act_find_task, self.act_search):
             self.menu_task.addAction(a)
-        self.menu_view = bar.addMenu("")
         self.menu_lang = self.menu_view.addMenu("")
         self.menu_lang.addAction(self.act_english)
         self.menu_lang.addAction(self.act_chinese)
@@ -320,7 +351,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.bridge.status.connect(self.show_status)
         r = self.runner
         r.started.connect(self._on_started)
-        r.delta.connect(self.append_delta)
+        r.text.connect(self.append_delta)
         r.textDone.connect(self._on_text_done)
         r.tableDone.connect(self._on_table_done)
         r.proofreadDone.connect(self._on_proofread_done)
@@ -338,10 +369,18 @@ class MainWindow(Retranslating, QMainWindow):
         self.draft_editor.draftSaved.connect(self.drafts_panel.refresh)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("Deskmate — {model}").format(model=self.model_name))
         self.top_tabs.setTabText(0, self.tr("Write"))
         self.top_tabs.setTabText(1, self.tr("Images"))
         self.top_tabs.setTabText(2, self.tr("Documents"))
+        self.menu_file.setTitle(self.tr("&File"))
+        self.menu_task.setTitle(self.tr("&Task"))
+        self.menu_view.setTitle(self.tr("&View"))
+        if not self.built:
+            self.setWindowTitle("Deskmate")
+            self.opening.setText(self.tr("Opening your tasks and drafts…"))
+            self.engine_label.setText(self.opening.text())
+            return
+        self.setWindowTitle(self.tr("Deskmate — {model}").format(model=self.model_name))
         self.left_tabs.setTabText(0, self.tr("Tasks"))
         self.left_tabs.setTabText(1, self.tr("Drafts"))
         self.left_tabs.setTabText(2, self.tr("Chats"))
@@ -373,9 +412,6 @@ class MainWindow(Retranslating, QMainWindow):
         }
         for action, text in names.items():
             action.setText(text)
-        self.menu_file.setTitle(self.tr("&File"))
-        self.menu_task.setTitle(self.tr("&Task"))
-        self.menu_view.setTitle(self.tr("&View"))
         self.menu_lang.setTitle(self.tr("Language"))
         if self.last_status is not None:
             self.show_status(self.last_status)
@@ -478,6 +514,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.drafts_panel.search.selectAll()
 
     def run_task(self) -> None:
+        from deskmate.core.tasks import TaskInputError
+
         if self.work.currentWidget() is self.translation_view:
             self.translation_view.translate()
             return
@@ -615,6 +653,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.progress.setVisible(not self.feedback.streaming())
 
     def show_status(self, status: EngineStatus) -> None:
+        from deskmate.core.engines.supervisor import Phase
+
         self.last_status = status
         if self.feedback.active:
             return  # a crash during the run ends the run, and then this status is shown
@@ -628,6 +668,9 @@ class MainWindow(Retranslating, QMainWindow):
             self.progress.setRange(0, 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.built:  # closed while opening: there is nothing to stop or save yet
+            super().closeEvent(event)
+            return
         if self.close_to_tray is not None and self.close_to_tray():
             # Keep working in the tray; Quit in the tray menu really quits.
             self.draft_editor.flush()

@@ -2,11 +2,18 @@
 
 What to do for each output kind lives in ``core/tasks/run.py``; the views only
 connect to these signals, which always arrive on the GUI thread.
+
+Streamed text is handed to the GUI thread in batches: while one hand-over is waiting in the
+event queue, further pieces join it instead of queueing their own. A window drawing ``text``
+therefore draws once per event-loop pass however fast tokens come or however late the GUI
+thread gets to run (on a loaded machine it can be descheduled for a while), never once per
+token behind a backlog.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QObject, Signal
 
@@ -29,9 +36,55 @@ from .background import Worker, describe_error
 from .engine_bridge import ClientSource, current_client
 
 
+class _Batched:
+    """A TaskRun whose Delta pieces are collected for the GUI thread instead of sent one by one.
+
+    Iterated on the worker thread: it yields every other event as it comes, and for text one
+    ``_TEXT`` marker per batch; :meth:`take` (GUI thread) empties the batch when the marker arrives.
+    Pieces before any later event are always in an earlier batch: the order of events is kept."""
+
+    def __init__(self, run: TaskRun | TurnRun) -> None:
+        self.run = run
+        self._lock = threading.Lock()
+        self._pieces: list[str] = []
+        self._queued = False  # a marker is on its way: new pieces join its batch
+
+    def cancel(self) -> None:
+        self.run.cancel()
+
+    @property
+    def result(self) -> TaskResult | None:
+        return getattr(self.run, "result", None)
+
+    def __iter__(self) -> Iterator[object]:
+        events = iter(self.run)
+        try:
+            for event in events:
+                if not isinstance(event, Delta):
+                    yield event
+                    continue
+                with self._lock:
+                    self._pieces.append(event.text)
+                    if self._queued:
+                        continue
+                    self._queued = True
+                yield _TEXT
+        finally:
+            events.close()  # Stop: the run's generator cancels its model request
+
+    def take(self) -> list[str]:
+        with self._lock:
+            pieces, self._pieces, self._queued = self._pieces, [], False
+        return pieces
+
+
+_TEXT = object()  # "a batch of text is waiting"
+
+
 class TaskRunner(QObject):
     started = Signal(str)  # output kind
-    delta = Signal(str)
+    delta = Signal(str)  # one streamed piece (a token): for counting
+    text = Signal(str)  # the pieces of one batch, joined: what a view draws
     textDone = Signal(object)  # Completion
     tableDone = Signal(object)  # core Table
     proofreadDone = Signal(object)  # ProofreadResult
@@ -48,13 +101,12 @@ class TaskRunner(QObject):
         self.route: Callable[[Task], ChatClient] | None = None
         self.active: ChatClient | None = None  # the client the last run used
         self.last_tokens_per_second = 0.0
-        self._run: TaskRun | TurnRun | None = None
+        self._run: _Batched | None = None
         self.worker = Worker(self, name="task-runner")
         self.worker.event.connect(self._on_event)
         self.worker.finished.connect(self._on_finished)
         self.worker.failed.connect(self._on_crashed)
         self._events = {
-            Delta: lambda e: self.delta.emit(e.text),
             TextDone: self._on_text_done,
             TableDone: lambda e: self.tableDone.emit(e.table),
             ProofreadDone: lambda e: self.proofreadDone.emit(e.result),
@@ -83,11 +135,12 @@ class TaskRunner(QObject):
         return self.route(task) if self.route is not None else client
 
     def start(self, run: TaskRun | TurnRun, kind: str, active: ChatClient | None = None) -> None:
-        """Iterate a prepared run (a task run or a conversation's turn) on the worker thread."""
-        self._run, self.active = run, active
+        """Iterate a prepared run (a task run or a conversation's turn) on the worker thread, its text in batches."""
+        batched = _Batched(run)
+        self._run, self.active = batched, active
         self.started.emit(kind)
         self.busyChanged.emit(True)
-        self.worker.events(lambda: run)
+        self.worker.events(lambda: batched)
 
     def stop(self) -> None:
         """Stop this window's run; other work on the same engine carries on."""
@@ -98,20 +151,30 @@ class TaskRunner(QObject):
         self.worker.wait(timeout)
 
     def _on_event(self, event: object) -> None:
+        self._hand_over_text()  # before any other event: the text came first
         handler = self._events.get(type(event))
         if handler is not None:
             handler(event)
+
+    def _hand_over_text(self) -> None:
+        pieces = self._run.take() if self._run is not None else []
+        if pieces:
+            for piece in pieces:
+                self.delta.emit(piece)
+            self.text.emit("".join(pieces))
 
     def _on_text_done(self, event: TextDone) -> None:
         self.last_tokens_per_second = event.completion.usage.tokens_per_second
         self.textDone.emit(event.completion)
 
     def _on_finished(self, result: TaskResult | None) -> None:
+        self._hand_over_text()
         self._run = None
         self.busyChanged.emit(False)
         self.runFinished.emit(result)
 
     def _on_crashed(self, error: BaseException) -> None:  # a bug below: the window must survive it
+        self._hand_over_text()
         self._run = None
         self.failed.emit(describe_error(error), "")
         self.busyChanged.emit(False)

@@ -6,6 +6,8 @@
   wrong and what to write instead.
 - :mod:`.write` changes one thing and keeps the user's comments and layout; :mod:`.remote_write`
   edits ``[remote]``. Both validate the new text with the same models and replace the file atomically.
+- :mod:`.early` reads ``[ui] language`` for the window's first paint without the models (same
+  file, same fallback); everything else here is imported on first use.
 - :mod:`.toml` is the only TOML parser in Deskmate (task files and the model catalog use it too).
 - :mod:`.reference` makes the README's list of keys from the models.
 
@@ -17,42 +19,41 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from .early import UI_LANGUAGES, settings_path, ui_language
 from .errors import SettingsError
-from .load import Loaded, SettingsProblem, load_settings, load_settings_leniently, settings_path
-from .remote import EndpointError, RemoteEndpoint, RemoteSettings, parse_extra
-from .schema import (
-    DEFAULT_HUB,
-    UI_LANGUAGES,
-    AppSettings,
-    EngineSettings,
-    ImagesSettings,
-    ModelsSettings,
-    Settings,
-    UISettings,
-    clean_hub_address,
-)
 from .toml import TomlFileError, parse_toml, read_toml
 
 if TYPE_CHECKING:
+    from .load import Loaded, SettingsProblem, load_settings, load_settings_leniently
+    from .remote import EndpointError, RemoteEndpoint, RemoteSettings, parse_extra
     from .remote_write import remove_endpoint, save_endpoint, set_default_endpoint, set_route
+    from .schema import (
+        DEFAULT_HUB,
+        AppSettings,
+        EngineSettings,
+        ImagesSettings,
+        ModelsSettings,
+        Settings,
+        UISettings,
+        clean_hub_address,
+    )
     from .write import edit_settings, set_engine_model, set_value, set_values
 
-# The writers bring tomlkit and filelock (~0.1 s to import): loaded on the first write, not at startup.
-_WRITERS = {
-    "edit_settings": ".write",
-    "set_engine_model": ".write",
-    "set_value": ".write",
-    "set_values": ".write",
-    "remove_endpoint": ".remote_write",
-    "save_endpoint": ".remote_write",
-    "set_default_endpoint": ".remote_write",
-    "set_route": ".remote_write",
+# Loaded on first use: the models bring pydantic (about a second at start-up, before the window's
+# first paint could happen), the writers tomlkit and filelock (~0.1 s).
+_LAZY = {
+    **dict.fromkeys(("Loaded", "SettingsProblem", "load_settings", "load_settings_leniently"), ".load"),
+    **dict.fromkeys(("EndpointError", "RemoteEndpoint", "RemoteSettings", "parse_extra"), ".remote"),
+    **dict.fromkeys(("DEFAULT_HUB", "AppSettings", "EngineSettings", "ImagesSettings", "ModelsSettings",
+                     "Settings", "UISettings", "clean_hub_address"), ".schema"),
+    **dict.fromkeys(("edit_settings", "set_engine_model", "set_value", "set_values"), ".write"),
+    **dict.fromkeys(("remove_endpoint", "save_endpoint", "set_default_endpoint", "set_route"), ".remote_write"),
 }
 
 
 def __getattr__(name: str) -> Any:
-    if name in _WRITERS:
-        value = getattr(importlib.import_module(_WRITERS[name], __name__), name)
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -89,4 +90,5 @@ __all__ = [
     "set_value",
     "set_values",
     "settings_path",
+    "ui_language",
 ]

@@ -16,17 +16,12 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from deskmate.core import paths
-
 from .describe import Loc, error_loc, explain, toml_literal
+from .early import settings_path
 from .errors import SettingsError
 from .remote import EndpointError
 from .schema import Settings
 from .toml import TomlFileError, parse_toml
-
-
-def settings_path() -> Path:
-    return paths.config_dir() / "settings.toml"
 
 
 @dataclasses.dataclass(frozen=True)

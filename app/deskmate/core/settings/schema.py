@@ -12,10 +12,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .early import DEFAULT_UI_LANGUAGE
 from .errors import SettingsValueError
 from .remote import RemoteSettings
 
-UI_LANGUAGES = ("en", "zh")
 DEFAULT_HUB = "https://huggingface.co"
 
 
@@ -70,7 +70,7 @@ class AppSettings(_Table):
 class UISettings(_Table):
     """``[ui]``: the window."""
 
-    language: Literal["en", "zh"] = Field("en", description="The interface language: English or Simplified Chinese.")
+    language: Literal["en", "zh"] = Field(DEFAULT_UI_LANGUAGE, description="The interface language: English or Simplified Chinese.")
 
 
 class ImagesSettings(_Table):
