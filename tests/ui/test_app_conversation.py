@@ -71,6 +71,7 @@ REOPEN = textwrap.dedent(
     from deskmate.ui.app import DeskmateApp
 
     session = DeskmateApp(None)
+    session.load()  # the views are built after the first paint; this probe reads them at once
     view = session.window.conversation_view
     out = {"turns": [view.turns.item(i).text() for i in range(view.turns.count())],
            "answer": session.window.output.toPlainText(), "refining": session.window.request_box.refining}
