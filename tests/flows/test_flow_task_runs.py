@@ -9,7 +9,8 @@ import pytest
 from deskmate.core.remote import RemoteEndpoint, save_endpoint
 from remote_standin import StandIn
 
-FRUITS = {"columns": ["Fruit", "Colour"], "rows": [["Apple", "red"]], "title": "Fruit"}
+# "one fruit and its colour" names its columns (Name, Colour): the table's one step left is its rows.
+FRUIT_ROWS = {"rows": [{"Name": "Apple", "Colour": "red"}]}
 CORRECTED = ("They're going to the market.", {"reasons": ["contraction", "spelling"]})
 
 
@@ -56,7 +57,7 @@ def test_status_while_proofreading_and_results_that_go_with_their_task(deskmate_
     assert win.ask("w.results.currentWidget() is w.output and w.output.toPlainText() == ''")
     win.click("w.form.fields['about']")
     win.type("one fruit and its colour")
-    standin.enqueue(FRUITS, match="one fruit")
+    standin.enqueue(FRUIT_ROWS, match="one fruit")
     win.key("ctrl+Return")
     win.wait_for("w.run_button.isEnabled() and w.results.currentWidget() is w.table_editor", timeout=60)
     assert win.ask("w.speed_label.text()") == "Rows: 1, columns: 2"

@@ -37,6 +37,7 @@ ASK = textwrap.dedent(
     from deskmate.ui.app import DeskmateApp
 
     session = DeskmateApp(None)
+    session.load()  # the views now (start() would build them after the first paint)
     session.start()
     win = session.window
     requests = iter(sys.argv[1:])
