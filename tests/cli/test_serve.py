@@ -438,7 +438,10 @@ def test_the_queue_takes_turns_across_clients(served):
     late.start()
     for t in [first, *rest, late]:
         t.join(120)
-    assert order == ["x1", "y1", "x2", "x3"]
+    # y's one request goes before x's waiting two, although it came last. Between x2 and x3 (same
+    # caller, 0.2 s apart) the order is whichever reached the server first: on a loaded machine the
+    # threads' connections can swap (seen in a fresh-clone run at load 9), so it is not asserted.
+    assert order[:2] == ["x1", "y1"] and sorted(order[2:]) == ["x2", "x3"], order
 
 
 def test_a_full_queue_answers_429_with_retry_after(served, client):
