@@ -22,6 +22,21 @@ def session(qtbot, monkeypatch):
     app.shutdown()
 
 
+def test_the_windows_engine_runs_below_the_window_and_a_cli_engine_does_not(session):
+    """Streaming must not starve the GUI thread of the cores: the window's engine is niced."""
+    import os
+
+    from deskmate.core.engines.factory import local_engine
+    from deskmate.ui.app import WINDOW_ENGINE_NICE
+
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    assert os.getpriority(os.PRIO_PROCESS, session.window.last_status.pid) == min(mine + WINDOW_ENGINE_NICE, 19)
+    with local_engine(None) as cli_engine:  # as `deskmate write` starts one
+        cli_engine.start()
+        cli_engine.wait_ready(120)
+        assert os.getpriority(os.PRIO_PROCESS, cli_engine.supervisor.pid) == mine
+
+
 def test_images_tab_is_built_on_first_view_and_explains_a_bad_model(session, tmp_path):
     win = session.window
     assert win.images_panel is None

@@ -22,6 +22,8 @@ from .i18n import Translations
 from .icons import APP_ID, app_icon
 
 PAINT_GRACE_MS = 1500
+# The window's engine runs below the window (EngineConfig.nice), so streaming never starves the GUI thread.
+WINDOW_ENGINE_NICE = 10
 
 
 class _FirstPaint(QObject):
@@ -132,7 +134,8 @@ class DeskmateApp:
         from deskmate.core.engines.factory import local_engine
 
         try:
-            self.engine = local_engine(self.cli_model, listener=self.bridge.on_status, settings=self.settings)
+            self.engine = local_engine(self.cli_model, listener=self.bridge.on_status, settings=self.settings,
+                                       nice=WINDOW_ENGINE_NICE)
             self.engine_error = ""
         except (EngineError, SettingsError) as e:
             self.engine = None

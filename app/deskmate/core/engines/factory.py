@@ -37,6 +37,7 @@ def engine_config(
     threads: int | None = None,
     settings: Settings | None = None,
     server: str = "lean",
+    nice: int = 0,
 ) -> EngineConfig:
     settings = settings or load_settings()
     return EngineConfig(
@@ -50,6 +51,7 @@ def engine_config(
         runtime_dir=paths.runtime_dir(),
         role=role,
         server=server,
+        nice=nice,
     )
 
 

@@ -124,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prompt-cache", default=None, help="folder for saved prompt prefixes (lean server)")
     parser.add_argument("--prompt-cache-bytes", type=int, default=1024**3)
     parser.add_argument("--no-warmup", action="store_true")
+    parser.add_argument("--nice", type=int, default=0, help="run this much lower in priority than the parent")
     parser.add_argument("--server", choices=("lean", "llama_cpp"), default="lean",
                         help="lean: chat + models only, fastest; llama_cpp: llama-cpp-python's full server")
     parser.add_argument("--embedding", action="store_true",
@@ -132,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
 
     events = Events(take_over_stdout())
     _exit_with_parent()
+    if args.nice > 0 and hasattr(os, "nice"):
+        # Before llama.cpp starts its threads: on Linux each thread has its own niceness, inherited.
+        os.nice(args.nice)
     events.emit("starting", pid=os.getpid())
 
     from deskmate.core.engines.errors import EngineError
