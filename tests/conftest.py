@@ -169,3 +169,16 @@ def scripted() -> Iterator[object]:
 
     with Scripted(key=None) as server:
         yield server
+
+
+@pytest.fixture
+def standin(scripted):
+    """The scripted stand-in under the name most tests give it (a module may define its own, e.g. one
+    saved as the window's remote server)."""
+    return scripted
+
+
+@pytest.fixture
+def client(scripted):
+    """A real RemoteClient for the scripted stand-in."""
+    return scripted.client()

@@ -15,12 +15,10 @@ from deskmate.core.conversations import (
     refinement,
     route_request,
 )
-from deskmate.core.remote import RemoteClient, RemoteEndpoint
 from deskmate.core.store import Database, DraftExportError
 from deskmate.core.store.conversations import ConversationStore
 from deskmate.core.tasks import default_catalog
 from deskmate.core.tasks.run import Delta, ProofreadDone, TableDone, TextDone, TranslationDone
-from remote_standin import StandIn
 
 PEOPLE = {"columns": ["Name", "City"], "rows": [["Alice Chen", "Paris"], ["Bob Müller", "Berlin"]],
           "title": "People"}
@@ -29,17 +27,6 @@ PEOPLE = {"columns": ["Name", "City"], "rows": [["Alice Chen", "Paris"], ["Bob M
 PEOPLE_ROWS = {"rows": [{"Name": name, "City": city} for name, city in PEOPLE["rows"]]}
 PEOPLE_AGES = {"columns": ["Name", "City", "Age"], "rows": [["Alice Chen", "Paris", "34"], ["Bob Müller", "Berlin",
                                                                                            "27"]], "title": "People"}
-
-
-@pytest.fixture
-def standin():
-    with StandIn(key=None) as s:
-        yield s
-
-
-@pytest.fixture
-def client(standin):
-    return RemoteClient(RemoteEndpoint("standin", standin.url, standin.model, kind="openai", idle_timeout=10), None)
 
 
 @pytest.fixture

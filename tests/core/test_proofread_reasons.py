@@ -4,26 +4,13 @@ model's words are only an optional note, dropped when they repeat a word of the 
 from __future__ import annotations
 
 import pytest
-from deskmate.core.remote import RemoteClient, RemoteEndpoint
 from deskmate.core.tasks.proofread import Change, edit_kind, proofread, repeats_the_edit
 from deskmate.core.tasks.run import ProofreadDone, TaskRun
-from remote_standin import StandIn
 
 TWELVE = ("Their going too the markt on monday , and they buys apples ,pears and and milk. "
           "Its realy the best shop in paris")
 FIXED = ("They're going to the market on Monday, and they buy apples, pears and milk. "
          "It's really the best shop in Paris.")
-
-
-@pytest.fixture
-def standin():
-    with StandIn(key=None) as s:
-        yield s
-
-
-@pytest.fixture
-def client(standin):
-    return RemoteClient(RemoteEndpoint("standin", standin.url, standin.model, kind="openai", idle_timeout=10), None)
 
 
 @pytest.mark.parametrize("original, replacement, kind", [

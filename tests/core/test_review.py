@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from deskmate.core.remote import RemoteClient, RemoteEndpoint
 from deskmate.core.tasks.review import (
     DEFAULT_CHECKLIST,
     ISSUE_CHARS,
@@ -16,7 +15,6 @@ from deskmate.core.tasks.review import (
     review,
     revise,
 )
-from remote_standin import StandIn
 
 
 def test_verdict_parsing_on_fixed_strings() -> None:
@@ -35,17 +33,6 @@ def test_verdict_parsing_on_fixed_strings() -> None:
 def test_unreadable_verdicts_are_reported_in_plain_words(bad: str) -> None:
     with pytest.raises(ReviewError, match="could not be read"):
         parse_verdict(bad)
-
-
-@pytest.fixture
-def standin():
-    with StandIn(key=None) as s:
-        yield s
-
-
-@pytest.fixture
-def client(standin):
-    return RemoteClient(RemoteEndpoint("standin", standin.url, standin.model, kind="openai"), None)
 
 
 def test_a_failing_verdict_brings_one_rewrite_with_the_issues(standin, client) -> None:

@@ -6,24 +6,11 @@ smoke test on the real tiny model for each of the issue's examples."""
 from __future__ import annotations
 
 import pytest
-from deskmate.core.remote import RemoteClient, RemoteEndpoint
 from deskmate.core.tables import make_table
 from deskmate.core.tables.build import entity_segments, repeats_header, word_spans
 from deskmate.core.tasks.run import Notice, TableDone, TaskRun
-from remote_standin import StandIn
 
 SUPPLIERS = "Our suppliers: Acme Ltd in Berlin since 2018; Bolt Inc in Austin since 2020; Crane Co in Osaka since 2015."
-
-
-@pytest.fixture
-def standin():
-    with StandIn(key=None) as s:
-        yield s
-
-
-@pytest.fixture
-def client(standin):
-    return RemoteClient(RemoteEndpoint("standin", standin.url, standin.model, kind="openai", idle_timeout=10), None)
 
 
 def schemas(standin) -> list[dict]:

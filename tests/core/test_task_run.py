@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from deskmate.core.remote import RemoteClient, RemoteEndpoint
 from deskmate.core.tasks import TaskInputError, default_catalog, sampling_for
 from deskmate.core.tasks.run import (
     Delta,
@@ -20,23 +19,11 @@ from deskmate.core.tasks.run import (
     TextDone,
     TranslationDone,
 )
-from remote_standin import StandIn
 
 CONTACT = {"name": "Ana Lima", "title": "Buyer", "company": "Globex", "phones": ["+1 555 0100"],
            "email": "ana@globex.example", "address": "", "website": ""}
 PEOPLE = {"columns": ["Name", "Age", "City"],
           "rows": [["Alice Chen", "34", "Paris"], ["Bob Müller", "27", "Berlin"]], "title": "People"}
-
-
-@pytest.fixture
-def standin():
-    with StandIn(key=None) as s:
-        yield s
-
-
-@pytest.fixture
-def client(standin):
-    return RemoteClient(RemoteEndpoint("standin", standin.url, standin.model, kind="openai", idle_timeout=10), None)
 
 
 def kinds(events):

@@ -4,25 +4,11 @@ run with a plain failure (exit code 7 in the CLI: tests/cli/test_cli_remote_task
 
 from __future__ import annotations
 
-import pytest
-from deskmate.core.remote import RemoteClient, RemoteEndpoint
 from deskmate.core.tasks.langdetect import resolve_language
 from deskmate.core.tasks.run import Delta, Failed, TaskRun, TranslationDone
 from deskmate.core.tasks.translate import TranslationLanguageError, language_matches
-from remote_standin import StandIn
 
 SOURCE = "The quarterly report is ready for review."
-
-
-@pytest.fixture
-def standin():
-    with StandIn(key=None) as s:
-        yield s
-
-
-@pytest.fixture
-def client(standin):
-    return RemoteClient(RemoteEndpoint("standin", standin.url, standin.model, kind="openai", idle_timeout=10), None)
 
 
 def test_an_answer_in_the_source_language_is_asked_again_and_never_shown(standin, client) -> None:
