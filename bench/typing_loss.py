@@ -22,33 +22,11 @@ import sys
 import tempfile
 import textwrap
 import time
+from pathlib import Path
 
-TYPIST = textwrap.dedent(
-    """
-    import sys, time
-    from PySide6.QtCore import QTimer
-    from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication(sys.argv)
-    from deskmate.ui.app import DeskmateApp
-
-    session = DeskmateApp(None)
-    session.load()  # the views now, not after the first paint: the typing starts at once
-    session.start()
-    body = session.window.draft_editor.body
-    body.setFocus()
-    words = iter(f"word{i} " for i in range(100000))
-
-    def type_one():
-        QTest.keyClicks(body, next(words))  # real key events through the editor
-        print("TYPED", repr(time.time()), len(body.toPlainText()), flush=True)
-        QTimer.singleShot(60, type_one)
-
-    QTimer.singleShot(300, type_one)
-    app.exec()
-    """
-)
+# The same typist process the tests use.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
+from typist import TYPIST  # noqa: E402
 
 REOPEN = textwrap.dedent(
     """
