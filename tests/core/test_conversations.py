@@ -4,6 +4,7 @@ protocol, so every test asserts what reached the model and what came back."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import docx
@@ -14,6 +15,7 @@ from deskmate.core.conversations import (
     export_conversation,
     refinement,
     route_request,
+    turn_diff,
 )
 from deskmate.core.store import Database, DraftExportError
 from deskmate.core.store.conversations import ConversationStore
@@ -187,6 +189,14 @@ def test_proofreading_stays_a_diff_against_the_last_corrected_text(standin, clie
     turn = talk.store.get(first.conversation_id).turns[-1]
     assert (turn.kind, turn.source, turn.text) == ("diff", "They're going to the market.",
                                                     "They are going to the market.")
+    # Reopened, each saved proofreading turn shows the diff it showed: against the text it refined,
+    # or for the first turn against its task's own input.
+    first_turn = talk.store.get(first.conversation_id).turns[0]
+    shown = [turn_diff(t, default_catalog()) for t in (first_turn, turn)]
+    assert [(d.original, d.corrected) for d in shown] == [
+        ("Their going to the markt.", "They're going to the market."),
+        ("They're going to the market.", "They are going to the market.")]
+    assert turn_diff(dataclasses.replace(first_turn, task_id="gone.task", source=""), default_catalog()) is None
 
 
 def test_translate_to_english_runs_the_translation_of_the_last_answer(standin, client, talk):

@@ -8,11 +8,10 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject
 
-from deskmate.core.conversations import NothingToRefineError, Routed, TurnRun
+from deskmate.core.conversations import NothingToRefineError, Routed, TurnRun, turn_diff
 from deskmate.core.store import StoreError
 from deskmate.core.store.conversations import ConversationRecord, TurnRecord
 from deskmate.core.tasks import TaskInputError
-from deskmate.core.tasks.run import main_variable
 
 
 class ConversationFlow(QObject):
@@ -134,22 +133,14 @@ class ConversationFlow(QObject):
                 return
             except ValueError:
                 pass  # an answer that never became a table: its text below
-        if turn.kind == "diff" and turn.text.strip():
-            from deskmate.core.tasks.proofread import build_result
-
-            source = turn.source or self._first_text(turn)
-            if source:
-                w.proofread_view.set_result(build_result(source, turn.text))
-                w.results.setCurrentWidget(w.proofread_view)
-                return
+        diff = turn_diff(turn, w.catalog) if turn.kind == "diff" else None
+        if diff is not None:
+            w.proofread_view.set_result(diff)
+            w.results.setCurrentWidget(w.proofread_view)
+            return
         w.output.setPlainText(turn.text or turn.error)
         w.results.setCurrentWidget(w.output)
         if turn.state == "running":
             w._show_notice(QCoreApplication.translate(
                 "ConversationFlow", "This turn was interrupted: Deskmate stopped while it was being written. "
                 "Ask again to get an answer."))
-
-    def _first_text(self, turn: TurnRecord) -> str:
-        if turn.task_id not in self.w.catalog:
-            return ""
-        return turn.inputs.get(main_variable(self.w.catalog.task(turn.task_id)), "")

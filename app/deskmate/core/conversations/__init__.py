@@ -4,7 +4,7 @@ saved in the drafts database and exported like drafts. Qt-free."""
 from .export import export_conversation, to_markdown
 from .refine import Refinement, refinement, refinement_prompt
 from .request import Routed, Why, fill_values, route_request, split_request, target_language
-from .turns import Conversations, NothingToRefineError, TurnPlan, TurnRun
+from .turns import Conversations, NothingToRefineError, TurnPlan, TurnRun, turn_diff
 
 __all__ = [
     "Conversations",
@@ -12,6 +12,7 @@ __all__ = [
     "Refinement",
     "Routed",
     "TurnPlan",
+    "turn_diff",
     "TurnRun",
     "Why",
     "export_conversation",

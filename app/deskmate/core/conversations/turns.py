@@ -190,3 +190,14 @@ def _client(client: ClientFor, task: Task) -> ChatClient:
 
 
 __all__ = ["Conversations", "NothingToRefineError", "TurnPlan", "TurnRun"]
+
+
+def turn_diff(turn: TurnRecord, catalog: Catalog) -> Any:
+    """A saved proofreading turn as the ProofreadResult it showed (its corrected text against its
+    source: the text it refined, else its task's main input); None when there is no source."""
+    from deskmate.core.tasks.proofread import build_result
+
+    source = turn.source
+    if not source and turn.task_id in catalog:
+        source = turn.inputs.get(main_variable(catalog.task(turn.task_id)), "")
+    return build_result(source, turn.text) if source and turn.text.strip() else None
