@@ -12,7 +12,7 @@ import doc_factory as make
 import pytest
 from deskmate.core.docs import Library
 from deskmate.core.docs.answer import AnswerDone, AskRun, SourcesFound
-from deskmate.core.docs.budget import Pace, model_of
+from deskmate.core.docs.budget import FLOOR_TOKENS, Pace, model_of, passage_budget
 from deskmate.core.tasks.run import Delta, Failed
 
 pytestmark = pytest.mark.timeout(300)
@@ -303,6 +303,19 @@ def test_a_faster_model_gets_more_passages_and_the_instructions_never_change(scr
     assert sent_zh[-1]["content"].startswith("Passages:\n\n[1] (manual.md, ")
     assert sent_zh[-1]["content"].endswith("\n\n问题： printer Wi-Fi network 怎么连接？")
     assert zh.found and zh.text == "等蓝灯亮起[1]。"
+
+
+def test_a_fast_model_on_a_busy_machine_keeps_to_the_time_and_a_slow_one_reads_the_floor(scripted):
+    client = scripted.client()
+    key = f"{model_of(client)[0]}|en"
+    question = "How do I clear a paper jam in tray 2?"
+    pace = Pace({key: 100.0})  # the built-in model on idle cores: ~100 passage tokens/s
+    pace.observe(key, 40, 1.0)  # then a busy machine: 40 tokens/s, so the pace falls to 70
+    assert (pace.rate(key), pace.best(key)) == (70.0, 100.0)
+    busy = passage_budget(client, question, 256, "Answer from the passages.", pace, key)
+    assert 150 < busy < 200, "what 70 tokens/s reads in three seconds, not the slow model's 600"
+    slow = Pace({key: 30.0})  # a 7B-class model on two cores never reads a passage in three seconds
+    assert passage_budget(client, question, 256, "Answer from the passages.", slow, key) == FLOOR_TOKENS
 
 
 def test_a_chinese_question_is_first_paced_at_half_the_english_pace():
