@@ -53,11 +53,16 @@ def _special_tokens() -> set[str]:
     return {t["content"] for t in data["added_tokens"] if t.get("special")}
 
 
-def build_minilm_gguf(dst: Path) -> Path:
-    """Write all-MiniLM-L6-v2 as an F16 GGUF (about 46 MB) at ``dst``."""
+def build_minilm_gguf(dst: Path, shape: dict[str, int] | None = None) -> Path:
+    """Write all-MiniLM-L6-v2 as an F16 GGUF (about 46 MB) at ``dst``.
+
+    ``shape`` (num_hidden_layers, hidden_size, intermediate_size, num_attention_heads) makes a
+    speed-faithful stand-in of another BERT instead: random weights of those sizes, MiniLM's
+    tokenizer (the vocabulary's size costs a table lookup, not arithmetic). For benchmarks only.
+    """
     import gguf
 
-    cfg = _config()
+    cfg = dict(_config(), **(shape or {}))
     n_layer = int(cfg["num_hidden_layers"])  # type: ignore[arg-type]
     names = gguf.get_tensor_name_map(gguf.MODEL_ARCH.BERT, n_layer)
     w = gguf.GGUFWriter(str(dst), "bert")
@@ -94,7 +99,7 @@ def build_minilm_gguf(dst: Path) -> Path:
     w.add_mask_token_id(index["[MASK]"])
     w.add_bool("tokenizer.ggml.normalizer.lowercase", True)  # an uncased model (older gguf: no helper)
 
-    for name, data in _weights().items():
+    for name, data in (_weights() if shape is None else _random_weights(cfg)).items():
         if name == "embeddings.position_ids" or name.startswith("pooler."):
             continue
         new = names.get_name(name, try_suffixes=(".weight", ".bias"))
@@ -110,6 +115,23 @@ def build_minilm_gguf(dst: Path) -> Path:
     w.write_tensors_to_file()
     w.close()
     return dst
+
+
+def _random_weights(cfg: dict[str, object]) -> dict[str, np.ndarray]:
+    """MiniLM's tensors, layer 0's repeated for every layer, resized to ``cfg``'s widths, random values."""
+    base, real = _config(), _weights()
+    sizes = {int(base["hidden_size"]): int(cfg["hidden_size"]),  # type: ignore[arg-type]
+             int(base["intermediate_size"]): int(cfg["intermediate_size"])}  # type: ignore[arg-type]
+    rng = np.random.default_rng(0)
+    out: dict[str, np.ndarray] = {}
+    for name, data in real.items():
+        if name.startswith("encoder.layer.") and not name.startswith("encoder.layer.0."):
+            continue
+        shape = tuple(sizes.get(d, d) for d in data.shape)
+        for layer in range(int(cfg["num_hidden_layers"])) if name.startswith("encoder.layer.0.") else [None]:  # type: ignore[arg-type]
+            key = name if layer is None else name.replace("encoder.layer.0.", f"encoder.layer.{layer}.", 1)
+            out[key] = (rng.standard_normal(shape) * 0.02).astype(np.float32) if data.ndim == 2 else np.ones(shape, np.float32)
+    return out
 
 
 # --- the numpy reference -----------------------------------------------------------------
