@@ -42,12 +42,12 @@
 <context>
     <name>ConversationFlow</name>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_flow.py" line="89"/>
+        <location filename="../../app/deskmate/ui/conversation_flow.py" line="88"/>
         <source>No model is ready yet: wait for the engine, or choose a model below.</source>
         <translation>模型还没有就绪：请等待引擎启动，或在下方选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_flow.py" line="148"/>
+        <location filename="../../app/deskmate/ui/conversation_flow.py" line="144"/>
         <source>This turn was interrupted: Deskmate stopped while it was being written. Ask again to get an answer.</source>
         <translation>这一轮被中断了：Deskmate 在生成回答时停止了。请再问一次以获得回答。</translation>
     </message>
@@ -162,12 +162,12 @@
 <context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="108"/>
+        <location filename="../../app/deskmate/ui/app.py" line="110"/>
         <source>Drafts recovered from before Deskmate last stopped: {n}</source>
         <translation>已恢复 Deskmate 上次停止前的草稿：{n} 份</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="284"/>
+        <location filename="../../app/deskmate/ui/app.py" line="289"/>
         <source>remote server {name}</source>
         <translation>远程服务器 {name}</translation>
     </message>
@@ -675,42 +675,42 @@
         <translation>已打开“{title}”</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="195"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="207"/>
         <source>Import a document</source>
         <translation>导入文档</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="196"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="208"/>
         <source>Documents (*.txt *.md *.docx)</source>
         <translation>文档 (*.txt *.md *.docx)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="202"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="214"/>
         <source>Import failed</source>
         <translation>导入失败</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="215"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="227"/>
         <source>Export the draft</source>
         <translation>导出草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="216"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="228"/>
         <source>Markdown (*.md);;Word (*.docx);;Web page (*.html)</source>
         <translation>Markdown (*.md);;Word 文档 (*.docx);;网页 (*.html)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="222"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="234"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="224"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="236"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="159"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="171"/>
         <source>The draft was moved to the bin; typing here starts a new draft.</source>
         <translation>草稿已移到回收站；在这里输入将新建一份草稿。</translation>
     </message>
@@ -718,47 +718,47 @@
 <context>
     <name>DraftsPanel</name>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="327"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="339"/>
         <source>Search drafts (Ctrl+F)</source>
         <translation>搜索草稿 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="328"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="340"/>
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="329"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="341"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="332"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="344"/>
         <source>The draft was moved to the bin.</source>
         <translation>草稿已移至回收站。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="333"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="345"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="329"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="341"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="330"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="342"/>
         <source>Bin</source>
         <translation>回收站</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="331"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="343"/>
         <source>Deleted drafts, kept for a week</source>
         <translation>已删除的草稿，保留一周</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="350"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="362"/>
         <source>deleted {time}</source>
         <translation>删除于 {time}</translation>
     </message>
@@ -910,17 +910,17 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="236"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="248"/>
         <source>Draft history</source>
         <translation>草稿历史记录</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="239"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="251"/>
         <source>Versions</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="247"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="259"/>
         <source>Restore this version</source>
         <translation>恢复此版本</translation>
     </message>
@@ -1348,280 +1348,280 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="383"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="494"/>
         <source>Deskmate — {model}</source>
         <translation>Deskmate — {model}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="372"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="483"/>
         <source>Write</source>
         <translation>写作</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="373"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="462"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="484"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="573"/>
         <source>Images</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="380"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="491"/>
         <source>Opening your tasks and drafts…</source>
         <translation>正在打开任务和草稿…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="384"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="495"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="385"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="496"/>
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="387"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="403"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="498"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="514"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="388"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="499"/>
         <source>Run the task (Ctrl+Enter)</source>
         <translation>运行任务 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="389"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="403"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="500"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="514"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="390"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="501"/>
         <source>Stop (Esc)</source>
         <translation>停止 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="391"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="403"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="502"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="514"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="392"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="503"/>
         <source>Run again (Ctrl+R)</source>
         <translation>再次运行 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="393"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="504"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="394"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="505"/>
         <source>Copy the result (Ctrl+Shift+C)</source>
         <translation>复制结果 (Ctrl+Shift+C)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="395"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="404"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="506"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="515"/>
         <source>Insert into draft</source>
         <translation>插入草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="396"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="507"/>
         <source>Insert the result into the draft (Ctrl+I)</source>
         <translation>将结果插入草稿 (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="397"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="508"/>
         <source>The answer appears here as it is written.</source>
         <translation>回答会在生成过程中实时显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="404"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="515"/>
         <source>Copy result</source>
         <translation>复制结果</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="405"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="516"/>
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="405"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="516"/>
         <source>Save a version</source>
         <translation>保存版本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="406"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="517"/>
         <source>Search drafts</source>
         <translation>搜索草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="407"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="518"/>
         <source>Find a task</source>
         <translation>查找任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="407"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="518"/>
         <source>Draft history…</source>
         <translation>草稿历史记录…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="408"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="519"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="408"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="519"/>
         <source>Export draft…</source>
         <translation>导出草稿…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="409"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="520"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="409"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="520"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="410"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="521"/>
         <source>Remote servers…</source>
         <translation>远程服务器…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="410"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="521"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="411"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="522"/>
         <source>Choose image model folder…</source>
         <translation>选择图片模型文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="375"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="486"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="376"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="487"/>
         <source>&amp;Task</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="377"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="488"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="415"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="526"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="437"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="548"/>
         <source>Choose an image model folder</source>
         <translation>选择图片模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="556"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="675"/>
         <source>stopped — the text so far is kept</source>
         <translation>已停止，已保留目前生成的文本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="558"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="677"/>
         <source>{n} tokens, {rate:.1f} tokens/s</source>
         <translation>{n} 个词元，{rate:.1f} 词元/秒</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/deskmate/ui/main_window.py" line="574"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="693"/>
         <source>%n change(s) to review</source>
         <translation>
             <numerusform>%n 处修改待审阅</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="578"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="697"/>
         <source>Review: no problems found.</source>
         <translation>复核：未发现问题。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="72"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="83"/>
         <source>Engine stopped</source>
         <translation>引擎已停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="73"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="84"/>
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="74"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="85"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="75"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="86"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="76"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="87"/>
         <source>The engine stopped unexpectedly — restarting</source>
         <translation>引擎意外停止，正在重启</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="77"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="88"/>
         <source>Restarting the engine…</source>
         <translation>正在重启引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="78"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="89"/>
         <source>The engine cannot start</source>
         <translation>引擎无法启动</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="386"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="497"/>
         <source>Chats</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="590"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="709"/>
         <source>Review found: {issues}. The answer was rewritten once to fix this; accept or undo each change below, or “Show the first answer”.</source>
         <translation>复核发现：{issues}。已据此将回答改写一次；可在下方逐项接受或撤销修改，或点击“显示最初的回答”。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="593"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="712"/>
         <source>Review found: {issues}</source>
         <translation>复核发现：{issues}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="634"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="753"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="374"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="468"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="485"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="579"/>
         <source>Documents</source>
         <translation>文档</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="398"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="509"/>
         <source>Show the first answer</source>
         <translation>显示最初的回答</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="399"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="510"/>
         <source>The answer before the review pass rewrote it</source>
         <translation>复核改写之前的回答</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="568"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="687"/>
         <source>Rows: {rows}, columns: {cols}</source>
         <translation>行数：{rows}，列数：{cols}</translation>
     </message>
@@ -2657,9 +2657,15 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>TaskSidebar</name>
     <message>
-        <location filename="../../app/deskmate/ui/task_sidebar.py" line="40"/>
+        <location filename="../../app/deskmate/ui/task_sidebar.py" line="48"/>
         <source>Search tasks (Ctrl+K)</source>
         <translation>搜索任务 (Ctrl+K)</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_sidebar.py" line="50"/>
+        <location filename="../../app/deskmate/ui/task_sidebar.py" line="93"/>
+        <source>Common tasks</source>
+        <translation>常用任务</translation>
     </message>
 </context>
 <context>

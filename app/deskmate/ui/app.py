@@ -111,6 +111,8 @@ class DeskmateApp:
             # Said once the window shows: a status message shown before would not hide the engine
             # label, and both were painted over each other.
             self.problems.append(note.format(n=len(self.recovered)))
+        else:
+            window.reopen_last_draft()
         if self.engine is None:
             window.engine_label.setText(self.engine_error)
             window.progress.setVisible(False)

@@ -145,6 +145,18 @@ class DraftEditor(Retranslating, QWidget):
         finally:
             self._loading = False
 
+    def reopen(self, draft_id: int, cursor: int = 0) -> None:
+        """The draft that was open at the last quit, the cursor where it was; nothing when it is gone or binned."""
+        try:
+            if self.store.get(draft_id).deleted is not None:
+                return
+        except StoreError:
+            return  # deleted for good since, or unreadable: the window starts with an empty draft
+        self.open_draft(draft_id)
+        text_cursor = self.body.textCursor()
+        text_cursor.setPosition(min(cursor, len(self.body.toPlainText())))
+        self.body.setTextCursor(text_cursor)
+
     def close_draft(self, draft_id: int) -> None:
         """The draft went to the bin: save what is typed into it, then leave it, so further
         typing starts a new draft instead of going into one no list shows."""
