@@ -144,3 +144,20 @@ def test_enter_in_the_task_search_moves_into_the_form(deskmate_window):
     win.wait_for(f"w.sidebar.current_task() == {shown[at + 1]!r}")
     win.key("Return")
     win.wait_for(f"w.form.task.id == {shown[at + 1]!r} and focused() not in ('Search tasks', 'Tasks')")
+
+
+def test_a_missing_value_is_named_by_the_field_label_in_the_ui_language(deskmate_window):
+    win = deskmate_window()
+    win.key("ctrl+k")
+    win.type("polish")
+    win.key("Return")
+    win.wait_for("w.form.task.id == 'proofread.polish'")
+    win.click("w.run_button")
+    notice = win.wait_for("w.notice.text() if w.notice.isVisible() else ''")
+    assert notice == "Polish needs some text in “Text”.", notice
+
+    win.choose_chinese()
+    win.click("w.run_button")
+    notice = win.wait_for("w.notice.text() if w.notice.isVisible() and '润色' in w.notice.text() else ''")
+    assert notice == "“润色”需要在“原文”中填写内容。", notice
+    win.screenshot("flow-window-missing-value-zh")
