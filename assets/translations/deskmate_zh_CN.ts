@@ -640,77 +640,82 @@
 <context>
     <name>DraftEditor</name>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="69"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="42"/>
+        <source>Untitled draft</source>
+        <translation>未命名草稿</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/drafts.py" line="77"/>
         <source>Untitled draft — type a title</source>
         <translation>未命名草稿 — 请输入标题</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="70"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="78"/>
         <source>Your draft. Everything you type is saved automatically.</source>
         <translation>在此撰写草稿。输入的所有内容都会自动保存。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="86"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="94"/>
         <source>Editing…</source>
         <translation>正在编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="99"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="107"/>
         <source>Saved {time}</source>
         <translation>已于 {time} 保存</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="103"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="111"/>
         <source>Not saved ({error}). Your text stays here; Deskmate keeps trying.</source>
         <translation>未保存（{error}）。文字仍保留在此处，Deskmate 会继续尝试保存。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="124"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="132"/>
         <source>Saved as a version {time}</source>
         <translation>已于 {time} 保存为版本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="144"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="152"/>
         <source>Opened “{title}”</source>
         <translation>已打开“{title}”</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="207"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="215"/>
         <source>Import a document</source>
         <translation>导入文档</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="208"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="216"/>
         <source>Documents (*.txt *.md *.docx)</source>
         <translation>文档 (*.txt *.md *.docx)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="214"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="222"/>
         <source>Import failed</source>
         <translation>导入失败</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="227"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="235"/>
         <source>Export the draft</source>
         <translation>导出草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="228"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="236"/>
         <source>Markdown (*.md);;Word (*.docx);;Web page (*.html)</source>
         <translation>Markdown (*.md);;Word 文档 (*.docx);;网页 (*.html)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="234"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="242"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="236"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="244"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="171"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="179"/>
         <source>The draft was moved to the bin; typing here starts a new draft.</source>
         <translation>草稿已移到回收站；在这里输入将新建一份草稿。</translation>
     </message>
@@ -718,47 +723,47 @@
 <context>
     <name>DraftsPanel</name>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="339"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="347"/>
         <source>Search drafts (Ctrl+F)</source>
         <translation>搜索草稿 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="340"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="348"/>
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="341"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="349"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="344"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="352"/>
         <source>The draft was moved to the bin.</source>
         <translation>草稿已移至回收站。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="345"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="353"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="341"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="349"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="342"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="350"/>
         <source>Bin</source>
         <translation>回收站</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="343"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="351"/>
         <source>Deleted drafts, kept for a week</source>
         <translation>已删除的草稿，保留一周</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="362"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="370"/>
         <source>deleted {time}</source>
         <translation>删除于 {time}</translation>
     </message>
@@ -910,17 +915,17 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="248"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="256"/>
         <source>Draft history</source>
         <translation>草稿历史记录</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="251"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="259"/>
         <source>Versions</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="259"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="267"/>
         <source>Restore this version</source>
         <translation>恢复此版本</translation>
     </message>
@@ -1629,29 +1634,39 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>ModelPicker</name>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="37"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="42"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="53"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="58"/>
         <source>Built-in: SmolLM2-135M (small, for trying things out)</source>
         <translation>内置：SmolLM2-135M（小模型，适合试用）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="78"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="83"/>
         <source>Remote: {name} ({model})</source>
         <translation>远程：{name}（{model}）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="81"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="86"/>
         <source>Get more models…</source>
         <translation>获取更多模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="82"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="87"/>
         <source>Download a recommended model, or import a GGUF file</source>
         <translation>下载推荐的模型，或导入 GGUF 文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="95"/>
+        <source>All tasks go to the remote server {name} (Settings)</source>
+        <translation>所有任务都交给远程服务器 {name}（见设置）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="97"/>
+        <source>Long or heavy tasks go to the remote server {name} (Settings)</source>
+        <translation>长任务或繁重任务交给远程服务器 {name}（见设置）</translation>
     </message>
 </context>
 <context>
