@@ -162,12 +162,17 @@
 <context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="110"/>
+        <location filename="../../app/deskmate/ui/app.py" line="113"/>
         <source>Drafts recovered from before Deskmate last stopped: {n}</source>
         <translation>已恢复 Deskmate 上次停止前的草稿：{n} 份</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="289"/>
+        <location filename="../../app/deskmate/ui/app.py" line="184"/>
+        <source>Emptying the bin and pruning old versions failed: {error}</source>
+        <translation>清空回收站和清理旧版本失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/app.py" line="293"/>
         <source>remote server {name}</source>
         <translation>远程服务器 {name}</translation>
     </message>
@@ -771,143 +776,143 @@
 <context>
     <name>EndpointDialog</name>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="73"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="74"/>
         <source>Remote server</source>
         <translation>远程服务器</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="73"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="74"/>
         <source>Remote server: {0}</source>
         <translation>远程服务器：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="76"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="77"/>
         <source>e.g. tigerbot</source>
         <translation>例如 tigerbot</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="82"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="83"/>
         <source>model id; Test connection lists the server&apos;s models</source>
         <translation>模型 ID；“测试连接”会列出服务器上的模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="86"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="87"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="89"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="90"/>
         <source>Detect automatically</source>
         <translation>自动检测</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="90"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="91"/>
         <source>OpenAI / vLLM (json_schema)</source>
         <translation>OpenAI / vLLM（json_schema）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="91"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="92"/>
         <source>llama-cpp-python (json_object + schema)</source>
         <translation>llama-cpp-python（json_object + schema）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="94"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="95"/>
         <source>Extra request fields, one NAME=VALUE per line, e.g. internet=true</source>
         <translation>额外的请求字段，每行一个 NAME=VALUE，例如 internet=true</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="101"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="102"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="103"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="104"/>
         <source>Allow sending the key over plain http (trusted networks only)</source>
         <translation>允许通过明文 http 发送密钥（仅限可信网络）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="107"/>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="130"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="108"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="131"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="110"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="111"/>
         <source>saved in the system keyring; type to replace</source>
         <translation>已保存在系统钥匙串中；输入新值可替换</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="110"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="111"/>
         <source>API key (if the server needs one)</source>
         <translation>API 密钥（如服务器需要）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="113"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="114"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="118"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="119"/>
         <source>Keep the key for this session only</source>
         <translation>仅在本次会话中保留密钥</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="123"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="124"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="124"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="125"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="125"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="126"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="126"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="127"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="127"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="128"/>
         <source>Structured output</source>
         <translation>结构化输出</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="128"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="129"/>
         <source>Extra fields</source>
         <translation>额外字段</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="129"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="130"/>
         <source>Idle timeout</source>
         <translation>空闲超时</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="156"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="157"/>
         <source>Type the model id the server expects (its documentation names it, e.g. gpt-4o-mini). Once a test connects, the Model list offers the server&apos;s models.</source>
         <translation>请输入服务器要求的模型 ID（服务器文档中会写明，例如 gpt-4o-mini）。测试连接成功后，“模型”列表会列出服务器提供的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="215"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="216"/>
         <source>Testing the connection…</source>
         <translation>正在测试连接…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="249"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="251"/>
         <source>This address is plain http to another computer, so the key could be read on the way. Use https://, or tick “Allow sending the key over plain http” if you trust this network.</source>
         <translation>该地址是连接到另一台计算机的明文 http，密钥在传输途中可能被读取。请使用 https://；如果信任此网络，也可以勾选“允许通过明文 http 发送密钥”。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="285"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="287"/>
         <source>saved; type to replace</source>
         <translation>已保存；输入新值可替换</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="287"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="289"/>
         <source>Saved. The key is kept in memory for this session only.</source>
         <translation>已保存。密钥仅在本次会话的内存中保留。</translation>
     </message>
@@ -2180,100 +2185,173 @@ Seed {1} · {2} steps · {3}×{4}</source>
     </message>
 </context>
 <context>
+    <name>RemoteReport</name>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="13"/>
+        <source>OpenAI-compatible server</source>
+        <translation>OpenAI 兼容服务器</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="14"/>
+        <source>vLLM server</source>
+        <translation>vLLM 服务器</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="15"/>
+        <source>llama.cpp server</source>
+        <translation>llama.cpp 服务器</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="16"/>
+        <source>llama-cpp-python server</source>
+        <translation>llama-cpp-python 服务器</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="24"/>
+        <source>Offline mode is on, so nothing was sent. Turn it off in Settings to test the server.</source>
+        <translation>离线模式已开启，因此没有发送任何内容。请在设置中关闭离线模式后再测试服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="27"/>
+        <source>Could not reach “{name}”: {error}</source>
+        <translation>无法连接“{name}”：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="30"/>
+        <source>The test was cancelled.</source>
+        <translation>测试已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="32"/>
+        <source>“{name}” listed its models, but a test answer failed: {error}</source>
+        <translation>“{name}”列出了模型，但测试回答失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="37"/>
+        <source>Connected to “{name}” ({server}) in {seconds:.2f} s.</source>
+        <translation>已连接“{name}”（{server}），用时 {seconds:.2f} 秒。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="40"/>
+        <source>It offers one model: {models}.</source>
+        <translation>它提供 1 个模型：{models}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="41"/>
+        <source>It offers {n} models: {models}.</source>
+        <translation>它提供 {n} 个模型：{models}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="44"/>
+        <source>It lists no models.</source>
+        <translation>它没有列出任何模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="46"/>
+        <source>It does not list the model id “{model}”; check it.</source>
+        <translation>它的列表中没有模型 ID“{model}”，请检查。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="49"/>
+        <source>A one-token test answer took {seconds:.2f} s.</source>
+        <translation>单个词元的测试回答用时 {seconds:.2f} 秒。</translation>
+    </message>
+</context>
+<context>
     <name>RemoteServersDialog</name>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="62"/>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="69"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="63"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="70"/>
         <source>Remote servers</source>
         <translation>远程服务器</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="65"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="66"/>
         <source>Remote servers answer tasks with a larger model on another computer, through an OpenAI-compatible address. Their API keys stay in the system keyring.</source>
         <translation>远程服务器通过兼容 OpenAI 的地址，用另一台计算机上的更大模型完成任务。它们的 API 密钥保存在系统密钥环中。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="72"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="73"/>
         <source>No remote server yet. Press Add… to set one up.</source>
         <translation>还没有远程服务器。点击“添加…”进行设置。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="74"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="75"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="75"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="76"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="76"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="77"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="77"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="78"/>
         <source>Remove…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="140"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="141"/>
         <source>key in the system keyring</source>
         <translation>密钥在系统密钥环中</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="141"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="142"/>
         <source>key kept for this session</source>
         <translation>密钥仅保留到本次会话结束</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="142"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="143"/>
         <source>no key saved</source>
         <translation>未保存密钥</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="143"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="144"/>
         <source>{name} — {model} at {url} ({key})</source>
         <translation>{name} — {model}，地址 {url}（{key}）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="202"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="203"/>
         <source>Saved “{0}”.</source>
         <translation>已保存“{0}”。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="219"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="220"/>
         <source>Testing “{0}”…</source>
         <translation>正在测试“{0}”…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="233"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="235"/>
         <source>Press Edit… to change it.</source>
         <translation>请点击“编辑…”修改密钥。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="235"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="237"/>
         <source>Press Edit… and choose one of the server&apos;s models.</source>
         <translation>请点击“编辑…”并选择服务器提供的一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="244"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="246"/>
         <source>Remove remote server</source>
         <translation>删除远程服务器</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="245"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="247"/>
         <source>Remove “{0}” ({1})? Its API key is deleted from the system keyring too.</source>
         <translation>删除“{0}”（{1}）吗？它的 API 密钥也会从系统密钥环中删除。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="256"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="258"/>
         <source>“{0}” is removed, but its key could not be deleted: {1}</source>
         <translation>“{0}”已删除，但无法删除它的密钥：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="261"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="263"/>
         <source>Removed “{0}” and its key.</source>
         <translation>已删除“{0}”及其密钥。</translation>
     </message>

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-
-import pytest
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "assets" / "translations" / "deskmate_zh_CN.ts"
@@ -59,7 +59,7 @@ def test_compiled_file_is_up_to_date(tmp_path):
 # --- what the Chinese window shows at run time ---------------------------------------------------
 
 # Names that stay as they are in any language: the app, servers, models, formats, units.
-NAMES = re.compile(r"Deskmate|standin(?:-\w+)?|SmolLM2[\w.-]*|GGUF|Markdown|Word|PDF|DOCX|HTML|GB|MB|KB|OK|"
+NAMES = re.compile(r"Deskmate|standin(?:-\w+)?|OpenAI|vLLM|llama[.-]cpp(?:-python)?|Ollama|SmolLM2[\w.-]*|GGUF|Markdown|Word|PDF|DOCX|HTML|GB|MB|KB|OK|"
                    r"https?://\S+|(?:/[\w.+-]+)+", re.IGNORECASE)
 
 
@@ -164,3 +164,26 @@ def test_the_chinese_window_shows_run_time_messages_in_chinese(qtbot, chinese_wi
 
     untranslated = {what: (text, words) for what, text in shown.items() if (words := english_words(text))}
     assert not untranslated, f"English in the Chinese window: {untranslated}"
+
+
+def test_a_connection_test_reads_in_chinese_in_the_chinese_window(qtbot, deskmate_home, memory_keyring):
+    from deskmate.ui.endpoint_dialog import EndpointDialog
+    from deskmate.ui.i18n import Translations
+    from remote_standin import StandIn
+
+    translations = Translations()
+    assert translations.apply("zh")
+    try:
+        with StandIn(key=None) as standin:
+            dlg = EndpointDialog(settings_file=deskmate_home / "settings.toml")
+            qtbot.addWidget(dlg)
+            dlg.name.setText("tiger")
+            dlg.url.setText(standin.url)
+            dlg.model.setEditText(standin.model)
+            with qtbot.waitSignal(dlg.tested, timeout=10_000) as blocker:
+                dlg.test_connection()
+            ok, text = blocker.args
+        assert ok, text
+        assert "tiger" in text and not english_words(text.replace("tiger", "")), text
+    finally:
+        translations.apply("en")
