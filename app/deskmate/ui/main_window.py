@@ -9,17 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QCloseEvent,
-    QGuiApplication,
-    QKeySequence,
-    QMoveEvent,
-    QResizeEvent,
-    QShowEvent,
-)
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -39,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from .engine_bridge import EngineBridge
 from .retranslating import Retranslating
+from .window_place import WindowPlace
 
 if TYPE_CHECKING:
     from deskmate.core.engines.base import Completion
@@ -46,8 +38,6 @@ if TYPE_CHECKING:
     from deskmate.core.tasks import Catalog
 
 DEFAULT_TASK = "qa.open"
-FIRST_SIZE = (1200, 800)  # the first start's size (contents), shrunk to the screen
-FRAME_GUESS = (16, 48)  # a title bar and borders, until the window manager has framed the window
 
 
 def image_model_setting() -> str | None:
@@ -118,10 +108,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.close_to_tray: Callable[[], bool] | None = None
         self.images_panel = None
         self.documents_panel = None
-        self.splitters: dict[str, QSplitter] = {}
-        self._shown_once = False
-        self._normal_place: tuple[tuple[int, int, int, int], tuple[int, int]] | None = None
-        self._place_window()
+        self.place = WindowPlace(self)  # where it was left, centred on the first start
+        self.splitters = self.place.splitters
 
         self.opening = QLabel()
         self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -241,7 +229,7 @@ class MainWindow(Retranslating, QMainWindow):
         answer_layout.addWidget(self.results, 1)
         split.addWidget(answer)
         split.setSizes([300, 420])
-        self.splitters["task"] = split
+        self.place.add_splitter("task", split)
         task_layout.addWidget(split)
         self.task_page = task_page
 
@@ -261,7 +249,7 @@ class MainWindow(Retranslating, QMainWindow):
         middle_split.addWidget(self.conversation_view)
         middle_split.addWidget(self.work)
         middle_split.setSizes([190, 580])
-        self.splitters["middle"] = middle_split
+        self.place.add_splitter("middle", middle_split)
         middle_layout.addWidget(middle_split, 1)
 
         # --- right: the draft ---
@@ -273,11 +261,7 @@ class MainWindow(Retranslating, QMainWindow):
         center.addWidget(self.draft_editor)
         center.setSizes([250, 620, 410])
         center.setStretchFactor(1, 1)
-        self.splitters["center"] = center
-        for name, splitter in self.splitters.items():
-            sizes = self.state.splitters.get(name)
-            if sizes and len(sizes) == splitter.count() and sum(sizes) > 0:
-                splitter.setSizes(sizes)
+        self.place.add_splitter("center", center)
         # The Images and Documents tabs are built on first view: they cost nothing until then.
         self.top_tabs.removeTab(0)
         self.top_tabs.insertTab(0, center, "")
@@ -304,92 +288,16 @@ class MainWindow(Retranslating, QMainWindow):
         self.request_box.input.setFocus()
 
     # --- where the window was left -------------------------------------------------
-    def _place_window(self) -> None:
-        """Where it was last time, moved and shrunk onto the screen there is now; centred on the first start."""
-        from deskmate.core.window_state import centred, fit_on_screen, load_window_state
-
-        self.state = load_window_state()
-        saved = self.state.geometry
-        screen = QGuiApplication.primaryScreen()
-        if saved is not None:
-            screen = QGuiApplication.screenAt(QPoint(saved[0] + saved[2] // 2, saved[1] + saved[3] // 2)) or screen
-        if screen is None:
-            self.resize(*FIRST_SIZE)
-            return
-        area = screen.availableGeometry()
-        area_rect = (area.x(), area.y(), area.width(), area.height())
-        if saved is not None:
-            frame = self.state.frame
-            x, y, w, h = fit_on_screen(saved, area_rect)
-        else:
-            frame = FRAME_GUESS
-            x, y, w, h = centred((FIRST_SIZE[0] + frame[0], FIRST_SIZE[1] + frame[1]), area_rect)
-        self.resize(max(w - frame[0], 320), max(h - frame[1], 240))
-        self.move(x, y)
-        if self.state.maximized:
-            self.setWindowState(Qt.WindowState.WindowMaximized)
-
-    def _remember_place(self) -> None:
-        """The unmaximised place, kept as it changes: once maximised, the window no longer tells it."""
-        if not self.isVisible() or self.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen
-                                                         | Qt.WindowState.WindowMinimized):
-            return
-        f, g = self.frameGeometry(), self.geometry()
-        self._normal_place = ((f.x(), f.y(), f.width(), f.height()), (f.width() - g.width(), f.height() - g.height()))
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._shown_once:
-            self._shown_once = True
-            # The frame's real size is known only once the window manager has framed the window.
-            for delay in (200, 1000):
-                QTimer.singleShot(delay, self, self._keep_on_screen)
-
-    def _keep_on_screen(self) -> None:
-        from deskmate.core.window_state import fit_on_screen
-
-        screen = self.screen()
-        if screen is None or self.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
-            return
-        a, f, g = screen.availableGeometry(), self.frameGeometry(), self.geometry()
-        if a.contains(f):
-            return
-        x, y, w, h = fit_on_screen((f.x(), f.y(), f.width(), f.height()), (a.x(), a.y(), a.width(), a.height()))
-        self.resize(w - (f.width() - g.width()), h - (f.height() - g.height()))
-        self.move(x, y)
-
-    def moveEvent(self, event: QMoveEvent) -> None:
-        super().moveEvent(event)
-        self._remember_place()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._remember_place()
-
     def save_state(self) -> None:
         """The place, the splitters and the open draft, for the next start."""
-        from deskmate.core.window_state import WindowState, save_window_state
-
-        self._remember_place()
-        if self._normal_place is not None:
-            geometry, frame = self._normal_place
-        else:
-            n = self.normalGeometry()
-            geometry, frame = (n.x(), n.y(), n.width(), n.height()), (0, 0)
-        state = WindowState(geometry=geometry, frame=frame, maximized=self.isMaximized(),
-                            splitters={name: s.sizes() for name, s in self.splitters.items()})
-        if self.built:
-            state.draft_id = self.draft_editor.draft_id
-            state.cursor = self.draft_editor.body.textCursor().position()
-        try:
-            save_window_state(state)
-        except OSError:
-            pass  # quitting: nobody is left to tell, and the next start opens centred with no draft instead
+        editor = self.draft_editor if self.built else None
+        self.place.save(editor.draft_id if editor else None, editor.body.textCursor().position() if editor else 0)
 
     def reopen_last_draft(self) -> None:
         """The draft open at the last quit, with its cursor where it was (not when it went to the bin since)."""
-        if self.state.draft_id is not None:
-            self.draft_editor.reopen(self.state.draft_id, self.state.cursor)
+        state = self.place.state
+        if state.draft_id is not None:
+            self.draft_editor.reopen(state.draft_id, state.cursor)
 
     # --- construction --------------------------------------------------------
     def _action(self, shortcut: str | QKeySequence.StandardKey | None, slot: Callable[[], object],
