@@ -42,12 +42,12 @@
 <context>
     <name>ConversationFlow</name>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_flow.py" line="89"/>
+        <location filename="../../app/deskmate/ui/conversation_flow.py" line="88"/>
         <source>No model is ready yet: wait for the engine, or choose a model below.</source>
         <translation>模型还没有就绪：请等待引擎启动，或在下方选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/conversation_flow.py" line="148"/>
+        <location filename="../../app/deskmate/ui/conversation_flow.py" line="144"/>
         <source>This turn was interrupted: Deskmate stopped while it was being written. Ask again to get an answer.</source>
         <translation>这一轮被中断了：Deskmate 在生成回答时停止了。请再问一次以获得回答。</translation>
     </message>
@@ -162,12 +162,17 @@
 <context>
     <name>DeskmateApp</name>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="108"/>
+        <location filename="../../app/deskmate/ui/app.py" line="113"/>
         <source>Drafts recovered from before Deskmate last stopped: {n}</source>
         <translation>已恢复 Deskmate 上次停止前的草稿：{n} 份</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="284"/>
+        <location filename="../../app/deskmate/ui/app.py" line="184"/>
+        <source>Emptying the bin and pruning old versions failed: {error}</source>
+        <translation>清空回收站和清理旧版本失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/app.py" line="293"/>
         <source>remote server {name}</source>
         <translation>远程服务器 {name}</translation>
     </message>
@@ -640,77 +645,82 @@
 <context>
     <name>DraftEditor</name>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="69"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="42"/>
+        <source>Untitled draft</source>
+        <translation>未命名草稿</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/drafts.py" line="77"/>
         <source>Untitled draft — type a title</source>
         <translation>未命名草稿 — 请输入标题</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="70"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="78"/>
         <source>Your draft. Everything you type is saved automatically.</source>
         <translation>在此撰写草稿。输入的所有内容都会自动保存。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="86"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="94"/>
         <source>Editing…</source>
         <translation>正在编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="99"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="107"/>
         <source>Saved {time}</source>
         <translation>已于 {time} 保存</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="103"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="111"/>
         <source>Not saved ({error}). Your text stays here; Deskmate keeps trying.</source>
         <translation>未保存（{error}）。文字仍保留在此处，Deskmate 会继续尝试保存。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="124"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="132"/>
         <source>Saved as a version {time}</source>
         <translation>已于 {time} 保存为版本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="144"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="152"/>
         <source>Opened “{title}”</source>
         <translation>已打开“{title}”</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="195"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="215"/>
         <source>Import a document</source>
         <translation>导入文档</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="196"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="216"/>
         <source>Documents (*.txt *.md *.docx)</source>
         <translation>文档 (*.txt *.md *.docx)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="202"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="222"/>
         <source>Import failed</source>
         <translation>导入失败</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="215"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="235"/>
         <source>Export the draft</source>
         <translation>导出草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="216"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="236"/>
         <source>Markdown (*.md);;Word (*.docx);;Web page (*.html)</source>
         <translation>Markdown (*.md);;Word 文档 (*.docx);;网页 (*.html)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="222"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="242"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="224"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="244"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="159"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="179"/>
         <source>The draft was moved to the bin; typing here starts a new draft.</source>
         <translation>草稿已移到回收站；在这里输入将新建一份草稿。</translation>
     </message>
@@ -718,47 +728,47 @@
 <context>
     <name>DraftsPanel</name>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="327"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="347"/>
         <source>Search drafts (Ctrl+F)</source>
         <translation>搜索草稿 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="328"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="348"/>
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="329"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="349"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="332"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="352"/>
         <source>The draft was moved to the bin.</source>
         <translation>草稿已移至回收站。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="333"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="353"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="329"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="349"/>
         <source>Restore</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="330"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="350"/>
         <source>Bin</source>
         <translation>回收站</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="331"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="351"/>
         <source>Deleted drafts, kept for a week</source>
         <translation>已删除的草稿，保留一周</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="350"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="370"/>
         <source>deleted {time}</source>
         <translation>删除于 {time}</translation>
     </message>
@@ -766,143 +776,143 @@
 <context>
     <name>EndpointDialog</name>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="73"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="74"/>
         <source>Remote server</source>
         <translation>远程服务器</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="73"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="74"/>
         <source>Remote server: {0}</source>
         <translation>远程服务器：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="76"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="77"/>
         <source>e.g. tigerbot</source>
         <translation>例如 tigerbot</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="82"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="83"/>
         <source>model id; Test connection lists the server&apos;s models</source>
         <translation>模型 ID；“测试连接”会列出服务器上的模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="86"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="87"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="89"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="90"/>
         <source>Detect automatically</source>
         <translation>自动检测</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="90"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="91"/>
         <source>OpenAI / vLLM (json_schema)</source>
         <translation>OpenAI / vLLM（json_schema）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="91"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="92"/>
         <source>llama-cpp-python (json_object + schema)</source>
         <translation>llama-cpp-python（json_object + schema）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="94"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="95"/>
         <source>Extra request fields, one NAME=VALUE per line, e.g. internet=true</source>
         <translation>额外的请求字段，每行一个 NAME=VALUE，例如 internet=true</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="101"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="102"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="103"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="104"/>
         <source>Allow sending the key over plain http (trusted networks only)</source>
         <translation>允许通过明文 http 发送密钥（仅限可信网络）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="107"/>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="130"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="108"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="131"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="110"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="111"/>
         <source>saved in the system keyring; type to replace</source>
         <translation>已保存在系统钥匙串中；输入新值可替换</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="110"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="111"/>
         <source>API key (if the server needs one)</source>
         <translation>API 密钥（如服务器需要）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="113"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="114"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="118"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="119"/>
         <source>Keep the key for this session only</source>
         <translation>仅在本次会话中保留密钥</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="123"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="124"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="124"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="125"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="125"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="126"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="126"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="127"/>
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="127"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="128"/>
         <source>Structured output</source>
         <translation>结构化输出</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="128"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="129"/>
         <source>Extra fields</source>
         <translation>额外字段</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="129"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="130"/>
         <source>Idle timeout</source>
         <translation>空闲超时</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="156"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="157"/>
         <source>Type the model id the server expects (its documentation names it, e.g. gpt-4o-mini). Once a test connects, the Model list offers the server&apos;s models.</source>
         <translation>请输入服务器要求的模型 ID（服务器文档中会写明，例如 gpt-4o-mini）。测试连接成功后，“模型”列表会列出服务器提供的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="215"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="216"/>
         <source>Testing the connection…</source>
         <translation>正在测试连接…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="249"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="251"/>
         <source>This address is plain http to another computer, so the key could be read on the way. Use https://, or tick “Allow sending the key over plain http” if you trust this network.</source>
         <translation>该地址是连接到另一台计算机的明文 http，密钥在传输途中可能被读取。请使用 https://；如果信任此网络，也可以勾选“允许通过明文 http 发送密钥”。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="285"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="287"/>
         <source>saved; type to replace</source>
         <translation>已保存；输入新值可替换</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="287"/>
+        <location filename="../../app/deskmate/ui/endpoint_dialog.py" line="289"/>
         <source>Saved. The key is kept in memory for this session only.</source>
         <translation>已保存。密钥仅在本次会话的内存中保留。</translation>
     </message>
@@ -910,17 +920,17 @@
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="236"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="256"/>
         <source>Draft history</source>
         <translation>草稿历史记录</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="239"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="259"/>
         <source>Versions</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/drafts.py" line="247"/>
+        <location filename="../../app/deskmate/ui/drafts.py" line="267"/>
         <source>Restore this version</source>
         <translation>恢复此版本</translation>
     </message>
@@ -1348,280 +1358,280 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="383"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="494"/>
         <source>Deskmate — {model}</source>
         <translation>Deskmate — {model}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="372"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="483"/>
         <source>Write</source>
         <translation>写作</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="373"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="462"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="484"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="573"/>
         <source>Images</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="380"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="491"/>
         <source>Opening your tasks and drafts…</source>
         <translation>正在打开任务和草稿…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="384"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="495"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="385"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="496"/>
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="387"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="403"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="498"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="514"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="388"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="499"/>
         <source>Run the task (Ctrl+Enter)</source>
         <translation>运行任务 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="389"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="403"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="500"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="514"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="390"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="501"/>
         <source>Stop (Esc)</source>
         <translation>停止 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="391"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="403"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="502"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="514"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="392"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="503"/>
         <source>Run again (Ctrl+R)</source>
         <translation>再次运行 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="393"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="504"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="394"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="505"/>
         <source>Copy the result (Ctrl+Shift+C)</source>
         <translation>复制结果 (Ctrl+Shift+C)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="395"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="404"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="506"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="515"/>
         <source>Insert into draft</source>
         <translation>插入草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="396"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="507"/>
         <source>Insert the result into the draft (Ctrl+I)</source>
         <translation>将结果插入草稿 (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="397"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="508"/>
         <source>The answer appears here as it is written.</source>
         <translation>回答会在生成过程中实时显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="404"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="515"/>
         <source>Copy result</source>
         <translation>复制结果</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="405"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="516"/>
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="405"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="516"/>
         <source>Save a version</source>
         <translation>保存版本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="406"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="517"/>
         <source>Search drafts</source>
         <translation>搜索草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="407"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="518"/>
         <source>Find a task</source>
         <translation>查找任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="407"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="518"/>
         <source>Draft history…</source>
         <translation>草稿历史记录…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="408"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="519"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="408"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="519"/>
         <source>Export draft…</source>
         <translation>导出草稿…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="409"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="520"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="409"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="520"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="410"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="521"/>
         <source>Remote servers…</source>
         <translation>远程服务器…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="410"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="521"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="411"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="522"/>
         <source>Choose image model folder…</source>
         <translation>选择图片模型文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="375"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="486"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="376"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="487"/>
         <source>&amp;Task</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="377"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="488"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="415"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="526"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="437"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="548"/>
         <source>Choose an image model folder</source>
         <translation>选择图片模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="556"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="675"/>
         <source>stopped — the text so far is kept</source>
         <translation>已停止，已保留目前生成的文本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="558"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="677"/>
         <source>{n} tokens, {rate:.1f} tokens/s</source>
         <translation>{n} 个词元，{rate:.1f} 词元/秒</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/deskmate/ui/main_window.py" line="574"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="693"/>
         <source>%n change(s) to review</source>
         <translation>
             <numerusform>%n 处修改待审阅</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="578"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="697"/>
         <source>Review: no problems found.</source>
         <translation>复核：未发现问题。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="72"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="83"/>
         <source>Engine stopped</source>
         <translation>引擎已停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="73"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="84"/>
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="74"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="85"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="75"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="86"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="76"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="87"/>
         <source>The engine stopped unexpectedly — restarting</source>
         <translation>引擎意外停止，正在重启</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="77"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="88"/>
         <source>Restarting the engine…</source>
         <translation>正在重启引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="78"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="89"/>
         <source>The engine cannot start</source>
         <translation>引擎无法启动</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="386"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="497"/>
         <source>Chats</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="590"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="709"/>
         <source>Review found: {issues}. The answer was rewritten once to fix this; accept or undo each change below, or “Show the first answer”.</source>
         <translation>复核发现：{issues}。已据此将回答改写一次；可在下方逐项接受或撤销修改，或点击“显示最初的回答”。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="593"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="712"/>
         <source>Review found: {issues}</source>
         <translation>复核发现：{issues}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="634"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="753"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="374"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="468"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="485"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="579"/>
         <source>Documents</source>
         <translation>文档</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="398"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="509"/>
         <source>Show the first answer</source>
         <translation>显示最初的回答</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="399"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="510"/>
         <source>The answer before the review pass rewrote it</source>
         <translation>复核改写之前的回答</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="568"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="687"/>
         <source>Rows: {rows}, columns: {cols}</source>
         <translation>行数：{rows}，列数：{cols}</translation>
     </message>
@@ -1629,29 +1639,39 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>ModelPicker</name>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="37"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="42"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="53"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="58"/>
         <source>Built-in: SmolLM2-135M (small, for trying things out)</source>
         <translation>内置：SmolLM2-135M（小模型，适合试用）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="78"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="83"/>
         <source>Remote: {name} ({model})</source>
         <translation>远程：{name}（{model}）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="81"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="86"/>
         <source>Get more models…</source>
         <translation>获取更多模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="82"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="87"/>
         <source>Download a recommended model, or import a GGUF file</source>
         <translation>下载推荐的模型，或导入 GGUF 文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="95"/>
+        <source>All tasks go to the remote server {name} (Settings)</source>
+        <translation>所有任务都交给远程服务器 {name}（见设置）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="97"/>
+        <source>Long or heavy tasks go to the remote server {name} (Settings)</source>
+        <translation>长任务或繁重任务交给远程服务器 {name}（见设置）</translation>
     </message>
 </context>
 <context>
@@ -2165,100 +2185,173 @@ Seed {1} · {2} steps · {3}×{4}</source>
     </message>
 </context>
 <context>
+    <name>RemoteReport</name>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="13"/>
+        <source>OpenAI-compatible server</source>
+        <translation>OpenAI 兼容服务器</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="14"/>
+        <source>vLLM server</source>
+        <translation>vLLM 服务器</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="15"/>
+        <source>llama.cpp server</source>
+        <translation>llama.cpp 服务器</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="16"/>
+        <source>llama-cpp-python server</source>
+        <translation>llama-cpp-python 服务器</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="24"/>
+        <source>Offline mode is on, so nothing was sent. Turn it off in Settings to test the server.</source>
+        <translation>离线模式已开启，因此没有发送任何内容。请在设置中关闭离线模式后再测试服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="27"/>
+        <source>Could not reach “{name}”: {error}</source>
+        <translation>无法连接“{name}”：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="30"/>
+        <source>The test was cancelled.</source>
+        <translation>测试已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="32"/>
+        <source>“{name}” listed its models, but a test answer failed: {error}</source>
+        <translation>“{name}”列出了模型，但测试回答失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="37"/>
+        <source>Connected to “{name}” ({server}) in {seconds:.2f} s.</source>
+        <translation>已连接“{name}”（{server}），用时 {seconds:.2f} 秒。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="40"/>
+        <source>It offers one model: {models}.</source>
+        <translation>它提供 1 个模型：{models}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="41"/>
+        <source>It offers {n} models: {models}.</source>
+        <translation>它提供 {n} 个模型：{models}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="44"/>
+        <source>It lists no models.</source>
+        <translation>它没有列出任何模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="46"/>
+        <source>It does not list the model id “{model}”; check it.</source>
+        <translation>它的列表中没有模型 ID“{model}”，请检查。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/remote_report.py" line="49"/>
+        <source>A one-token test answer took {seconds:.2f} s.</source>
+        <translation>单个词元的测试回答用时 {seconds:.2f} 秒。</translation>
+    </message>
+</context>
+<context>
     <name>RemoteServersDialog</name>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="62"/>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="69"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="63"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="70"/>
         <source>Remote servers</source>
         <translation>远程服务器</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="65"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="66"/>
         <source>Remote servers answer tasks with a larger model on another computer, through an OpenAI-compatible address. Their API keys stay in the system keyring.</source>
         <translation>远程服务器通过兼容 OpenAI 的地址，用另一台计算机上的更大模型完成任务。它们的 API 密钥保存在系统密钥环中。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="72"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="73"/>
         <source>No remote server yet. Press Add… to set one up.</source>
         <translation>还没有远程服务器。点击“添加…”进行设置。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="74"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="75"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="75"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="76"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="76"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="77"/>
         <source>Test</source>
         <translation>测试</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="77"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="78"/>
         <source>Remove…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="140"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="141"/>
         <source>key in the system keyring</source>
         <translation>密钥在系统密钥环中</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="141"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="142"/>
         <source>key kept for this session</source>
         <translation>密钥仅保留到本次会话结束</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="142"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="143"/>
         <source>no key saved</source>
         <translation>未保存密钥</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="143"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="144"/>
         <source>{name} — {model} at {url} ({key})</source>
         <translation>{name} — {model}，地址 {url}（{key}）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="202"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="203"/>
         <source>Saved “{0}”.</source>
         <translation>已保存“{0}”。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="219"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="220"/>
         <source>Testing “{0}”…</source>
         <translation>正在测试“{0}”…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="233"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="235"/>
         <source>Press Edit… to change it.</source>
         <translation>请点击“编辑…”修改密钥。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="235"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="237"/>
         <source>Press Edit… and choose one of the server&apos;s models.</source>
         <translation>请点击“编辑…”并选择服务器提供的一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="244"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="246"/>
         <source>Remove remote server</source>
         <translation>删除远程服务器</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="245"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="247"/>
         <source>Remove “{0}” ({1})? Its API key is deleted from the system keyring too.</source>
         <translation>删除“{0}”（{1}）吗？它的 API 密钥也会从系统密钥环中删除。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="256"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="258"/>
         <source>“{0}” is removed, but its key could not be deleted: {1}</source>
         <translation>“{0}”已删除，但无法删除它的密钥：{1}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/remote_servers.py" line="261"/>
+        <location filename="../../app/deskmate/ui/remote_servers.py" line="263"/>
         <source>Removed “{0}” and its key.</source>
         <translation>已删除“{0}”及其密钥。</translation>
     </message>
@@ -2657,9 +2750,15 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>TaskSidebar</name>
     <message>
-        <location filename="../../app/deskmate/ui/task_sidebar.py" line="40"/>
+        <location filename="../../app/deskmate/ui/task_sidebar.py" line="48"/>
         <source>Search tasks (Ctrl+K)</source>
         <translation>搜索任务 (Ctrl+K)</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_sidebar.py" line="50"/>
+        <location filename="../../app/deskmate/ui/task_sidebar.py" line="93"/>
+        <source>Common tasks</source>
+        <translation>常用任务</translation>
     </message>
 </context>
 <context>

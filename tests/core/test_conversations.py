@@ -66,6 +66,25 @@ def test_a_request_is_routed_and_fills_the_tasks_fields_in_english_and_chinese()
     assert (routed.task.id, routed.values) == ("proofread.check", {"text": "Their going to the markt tomorrow."})
 
 
+def test_a_one_line_field_gets_what_the_request_is_about_not_the_whole_request():
+    catalog = default_catalog()
+    cases = {
+        "Write a slogan for our new tea shop": ("writing.slogan", {"product": "our new tea shop"}),
+        "Write a slogan for a solar desk lamp.": ("writing.slogan", {"product": "a solar desk lamp"}),
+        "brainstorm names for a bakery": ("brainstorm.names", {"what": "a bakery"}),
+        "为我们的新茶馆写一句口号": ("writing.slogan", {"product": "我们的新茶馆"}),
+        "写一句关于新茶馆的口号": ("writing.slogan", {"product": "新茶馆"}),
+        # Nothing to take out: the request stays whole; a long text field keeps the request as written.
+        "帮我写个口号": ("writing.slogan", {"product": "帮我写个口号"}),
+        "slogan: Moonlight Coffee": ("writing.slogan", {"product": "Moonlight Coffee"}),
+    }
+    for request, expected in cases.items():
+        routed = route_request(request, catalog)
+        assert (routed.task.id, routed.values) == expected, request
+    press = route_request("Write a press release about our merger", catalog)
+    assert press.values == {"announcement": "Write a press release about our merger"}
+
+
 def test_an_unsure_request_is_routed_by_the_model_among_the_tasks(standin, client):
     standin.enqueue({"task": "writing.slogan"})
     routed = route_request("something catchy for our solar desk lamp", default_catalog(), client)
@@ -116,7 +135,7 @@ def test_two_refinements_send_the_last_answer_and_the_instruction_and_save_three
 
     bodies = standin.chat_bodies()
     original_prompt = bodies[0]["messages"][-1]["content"]
-    assert "Write a slogan for a solar desk lamp" in original_prompt
+    assert "a solar desk lamp" in original_prompt and "Write a slogan" not in original_prompt
     roles = [[m["role"] for m in b["messages"]] for b in bodies[1:]]
     assert roles == [["system", "user", "assistant", "user"]] * 2
     second_asked, third_asked = bodies[1]["messages"], bodies[2]["messages"]

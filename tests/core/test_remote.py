@@ -643,3 +643,33 @@ def test_retry_after_as_http_date_is_understood():
     assert retry_after_seconds("7") == 7.0
     assert 25 <= retry_after_seconds(email.utils.formatdate(time.time() + 30, usegmt=True)) <= 30
     assert retry_after_seconds("soon") is None
+
+
+# --- what to do, in the words of the front end that shows it -----------------------------------------
+def test_advice_names_the_windows_menus_when_the_window_shows_it(standin):
+    from deskmate.core.front_end import use_window_words
+    from deskmate.core.remote.router import NoRemoteError, choose_route
+    from deskmate.core.settings import EndpointError
+    from deskmate.core.settings.remote import RemoteSettings
+
+    def messages() -> list[str]:
+        out = []
+        with pytest.raises(NoRemoteError) as routed:
+            choose_route("remote", remote_name=None)
+        out.append(str(routed.value))
+        with pytest.raises(EndpointError) as none:
+            RemoteSettings().endpoint()
+        out.append(str(none.value))
+        with pytest.raises(AuthError) as keyless:
+            standin_client(standin, key=None).complete(ASK, Sampling(max_tokens=4))
+        out.append(str(keyless.value))
+        return out
+
+    assert all("`deskmate remote add`" in m for m in messages())
+    use_window_words()
+    try:
+        shown = messages()
+    finally:
+        use_window_words(False)
+    for m in shown:
+        assert "File → Remote servers…" in m and "deskmate " not in m, m

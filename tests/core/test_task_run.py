@@ -170,11 +170,13 @@ def test_cancel_stops_this_run_and_no_other_on_the_same_client(standin, client):
 
 
 def test_bad_values_are_refused_before_anything_is_sent(standin, client):
-    with pytest.raises(TaskInputError, match="product"):
+    with pytest.raises(TaskInputError, match="^Slogan needs some text in “Product or brand”.$"):
         TaskRun("writing.slogan", {}, client=client)
     with pytest.raises(TaskInputError, match="Klingonish") as e:
         TaskRun("translate.text", {"text": "Hello.", "target": "Klingonish"}, client=client)
-    assert e.value.variable == "target"
+    assert e.value.variable == "target" and "“Translate into”" in str(e.value) and "translate.text" not in str(e.value)
+    with pytest.raises(TaskInputError, match="^“翻译”需要在“目标语言”中填写内容。$"):
+        TaskRun("translate.text", {"text": "Hello."}, client=client, lang="zh")
     assert standin.chat_bodies() == []
 
 

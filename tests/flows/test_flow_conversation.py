@@ -50,7 +50,7 @@ def test_ask_refine_twice_and_keep_a_turn(deskmate_window, standin):
     win.key("Return")
     shown = win.wait_for(SHOWN, timeout=60, check=lambda s: s["output"] == ANSWERS[0] and not s["busy"]
                          and len(s["turns"]) == 1, what="the first answer")
-    assert shown["task"] == "writing.slogan" and shown["fields"]["product"] == REQUEST
+    assert shown["task"] == "writing.slogan" and shown["fields"]["product"] == "a solar desk lamp"
     assert shown["box_text"] == "" and shown["why"].startswith("Each follow-up refines the last answer")
 
     for n, instruction in enumerate(("shorter", "more formal"), start=2):

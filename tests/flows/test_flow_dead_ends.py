@@ -108,7 +108,7 @@ def test_remote_servers_are_added_tested_edited_and_removed_in_the_window(deskma
     win.ask(f"setattr({SERVERS}, 'last_report', None)")
     win.click(f"{SERVERS}.test_button")
     text = win.wait_for(f"{SERVERS}.last_report is not None and {SERVERS}.result_text()", timeout=30)
-    assert text.startswith("Connected to 'tiger'") and "one-token test answer took" in text
+    assert text.startswith("Connected to “tiger”") and "one-token test answer took" in text
     win.screenshot("flow-remote-servers-connected")
     # The Model list behind the dialog offers the new server already.
     assert win.ask("w.model_picker.combo.findData('remote:tiger') >= 0")

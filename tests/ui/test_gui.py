@@ -148,13 +148,15 @@ def test_language_switch_to_chinese_and_back(qtbot, window):
         assert win.run_button.text() == "运行"
         assert win.menu_file.title().startswith("文件")
         assert win.left_tabs.tabText(0) == "任务"
-        assert win.sidebar.tree.topLevelItem(0).text(0) == default_catalog().categories[0].name.zh
+        assert win.sidebar.tree.topLevelItem(0).text(0) == "常用任务"
+        assert win.sidebar.tree.topLevelItem(1).text(0) == default_catalog().categories[0].name.zh
     finally:
         translations.apply("en")
         win.set_language("en")
         QCoreApplication.processEvents()
     assert win.run_button.text() == "Run"
-    assert win.sidebar.tree.topLevelItem(0).text(0) == default_catalog().categories[0].name.en
+    assert win.sidebar.tree.topLevelItem(0).text(0) == "Common tasks"
+    assert win.sidebar.tree.topLevelItem(1).text(0) == default_catalog().categories[0].name.en
 
 
 def test_engine_crash_is_shown_and_the_window_survives(qtbot, window, engine):

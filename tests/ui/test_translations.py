@@ -8,6 +8,8 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "assets" / "translations" / "deskmate_zh_CN.ts"
 PLACEHOLDER = re.compile(r"\{[^}]*\}|%n|%\d")
@@ -52,3 +54,136 @@ def test_compiled_file_is_up_to_date(tmp_path):
     out = tmp_path / "check.qm"
     subprocess.run([str(lrelease), str(TS), "-qm", str(out)], check=True, capture_output=True)
     assert out.read_bytes() == TS.with_suffix(".qm").read_bytes(), "run pyside6-lrelease after editing the .ts"
+
+
+# --- what the Chinese window shows at run time ---------------------------------------------------
+
+# Names that stay as they are in any language: the app, servers, models, formats, units.
+NAMES = re.compile(r"Deskmate|standin(?:-\w+)?|OpenAI|vLLM|llama[.-]cpp(?:-python)?|Ollama|SmolLM2[\w.-]*|GGUF|Markdown|Word|PDF|DOCX|HTML|GB|MB|KB|OK|"
+                   r"https?://\S+|(?:/[\w.+-]+)+", re.IGNORECASE)
+
+
+def english_words(text: str) -> list[str]:
+    """English words left in a text shown in the Chinese UI (names and numbers aside)."""
+    return re.findall(r"[A-Za-z]{2,}", NAMES.sub(" ", text))
+
+
+@pytest.fixture
+def chinese_window(qtbot, deskmate_home):
+    from deskmate.core.engines.supervisor import EngineStatus, Phase
+    from deskmate.core.remote import RemoteEndpoint, client_for, save_endpoint
+    from deskmate.core.store import DraftStore
+    from deskmate.core.tasks import default_catalog
+    from deskmate.ui.engine_bridge import EngineBridge
+    from deskmate.ui.i18n import Translations
+    from deskmate.ui.main_window import MainWindow
+    from remote_standin import StandIn
+
+    translations = Translations()
+    assert translations.apply("zh")
+    with StandIn(key=None) as standin:
+        save_endpoint(RemoteEndpoint(name="standin", base_url=standin.url, model=standin.model, kind="openai"))
+        store = DraftStore.open(deskmate_home / "drafts.sqlite3")
+        win = MainWindow(EngineBridge(client_for("standin")), default_catalog(), store, "standin", lang="zh")
+        qtbot.addWidget(win)
+        win.set_language("zh")
+        win.show()
+        win.bridge.status.emit(EngineStatus(Phase.READY))
+        try:
+            yield win, standin
+        finally:
+            win.runner.stop()
+            win.runner.wait()
+            win.translation_view.shutdown()
+            win.draft_editor.close_store()
+            store.close()
+            translations.apply("en")
+
+
+def test_the_chinese_window_shows_run_time_messages_in_chinese(qtbot, chinese_window, tmp_path):
+    win, standin = chinese_window
+    shown: dict[str, str] = {}
+
+    def note(what: str, text: str) -> None:
+        assert text, f"{what}: nothing shown"
+        shown[what] = text
+
+    note("engine", win.engine_label.text())
+    editor = win.draft_editor
+    editor.body.setPlainText("会议纪要")
+    note("editing", editor.state.text())
+    qtbot.waitUntil(lambda: editor.state.text() != shown["editing"], timeout=10000)
+    note("autosaved", editor.state.text())
+    editor.save_version()
+    note("saved as a version", editor.state.text())
+    editor.new_draft()
+    note("new draft opened", editor.state.text())
+    editor.open_draft(editor.store.list()[-1].id)
+    note("opened", editor.state.text())
+    assert editor.export_file(str(tmp_path / "notes.md")).exists()
+    note("exported", editor.state.text())
+    win.drafts_panel.refresh()
+    for i in range(win.drafts_panel.list.count()):
+        note(f"drafts list {i}", win.drafts_panel.list.item(i).text())
+
+    standin.enqueue("月光咖啡，温暖每一个夜晚。")
+    assert win.sidebar.select("writing.slogan")
+    win.form.set_value("product", "月光咖啡")
+    win.run_button.click()
+    qtbot.waitUntil(lambda: win.run_button.isEnabled() and win.speed_label.text() != "", timeout=30000)
+    note("run finished", win.speed_label.text())
+    win.copy_result()
+    note("copied", win.statusBar().currentMessage())
+
+    standin.enqueue("They're going to the market.", match="Their going")
+    standin.enqueue({"reasons": ["contraction", "spelling"]}, match="You explain proofreading")
+    assert win.sidebar.select("proofread.check")
+    win.form.set_value("text", "Their going to the markt.")
+    win.run_button.click()
+    qtbot.waitUntil(lambda: win.run_button.isEnabled() and win.results.currentWidget() is win.proofread_view,
+                    timeout=30000)
+    note("proofread finished", win.speed_label.text())
+
+    standin.enqueue({"rows": [{"Name": "Apple", "Colour": "red"}]}, match="fruit")
+    assert win.sidebar.select("table.make")
+    win.form.set_value("about", "one fruit and its colour")
+    win.run_button.click()
+    qtbot.waitUntil(lambda: win.run_button.isEnabled() and win.results.currentWidget() is win.table_editor,
+                    timeout=30000)
+    note("table finished", win.speed_label.text())
+
+    assert win.sidebar.select("proofread.polish")
+    win.form.set_value("text", "")
+    win.run_button.click()
+    note("missing value", win.notice.text())
+
+    win.model_picker.refresh("")
+    for i in range(win.model_picker.combo.count()):
+        if win.model_picker.combo.itemText(i):  # not the separator
+            note(f"model list {i}", win.model_picker.combo.itemText(i))
+
+    untranslated = {what: (text, words) for what, text in shown.items() if (words := english_words(text))}
+    assert not untranslated, f"English in the Chinese window: {untranslated}"
+
+
+def test_a_connection_test_reads_in_chinese_in_the_chinese_window(qtbot, deskmate_home, memory_keyring):
+    from deskmate.ui.endpoint_dialog import EndpointDialog
+    from deskmate.ui.i18n import Translations
+    from remote_standin import StandIn
+
+    translations = Translations()
+    assert translations.apply("zh")
+    try:
+        with StandIn(key=None) as standin:
+            dlg = EndpointDialog(settings_file=deskmate_home / "settings.toml")
+            qtbot.addWidget(dlg)
+            dlg.name.setText("tiger")
+            dlg.url.setText(standin.url)
+            dlg.model.setEditText(standin.model)
+            with qtbot.waitSignal(dlg.tested, timeout=10_000) as blocker:
+                dlg.test_connection()
+            ok, text = blocker.args
+        assert ok, text
+        assert "tiger" in text and not english_words(text.replace("tiger", "")), text
+    finally:
+        translations.apply("en")

@@ -47,7 +47,7 @@ def test_test_connection_succeeds_and_lists_models(qtbot, standin, settings_file
     assert dlg.key.echoMode() == dlg.key.EchoMode.Password
     ok, text = _test(qtbot, dlg)
     assert ok, text
-    assert "Connected to 'tiger'" in text and "one-token test answer took" in text
+    assert "Connected to “tiger”" in text and "one-token test answer took" in text
     assert dlg.result_text() == text and dlg.test_button.isEnabled()
     assert [dlg.model.itemText(i) for i in range(dlg.model.count())] == ["standin-180b"]
     assert standin.chat_bodies()[-1]["internet"] is True

@@ -75,7 +75,7 @@ def test_with_no_server_it_says_how_to_add_one(qtbot, settings_file, memory_keyr
 def test_test_reports_a_working_server(qtbot, settings_file, memory_keyring, standin):
     _server(settings_file, memory_keyring, "tiger", standin.url)
     ok, text = _test(qtbot, _dialog(qtbot, settings_file), "tiger")
-    assert ok and "Connected to 'tiger'" in text and "one-token test answer took" in text
+    assert ok and "Connected to “tiger”" in text and "one-token test answer took" in text
 
 
 def test_a_dead_server_a_wrong_key_and_a_wrong_model_are_said_in_plain_words(qtbot, settings_file, memory_keyring,
@@ -94,7 +94,7 @@ def test_a_dead_server_a_wrong_key_and_a_wrong_model_are_said_in_plain_words(qtb
 
     ok, text = _test(qtbot, dlg, "badmodel")
     assert not ok, "a server that does not offer the model is not a working server"
-    assert "does not list the model id 'gpt-5-ultra'" in text and "standin-180b" in text
+    assert "does not list the model id “gpt-5-ultra”" in text and "standin-180b" in text
     assert text.endswith("Press Edit… and choose one of the server's models.")
 
 

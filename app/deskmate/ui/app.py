@@ -49,9 +49,12 @@ class DeskmateApp:
     """
 
     def __init__(self, model: str | None = None) -> None:
+        from deskmate.core.front_end import use_window_words
         from deskmate.core.settings import ui_language
 
         from .main_window import MainWindow
+
+        use_window_words()  # core's advice names this window's menus, not CLI commands
 
         self.cli_model = model
         self.loaded = False
@@ -111,6 +114,8 @@ class DeskmateApp:
             # Said once the window shows: a status message shown before would not hide the engine
             # label, and both were painted over each other.
             self.problems.append(note.format(n=len(self.recovered)))
+        else:
+            window.reopen_last_draft()
         if self.engine is None:
             window.engine_label.setText(self.engine_error)
             window.progress.setVisible(False)
@@ -176,7 +181,8 @@ class DeskmateApp:
         try:
             self.store.maintenance()  # empty the bin after its undo window, prune old versions
         except Exception as e:  # housekeeping must never disturb the session
-            self.window.statusBar().showMessage(f"Draft housekeeping failed: {e}", 10000)
+            self.window.statusBar().showMessage(QCoreApplication.translate(
+                "DeskmateApp", "Emptying the bin and pruning old versions failed: {error}").format(error=e), 10000)
 
     def _tray_action(self, action_id: str) -> None:
         self.palette.show_for_clipboard()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskmate.core.store import Autosaver, DraftStore, StoreError
+from deskmate.core.store import Autosaver, DraftStore, DraftSummary, StoreError
+from deskmate.core.store.drafts import UNTITLED
 
 from .retranslating import Retranslating
 
@@ -33,6 +34,13 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 def when(ts: float) -> str:
     return dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def shown_title(draft: DraftSummary) -> str:
+    """The draft's title as the window shows it: the store's stand-in for "no title" in the UI language."""
+    if draft.title == UNTITLED and not draft.custom_title:
+        return QCoreApplication.translate("DraftEditor", "Untitled draft")
+    return draft.title
 
 
 class DraftEditor(Retranslating, QWidget):
@@ -141,9 +149,21 @@ class DraftEditor(Retranslating, QWidget):
             self.draft_id = draft.id
             self.title.setText(draft.title if draft.custom_title else "")
             self.body.setPlainText(self.autosaver.unsaved(draft.id) or draft.body)
-            self.state.setText(self.tr("Opened “{title}”").format(title=draft.title))
+            self.state.setText(self.tr("Opened “{title}”").format(title=shown_title(draft)))
         finally:
             self._loading = False
+
+    def reopen(self, draft_id: int, cursor: int = 0) -> None:
+        """The draft that was open at the last quit, the cursor where it was; nothing when it is gone or binned."""
+        try:
+            if self.store.get(draft_id).deleted is not None:
+                return
+        except StoreError:
+            return  # deleted for good since, or unreadable: the window starts with an empty draft
+        self.open_draft(draft_id)
+        text_cursor = self.body.textCursor()
+        text_cursor.setPosition(min(cursor, len(self.body.toPlainText())))
+        self.body.setTextCursor(text_cursor)
 
     def close_draft(self, draft_id: int) -> None:
         """The draft went to the bin: save what is typed into it, then leave it, so further
@@ -348,19 +368,19 @@ class DraftsPanel(Retranslating, QWidget):
             if self.in_bin:
                 for d in self.store.deleted():
                     deleted = self.tr("deleted {time}").format(time=when(d.deleted or d.updated))
-                    item = QListWidgetItem(f"{d.title}\n{deleted}")
+                    item = QListWidgetItem(f"{shown_title(d)}\n{deleted}")
                     item.setData(ID_ROLE, d.id)
                     item.setToolTip(d.preview)
                     self.list.addItem(item)
             elif query:
                 for hit in self.store.search(query):
-                    item = QListWidgetItem(f"{hit.draft.title}\n{hit.snippet}")
+                    item = QListWidgetItem(f"{shown_title(hit.draft)}\n{hit.snippet}")
                     item.setData(ID_ROLE, hit.draft.id)
                     item.setToolTip(hit.draft.preview)
                     self.list.addItem(item)
             else:
                 for d in self.store.list(limit=500):
-                    item = QListWidgetItem(f"{d.title}\n{when(d.updated)}")
+                    item = QListWidgetItem(f"{shown_title(d)}\n{when(d.updated)}")
                     item.setData(ID_ROLE, d.id)
                     item.setToolTip(d.preview)
                     self.list.addItem(item)

@@ -45,6 +45,7 @@ from deskmate.core.settings import (
 )
 
 from .background import Worker, describe_error
+from .remote_report import report_text
 
 _OK_STYLE = "color: #1a7f37;"
 _ERROR_STYLE = "color: #a40000;"
@@ -223,7 +224,8 @@ class EndpointDialog(QDialog):
     def _tested(self, report: ConnectionReport) -> None:
         self._client = None
         self.last_report = report
-        self._show(report.ok, report.message)
+        text = report_text(report, self.name.text().strip(), self.model.currentText().strip())
+        self._show(report.ok, text)
         if report.ok and report.models:
             current = self.model.currentText()
             self.model.clear()
@@ -232,7 +234,7 @@ class EndpointDialog(QDialog):
         if report.needs_key:
             self.key.setFocus()
             self.key.selectAll()
-        self.tested.emit(report.ok, report.message)
+        self.tested.emit(report.ok, text)
 
     # --- save -------------------------------------------------------------------------
     def save(self) -> bool:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from .engine_bridge import EngineBridge
 from .retranslating import Retranslating
+from .window_place import WindowPlace
 
 if TYPE_CHECKING:
     from deskmate.core.engines.base import Completion
@@ -107,7 +108,8 @@ class MainWindow(Retranslating, QMainWindow):
         self.close_to_tray: Callable[[], bool] | None = None
         self.images_panel = None
         self.documents_panel = None
-        self.resize(1280, 820)
+        self.place = WindowPlace(self)  # where it was left, centred on the first start
+        self.splitters = self.place.splitters
 
         self.opening = QLabel()
         self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -227,6 +229,7 @@ class MainWindow(Retranslating, QMainWindow):
         answer_layout.addWidget(self.results, 1)
         split.addWidget(answer)
         split.setSizes([300, 420])
+        self.place.add_splitter("task", split)
         task_layout.addWidget(split)
         self.task_page = task_page
 
@@ -246,6 +249,7 @@ class MainWindow(Retranslating, QMainWindow):
         middle_split.addWidget(self.conversation_view)
         middle_split.addWidget(self.work)
         middle_split.setSizes([190, 580])
+        self.place.add_splitter("middle", middle_split)
         middle_layout.addWidget(middle_split, 1)
 
         # --- right: the draft ---
@@ -257,6 +261,7 @@ class MainWindow(Retranslating, QMainWindow):
         center.addWidget(self.draft_editor)
         center.setSizes([250, 620, 410])
         center.setStretchFactor(1, 1)
+        self.place.add_splitter("center", center)
         # The Images and Documents tabs are built on first view: they cost nothing until then.
         self.top_tabs.removeTab(0)
         self.top_tabs.insertTab(0, center, "")
@@ -274,12 +279,25 @@ class MainWindow(Retranslating, QMainWindow):
         self.retranslate()
         if not self.sidebar.select(DEFAULT_TASK) and catalog.ids():
             self.sidebar.select(catalog.ids()[0])
+        self.sidebar.tree.scrollToTop()  # the common tasks and the first categories, wherever the default is
         self.flow = ConversationFlow(self)
         for view in (self.request_box, self.conversation_view):  # Esc, Copy and Insert from the box and the turns too
             for action in (self.act_stop, self.act_copy, self.act_insert):
                 view.addAction(action)
         self.session.open_latest()  # the last conversation reopens, after a restart or a kill
         self.request_box.input.setFocus()
+
+    # --- where the window was left -------------------------------------------------
+    def save_state(self) -> None:
+        """The place, the splitters and the open draft, for the next start."""
+        editor = self.draft_editor if self.built else None
+        self.place.save(editor.draft_id if editor else None, editor.body.textCursor().position() if editor else 0)
+
+    def reopen_last_draft(self) -> None:
+        """The draft open at the last quit, with its cursor where it was (not when it went to the bin since)."""
+        state = self.place.state
+        if state.draft_id is not None:
+            self.draft_editor.reopen(state.draft_id, state.cursor)
 
     # --- construction --------------------------------------------------------
     def _action(self, shortcut: str | QKeySequence.StandardKey | None, slot: Callable[[], object],
@@ -343,6 +361,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _wire(self) -> None:
         self.sidebar.taskChosen.connect(self.show_task)
+        self.sidebar.taskEntered.connect(self.enter_task)
         self.run_button.clicked.connect(self.run_task)
         self.regenerate_button.clicked.connect(self.run_task)
         self.stop_button.clicked.connect(self.stop_task)
@@ -487,6 +506,14 @@ class MainWindow(Retranslating, QMainWindow):
             self.reset_results()  # the last task's answer, grid and counters are not this task's
         self.form.set_task(task, self.lang)
         self.notice.setVisible(False)
+
+    def enter_task(self, task_id: str) -> None:
+        """Enter in the task search: the task's form, the cursor in its first field, ready to type."""
+        self.show_task(task_id)
+        if self.work.currentWidget() is self.translation_view:
+            self.translation_view.source_edit.setFocus()
+        else:
+            self.form.focus_first_field()
 
     def reset_results(self) -> None:
         from deskmate.core.tables import Table
@@ -674,6 +701,7 @@ class MainWindow(Retranslating, QMainWindow):
         if self.close_to_tray is not None and self.close_to_tray():
             # Keep working in the tray; Quit in the tray menu really quits.
             self.draft_editor.flush()
+            self.save_state()
             self.hide()
             event.ignore()
             return
@@ -685,6 +713,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.translation_view.stop()
         self.runner.wait(3.0)
         self.draft_editor.flush()
+        self.save_state()
         super().closeEvent(event)
 
     def show_error(self, title: str, text: str) -> None:

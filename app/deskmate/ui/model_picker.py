@@ -28,6 +28,11 @@ class ModelPicker(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label)
         layout.addWidget(self.combo, 1)
+        # Settings can send tasks to a remote server ([remote] mode): then that server is what answers.
+        self.routed = QLabel()
+        self.routed.setWordWrap(True)
+        self.routed.setVisible(False)
+        layout.addWidget(self.routed, 1)
         self._current = ""
         self._shown = 0  # the row of the model in use
         self.combo.activated.connect(self._activated)
@@ -81,10 +86,34 @@ class ModelPicker(QWidget):
         self.combo.addItem(self.tr("Get more models…"), MORE)
         self.combo.setItemData(self.combo.count() - 1, self.tr("Download a recommended model, or import a GGUF file"),
                                Qt.ItemDataRole.ToolTipRole)
-        index = self.combo.findData("" if self._current == builtin else self._current)
+        shown = "" if self._current == builtin else self._current
+        routed = self._routed_remote() if not shown.startswith(REMOTE) else None
+        if routed is not None and routed[0] == "remote" and self.combo.findData(REMOTE + routed[1]) >= 0:
+            shown = REMOTE + routed[1]  # every task goes there: the local model is not what answers
+        self.routed.setVisible(routed is not None)
+        if routed is not None:
+            self.routed.setText(self.tr("All tasks go to the remote server {name} (Settings)").format(name=routed[1])
+                                if routed[0] == "remote" else
+                                self.tr("Long or heavy tasks go to the remote server {name} (Settings)")
+                                .format(name=routed[1]))
+        index = self.combo.findData(shown)
         self._shown = max(0, index)
         self.combo.setCurrentIndex(self._shown)
         self.combo.blockSignals(False)
+
+    @staticmethod
+    def _routed_remote() -> tuple[str, str] | None:
+        """("remote" or "auto", the server's name) when settings route tasks to a remote server, else None."""
+        try:
+            from deskmate.core.remote import load_remote_settings
+            from deskmate.core.settings import load_settings_leniently
+
+            if load_settings_leniently().settings.app.offline:
+                return None
+            remote = load_remote_settings()
+            return (remote.mode, remote.endpoint().name) if remote.mode != "local" else None
+        except Exception:  # no server, several and none chosen, a bad [remote] section: the local model answers
+            return None
 
     def _activated(self, index: int) -> None:
         path = self.combo.itemData(index) or ""

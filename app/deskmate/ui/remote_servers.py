@@ -35,6 +35,7 @@ from deskmate.core.settings import EndpointError, SettingsError, load_settings_l
 
 from .background import Worker, describe_error
 from .endpoint_dialog import _ERROR_STYLE, _OK_STYLE, EndpointDialog
+from .remote_report import report_text
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 # Asks "remove this server?"; tests answer it without a modal loop.
@@ -228,7 +229,8 @@ class RemoteServersDialog(QDialog):
         self.last_report = report
         # A server that answers but does not offer the model asked for is not working for us.
         ok = report.ok and report.model_listed is not False
-        text = report.message
+        endpoint = self.selected()
+        text = report_text(report, endpoint.name if endpoint else "", endpoint.model if endpoint else "")
         if report.needs_key:
             text += " " + self.tr("Press Edit… to change it.")
         elif report.model_listed is False:

@@ -102,6 +102,10 @@ class TaskForm(Retranslating, QWidget):
                 self.set_value(var.name, keep[var.name])
         self.creativity.setValue(round(task.creativity * 100))
 
+    def focus_first_field(self) -> None:
+        if self.fields:
+            next(iter(self.fields.values())).setFocus()
+
     def value(self, name: str) -> str:
         field = self.fields[name]
         return field.toPlainText() if isinstance(field, QPlainTextEdit) else field.text()

@@ -17,6 +17,15 @@ _ASK_THEN_LINES = re.compile(r"^(?P<ask>[^\n]{1,120})\n+(?P<material>\S.*)$", re
 # A target language named in the request: "into French", "to English", "成英文", "为日语".
 _TARGET_EN = re.compile(r"\b(?:into|to|in)\s+([A-Za-z][A-Za-z ()-]{1,30}?)(?=[\s,.:;!?]|$)", re.IGNORECASE)
 _TARGET_ZH = re.compile(r"(?:译成|翻成|译为|翻译成|成|为)\s*([\u4e00-\u9fff]{2,4}?)(?:[，。：:,.\s]|$)")
+# What the request is about, after the task's own word: "a slogan for our new tea shop" → "our new tea shop".
+_PREPOSITIONS = ("for", "about", "on", "of", "called", "named")
+_OBJECT_EN = re.compile(rf"^\w*\s+(?:{'|'.join(_PREPOSITIONS)})\s+(?P<obj>\S.*?)[\s.!?]*$", re.IGNORECASE | re.DOTALL)
+_OBJECT_AFTER_PREPOSITION = re.compile(r"^\s+(?P<obj>\S.*?)[\s.!?]*$", re.DOTALL)  # the keyword ends with one
+# "为我们的新茶馆写一句口号", "写一句关于新茶馆的口号", "帮新茶馆想个口号".
+_OBJECT_ZH = (re.compile(r"(?:为|给|替)(?P<obj>[^，。,.！？\n]{1,40}?)(?:写|起|想|拟|做|设计|编)"),
+              re.compile(r"关于(?P<obj>[^，。,.！？\n]{1,40}?)的"),
+              re.compile(r"帮(?P<obj>[^，。,.！？\n]{1,40}?)(?:写|起|想|拟|做|设计|编)"))
+_NOT_AN_OBJECT = {"我", "我们", "咱们", "me", "us"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,12 +70,34 @@ def split_request(request: str) -> tuple[str, str]:
     return text, text
 
 
+def request_object(request: str, task: Task) -> str | None:
+    """What the request asks the task for, without the asking: "Write a slogan for our new tea shop" →
+    "our new tea shop", "为我们的新茶馆写一句口号" → "我们的新茶馆"; None when it does not say."""
+    text = request.strip()
+    for pattern in _OBJECT_ZH:
+        m = pattern.search(text)
+        if m and m.group("obj").strip() not in _NOT_AN_OBJECT:
+            return m.group("obj").strip()
+    lowered = text.lower()
+    for word in sorted(matched_keywords(text, task), key=len, reverse=True):
+        at = lowered.find(word.lower())
+        after = _OBJECT_AFTER_PREPOSITION if word.split()[-1].lower() in _PREPOSITIONS else _OBJECT_EN
+        m = after.match(text[at + len(word):]) if at >= 0 else None
+        if m and m.group("obj").strip().lower() not in _NOT_AN_OBJECT:
+            return m.group("obj").strip()
+    return None
+
+
 def fill_values(task: Task, request: str) -> dict[str, str]:
-    """The task's fields that the request fills: its main text, and a translation's target language."""
+    """The task's fields that the request fills: its main text (a one-line field such as a slogan's product
+    gets only what the request is about), and a translation's target language."""
     if not task.variables:
         return {}
     ask, material = split_request(request)
-    values = {main_variable(task): material}
+    main = main_variable(task)
+    if material == request.strip() and not next(v for v in task.variables if v.name == main).multiline:
+        material = request_object(request, task) or material
+    values = {main: material}
     names = {v.name for v in task.variables}
     if "target" in names:
         target = target_language(ask) or target_language(request)

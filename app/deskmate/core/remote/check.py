@@ -22,6 +22,8 @@ class ConnectionReport:
     chat_seconds: float | None = None
     model_listed: bool | None = None
     error: EngineError | None = None
+    # Where it ended, for a front end that words the report itself: offline, probe, chat, cancelled, ok.
+    stage: str = "ok"
 
     @property
     def needs_key(self) -> bool:
@@ -37,12 +39,12 @@ def test_connection(client: RemoteClient, *, chat: bool = True, offline: bool | 
         offline = offline_mode()
     if offline:
         e = OfflineModeError(OFFLINE_MESSAGE)
-        return ConnectionReport(False, str(e), error=e)
+        return ConnectionReport(False, str(e), error=e, stage="offline")
     t0 = time.monotonic()
     try:
         probe = client.probe()
     except EngineError as e:
-        return ConnectionReport(False, str(e), error=e)
+        return ConnectionReport(False, str(e), error=e, stage="probe")
     listed = time.monotonic() - t0
     model_listed = client.endpoint.model in probe.models if probe.models else None
     n = len(probe.models)
@@ -63,10 +65,11 @@ def test_connection(client: RemoteClient, *, chat: bool = True, offline: bool | 
             return ConnectionReport(
                 False,
                 f"The server answered its model list, but a test answer failed: {e}",
-                probe.models, probe.kind, probe.server, listed, None, model_listed, e,
+                probe.models, probe.kind, probe.server, listed, None, model_listed, e, stage="chat",
             )
         if result.finish_reason == "cancelled":
-            return ConnectionReport(False, "The test was cancelled.", probe.models, probe.kind, probe.server, listed)
+            return ConnectionReport(False, "The test was cancelled.", probe.models, probe.kind, probe.server, listed,
+                                    stage="cancelled")
         chat_seconds = time.monotonic() - t1
         parts.append(f"A one-token test answer took {chat_seconds:.2f} s.")
     return ConnectionReport(True, " ".join(parts), probe.models, probe.kind, probe.server, listed, chat_seconds,

@@ -51,6 +51,7 @@ from deskmate.core.engines.errors import (
     ServerError,
 )
 from deskmate.core.engines.openai_client import Endpoint, HttpChatStream, OpenAIClient, ServerKind, build_body, redact
+from deskmate.core.front_end import how
 from deskmate.core.settings import load_settings
 from deskmate.core.settings.remote import (
     RemoteEndpoint,
@@ -231,10 +232,9 @@ class RemoteClient(TrackedClient):
                     "The server may not speak https at this address, or something on the network is in the way."
                 )
         if isinstance(e, AuthError) and self._key is None:
-            message = (
-                f"The server '{self.name}' needs an API key, and none is saved for it. Enter the key in the "
-                "endpoint editor or with `deskmate remote add`."
-            )
+            message = f"The server '{self.name}' needs an API key, and none is saved for it. " + how(
+                "Enter the key in the endpoint editor or with `deskmate remote add`.",
+                "Enter it in File → Remote servers… (Edit…).")
         if isinstance(e, ServerError) and not isinstance(e, RequestRejectedError) and (e.status or 0) >= 500:
             if "<" in message:
                 message = " ".join(re.sub(r"<[^>]*>", " ", message).split())

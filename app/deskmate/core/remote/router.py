@@ -33,6 +33,7 @@ from deskmate.core.engines.errors import (
     ServerError,
     StreamTimeoutError,
 )
+from deskmate.core.front_end import how
 from deskmate.core.settings.remote import MODES, EndpointError, Mode
 
 from .client import OFFLINE_MESSAGE, OfflineModeError, RemoteClient
@@ -84,10 +85,10 @@ def choose_route(
         if offline:
             raise OfflineModeError(OFFLINE_MESSAGE)
         if remote_name is None:
-            raise NoRemoteError(
-                "This task is set to run on a remote server, but none is set up. Add one with "
-                "`deskmate remote add` or in Settings, or run it on the local model."
-            )
+            raise NoRemoteError("This task is set to run on a remote server, but none is set up. " + how(
+                "Add one with `deskmate remote add` or in Settings, or run it on the local model.",
+                "Add one in File → Remote servers…; to run it on the local model instead, set mode = \"local\" "
+                "under [remote] in settings.toml."))
         return Route("remote", f"This task is set to run on the remote server '{remote_name}'.")
     # auto
     if offline:

@@ -18,6 +18,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
+from deskmate.core.front_end import how
+
 from .describe import first_message
 from .errors import SettingsError, SettingsValueError
 
@@ -151,8 +153,9 @@ class EndpointFields(BaseModel):
             secretish = sorted(k for k in data if isinstance(k, str) and k not in cls.model_fields and looks_secret(k))
             if secretish:
                 raise SettingsValueError(
-                    "Settings files must not hold API keys: remove this line and add the key with "
-                    "`deskmate remote add` or the endpoint editor (it is kept in the system keyring).",
+                    "Settings files must not hold API keys: remove this line and " + how(
+                        "add the key with `deskmate remote add` or the endpoint editor",
+                        "enter the key in File → Remote servers… (Edit…)") + " (it is kept in the system keyring).",
                     at=(secretish[0],),
                 )
         return data
@@ -297,7 +300,8 @@ class RemoteSettings(BaseModel):
         name = name or self.default_endpoint or (self.endpoints[0].name if len(self.endpoints) == 1 else None)
         if name is None:
             if not self.endpoints:
-                raise EndpointError("No remote server is set up. Add one with `deskmate remote add` or in Settings.")
+                raise EndpointError("No remote server is set up. " + how(
+                    "Add one with `deskmate remote add` or in Settings.", "Add one in File → Remote servers…"))
             raise EndpointError(
                 "Several remote servers are set up; say which one (they are: "
                 f"{', '.join(e.name for e in self.endpoints)})."

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from deskmate.core.engines.base import Message, Sampling, msg
 from deskmate.core.engines.task_hint import TaskSampling
 
 from . import creativity as _creativity
-from .schema import LANGS, OPTIONAL_BLOCK, PLACEHOLDER, Catalog, Localized, Task
+from .schema import LANGS, OPTIONAL_BLOCK, PLACEHOLDER, Catalog, Localized, Task, Variable
 
 DEFAULT_SYSTEM = Localized(
     en="You are Deskmate, a careful and helpful office assistant.",
@@ -21,12 +21,34 @@ _DEFAULT_MAX_TOKENS = {"text": 1024, "table": 1024, "diff": 1536, "json": 512, "
 
 
 class TaskInputError(ValueError):
-    """A variable is missing or unknown; ``variable`` names it for the form that shows the error."""
+    """A variable is missing or unknown; ``variable`` names it for the form that shows the error. The message
+    names the task and its fields as the person sees them (their names in ``lang``), never by their ids."""
 
     def __init__(self, message: str, *, task_id: str, variable: str) -> None:
         super().__init__(message)
         self.task_id = task_id
         self.variable = variable
+
+
+# What the person must add, worded in the task's language: {task} and {fields} are the names shown in the form.
+_NEEDS = {
+    "text": {"en": "{task} needs some text in {fields}.", "zh": "“{task}”需要在{fields}中填写内容。"},
+    "language": {"en": "{task} needs a language to translate into, in {fields} (for example English or zh).",
+                 "zh": "“{task}”需要在{fields}中填写要译成的语言（例如 English 或 zh）。"},
+    "bad_language": {"en": "{task}: {fields} says “{value}”, which is not a language Deskmate knows. Use a code "
+                           "such as en, zh, fr, de, ja or an English name such as Spanish.",
+                     "zh": "“{task}”：{fields}中的“{value}”不是 Deskmate 认识的语言。请填写语言代码（如 en、zh、fr、de、"
+                           "ja）或英文名称（如 Spanish）。"},
+}
+
+
+def needs(kind: str, task: Task, fields: Sequence[Variable], lang: str, **more: str) -> TaskInputError:
+    """The error for a task whose ``fields`` need (``kind``) something, named by their labels in ``lang``."""
+    lang = lang if lang in ("en", "zh") else "en"
+    quoted = [f"“{v.label.get(lang)}”" for v in fields]
+    joined = "和".join(quoted) if lang == "zh" else " and ".join(quoted)
+    message = _NEEDS[kind][lang].format(task=task.name.get(lang), fields=joined, **more)
+    return TaskInputError(message, task_id=task.id, variable=fields[0].name)
 
 
 def fill(template: str, values: Mapping[str, str]) -> str:
@@ -74,10 +96,7 @@ def values_for(task: Task, variables: Mapping[str, object] | None, lang: str) ->
         values[var.name] = value or var.default_for(lang)
     missing = [v for v in task.variables if v.required and not values[v.name]]
     if missing:
-        names = ", ".join(f"'{v.name}' ({v.label.get(lang)})" for v in missing)
-        raise TaskInputError(
-            f"Task {task.id} needs a value for {names}.", task_id=task.id, variable=missing[0].name
-        )
+        raise needs("text", task, missing, lang)
     return values
 
 

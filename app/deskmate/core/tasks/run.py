@@ -25,7 +25,7 @@ from typing import Any, Union
 from deskmate.core.engines.base import ChatClient, ClientRun, Completion, Message, Usage
 from deskmate.core.engines.errors import EngineError
 
-from .render import TaskInputError, render, values_for
+from .render import needs, render, values_for
 from .schema import Catalog, Task
 
 # Tables: bounded so a small model cannot loop, with room for the JSON around the cells.
@@ -342,16 +342,16 @@ class TaskRun(ClientRun):
     def _languages(self) -> tuple[Any, Any]:
         from .langdetect import resolve_language
 
+        fields = {v.name: v for v in self.task.variables}
         out = []
         for name in ("target", "source"):
             value = str(self.values.get(name) or "").strip()
             try:
                 out.append(resolve_language(value) if value else None)
-            except ValueError as e:
-                raise TaskInputError(str(e), task_id=self.task.id, variable=name) from None
+            except ValueError:
+                raise needs("bad_language", self.task, [fields[name]], self.lang, value=value) from None
         if out[0] is None:
-            raise TaskInputError(f"Task {self.task.id} needs a language to translate into.", task_id=self.task.id,
-                                 variable="target")
+            raise needs("language", self.task, [fields["target"]], self.lang)
         return out[0], out[1]
 
     def _translation(self, result: TaskResult) -> Iterator[Event]:
