@@ -1346,6 +1346,44 @@ Seed {1} · {2} steps · {3}×{4}</source>
     </message>
 </context>
 <context>
+    <name>Look</name>
+    <message>
+        <location filename="../../app/deskmate/ui/look.py" line="19"/>
+        <source>System</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/look.py" line="20"/>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/look.py" line="21"/>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/look.py" line="145"/>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/look.py" line="148"/>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/look.py" line="149"/>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/look.py" line="155"/>
+        <source>Actual size (now {percent} %)</source>
+        <translation>实际大小（当前 {percent} %）</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../app/deskmate/ui/main_window.py" line="383"/>
@@ -2366,6 +2404,16 @@ Seed {1} · {2} steps · {3}×{4}</source>
 </context>
 <context>
     <name>SettingsDialog</name>
+    <message>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="95"/>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="96"/>
+        <source>Text size</source>
+        <translation>文字大小</translation>
+    </message>
     <message>
         <location filename="../../app/deskmate/ui/settings_dialog.py" line="39"/>
         <source>Settings</source>

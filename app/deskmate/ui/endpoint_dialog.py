@@ -45,9 +45,7 @@ from deskmate.core.settings import (
 )
 
 from .background import Worker, describe_error
-
-_OK_STYLE = "color: #1a7f37;"
-_ERROR_STYLE = "color: #a40000;"
+from .theme import set_tone
 
 
 class EndpointDialog(QDialog):
@@ -192,7 +190,7 @@ class EndpointDialog(QDialog):
         return "" if self.result.isHidden() else self.result.text()
 
     def _show(self, ok: bool, text: str) -> None:
-        self.result.setStyleSheet(_OK_STYLE if ok else _ERROR_STYLE)
+        set_tone(self.result, "ok" if ok else "error")
         self.result.setText(text)
         self.result.setVisible(True)
         self.test_button.setEnabled(True)
@@ -211,7 +209,7 @@ class EndpointDialog(QDialog):
             return False
         self._client = client
         self.test_button.setEnabled(False)
-        self.result.setStyleSheet("")
+        set_tone(self.result, "")
         self.result.setText(self.tr("Testing the connection…"))
         self.result.setVisible(True)
         offline = self._offline()
