@@ -59,7 +59,7 @@ LIGHT = Scheme(
     alt_base="#f0f2f5",
     text="#1f2328",
     muted="#57606a",
-    placeholder="#6a727c",
+    placeholder="#5d646e",
     button="#ffffff",
     border="#c4c9d0",
     accent="#2f5bd3",
@@ -91,8 +91,8 @@ DARK = Scheme(
     base="#25282d",
     alt_base="#2b2e34",
     text="#e6e8eb",
-    muted="#a4abb4",
-    placeholder="#959ca6",
+    muted="#b0b6bf",
+    placeholder="#aab0b9",
     button="#2f333a",
     border="#4a5059",
     accent="#3f6fe0",
@@ -239,7 +239,7 @@ QPushButton:pressed, QPushButton:checked {{ background: {alt_base}; }}
 QPushButton:default {{ color: {accent_text}; background: {accent}; border-color: {accent}; }}
 QPushButton:disabled {{ color: {muted}; background: {window}; border-color: {border}; }}
 QLineEdit, QPlainTextEdit, QTextEdit, QTextBrowser {{ color: {text}; background: {base};
-    border: 1px solid {border}; border-radius: 6px; padding: 3px 5px;
+    border: 1px solid {border}; border-radius: 6px; padding: 3px 5px; placeholder-text-color: {placeholder};
     selection-background-color: {highlight}; selection-color: {highlight_text}; }}
 QLineEdit:focus, QPlainTextEdit:focus, QTextEdit:focus {{ border-color: {accent}; }}
 QLineEdit:disabled, QPlainTextEdit:disabled, QTextEdit:disabled {{ color: {muted}; background: {window}; }}
