@@ -65,7 +65,7 @@ def measure(screen: np.ndarray, rect: QRect) -> dict[str, object] | None:
             break
     if ink is None:
         return None
-    return {"ratio": round(float(ratio[ink]), 2), "text": "#%02x%02x%02x" % tuple(colours[ink]),
+    return {"ratio": round(float(ratio[ink]), 2), "ink": "#%02x%02x%02x" % tuple(colours[ink]),
             "background": "#%02x%02x%02x" % tuple(bg)}
 
 

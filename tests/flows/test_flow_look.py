@@ -59,6 +59,7 @@ class Dialog:
     cls: str  # the window's class, as app.topLevelWidgets() lists it
     open: Callable[[AppWindow], None]
     close_keys: tuple[str, ...] = ("Escape",)
+    texts: int = 3  # at least this many texts sampled on it
 
 
 def _palette(win: AppWindow) -> None:
@@ -88,7 +89,7 @@ DIALOGS = (
     Dialog("endpoint", "EndpointDialog", _endpoint, ("Escape", "Escape")),
     Dialog("history", "HistoryDialog", lambda win: win.key("ctrl+h")),
     Dialog("export", "QFileDialog", lambda win: win.key("ctrl+e")),
-    Dialog("import-failed", "QMessageBox", _import_failed),
+    Dialog("import-failed", "QMessageBox", _import_failed, texts=2),
     Dialog("palette", "QuickPalette", _palette),
 )
 
@@ -141,9 +142,10 @@ def test_every_view_is_readable_in_light_and_dark_in_english_and_chinese(deskmat
                 top = f"{shown(dialog.cls)}[0]"
                 win.wait_for(f"len({shown(dialog.cls)}) == 1", what=f"the {dialog.name} dialog open")
                 win.wait_for(f"{top}.isActiveWindow()", timeout=10)
-                assert win.ask(f"{LP}.on_screen({top})"), f"{dialog.name} is partly off the screen"
+                assert win.ask(f"{LP}.on_screen({top})"), f"{dialog.name} is partly off the screen: " + win.ask(
+                    f"str({top}.geometry())")
                 win.ask(f"{LP}.save_window({top}, {str(SCREENSHOTS / ('theme-' + tag.format(dialog.name) + '.png'))!r})")
-                check_readable(win, top, f"{dialog.name} ({scheme}, {lang})", 3)
+                check_readable(win, top, f"{dialog.name} ({scheme}, {lang})", dialog.texts)
                 assert not win.ask(f"{LP}.clipped({top})"), f"{dialog.name}: cut text"
                 for key in dialog.close_keys:
                     win.key(key)
@@ -166,6 +168,23 @@ def test_dark_from_the_view_menu_turns_the_window_dark_and_stays_after_a_restart
     check_readable(again, "w", "main window after the restart", 40)
     choose_theme(again, "light")
     again.wait_for(f"{LP}.window_luminance(w) > 0.5", what="the window light again")
+
+
+def test_system_follows_the_desktop_switching_to_dark_mode(deskmate_window):
+    # The GNOME platform theme, as on a GNOME desktop: Qt hears the desktop's colour scheme through it.
+    win = deskmate_window({"QT_QPA_PLATFORMTHEME": "gnome"})
+    assert win.ask("s.look.choice") == "system" and win.ask(f"{LP}.window_luminance(w)") > 0.5
+    # The desktop turning dark mode on. Here there is no desktop portal to send it, so the same
+    # change goes through Qt's own request for a scheme, which emits the signal the portal would.
+    scheme = "__import__('PySide6.QtCore').QtCore.Qt.ColorScheme"
+    win.ask(f"app.styleHints().setColorScheme({scheme}.Dark)")
+    win.wait_for(f"{LP}.window_luminance(w) < 0.1", what="the window dark with the desktop")
+    check_readable(win, "w", "main window following the desktop's dark mode", 40)
+    choose_theme(win, "light")  # a fixed choice wins over the desktop
+    win.wait_for(f"{LP}.window_luminance(w) > 0.5")
+    win.ask(f"app.styleHints().setColorScheme({scheme}.Light)")
+    win.ask(f"app.styleHints().setColorScheme({scheme}.Dark)")
+    assert win.ask(f"{LP}.window_luminance(w)") > 0.5 and win.ask("s.look.scheme.name") == "light"
 
 
 def test_ctrl_plus_and_minus_zoom_all_text_ctrl_0_resets_and_the_size_stays(deskmate_window, deskmate_home):

@@ -204,8 +204,9 @@ class QuickPalette(QWidget):
         if screen is None:
             return
         area = screen.availableGeometry()
-        x = min(max(pos.x() + 12, area.left()), area.right() - self.width())
-        y = min(max(pos.y() + 12, area.top()), area.bottom() - self.height())
+        size = self.size().expandedTo(self.sizeHint())  # before the first show its layout has not sized it yet
+        x = min(max(pos.x() + 12, area.left()), area.right() - size.width())
+        y = min(max(pos.y() + 12, area.top()), area.bottom() - size.height())
         self.move(max(x, area.left()), max(y, area.top()))
 
     # --- actions --------------------------------------------------------------------
