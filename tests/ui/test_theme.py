@@ -128,3 +128,22 @@ def test_the_window_opens_in_the_saved_theme_and_size(app, qtbot):
     qtbot.addWidget(session.window)
     assert app.palette().color(QPalette.ColorRole.Window).name() == theme.DARK.window
     assert session.look.zoom == 125 and QApplication.font().pointSizeF() == theme.body_size(125)
+
+
+@pytest.mark.parametrize("scheme", theme.SCHEMES.values(), ids=lambda s: s.name)
+def test_a_ticked_box_shows_its_tick_in_either_scheme(app, qtbot, scheme):
+    """Fusion draws a box's edge from the window colour: on dark it vanished. The theme draws its own."""
+    from PySide6.QtWidgets import QCheckBox
+
+    theme.apply(app, scheme, 100)
+    ticked, empty = QCheckBox("Offline mode"), QCheckBox("Offline mode")
+    ticked.setChecked(True)
+    for box in (ticked, empty):
+        qtbot.addWidget(box)
+        box.show()
+    def colours(box):  # noqa: E306 - the indicator's pixels, left of the text
+        image = box.grab().toImage()
+        return {QColor(image.pixel(x, y)).name() for x in range(16) for y in range(image.height())}
+    assert scheme.accent in colours(ticked) and "#ffffff" in colours(ticked), "no white tick on the accent"
+    assert scheme.muted in colours(empty) or any(theme.contrast(c, scheme.window) >= 3 for c in colours(empty)), \
+        "the empty box's edge is not visible"

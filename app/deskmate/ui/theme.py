@@ -13,6 +13,9 @@ from dataclasses import dataclass, fields
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
+from .i18n import assets_dir
+
+CHECK_MARK = assets_dir() / "icons" / "check.svg"  # white, on the accent colour of a ticked box
 # The body text size at 100 % zoom, in points: Qt's default (9 pt on X11) reads small on today's screens.
 BODY_PT = 10.0
 
@@ -231,6 +234,11 @@ def stylesheet(s: Scheme, body_pt: float) -> str:
     heading, request = round(body_pt * 1.3, 1), round(body_pt * 1.15, 1)
     v = {f.name: getattr(s, f.name) for f in fields(s)}
     return """
+QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
+QCheckBox::indicator {{ width: 14px; height: 14px; border: 1px solid {muted}; border-radius: 3px;
+    background: {base}; }}
+QCheckBox::indicator:checked {{ background: {accent}; border-color: {accent}; image: url({check}); }}
+QCheckBox::indicator:disabled {{ border-color: {border}; background: {window}; }}
 QToolTip {{ color: {text}; background: {base}; border: 1px solid {border}; padding: 4px; }}
 QPushButton {{ color: {text}; background: {button}; border: 1px solid {border}; border-radius: 6px;
     padding: 5px 14px; }}
@@ -275,7 +283,7 @@ QToolButton[tone="chip"] {{ color: {chip}; background: {chip_bg}; border: 1px so
 QLabel[type="heading"] {{ font-size: {heading}pt; font-weight: 600; }}
 QLabel[type="title"] {{ font-weight: 600; }}
 QLineEdit[type="request"] {{ font-size: {request}pt; padding: 5px 9px; border-radius: 8px; }}
-""".format(heading=heading, request=request, **v)
+""".format(heading=heading, request=request, check=CHECK_MARK.as_posix(), **v)
 
 
 def body_size(zoom: int) -> float:
