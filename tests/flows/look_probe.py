@@ -65,8 +65,11 @@ def measure(screen: np.ndarray, rect: QRect) -> dict[str, object] | None:
             break
     if ink is None:
         return None
-    return {"ratio": round(float(ratio[ink]), 2), "ink": "#%02x%02x%02x" % tuple(colours[ink]),
-            "background": "#%02x%02x%02x" % tuple(bg)}
+    return {"ratio": round(float(ratio[ink]), 2), "ink": _hex(colours[ink]), "background": _hex(bg)}
+
+
+def _hex(rgb: np.ndarray) -> str:
+    return "#" + "".join(f"{int(v):02x}" for v in rgb)
 
 
 def _global(widget: QWidget, rect: QRect) -> QRect:

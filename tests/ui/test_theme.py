@@ -50,7 +50,7 @@ def _nearest(label: QLabel, hex_color: str) -> float:
     want = QColor(hex_color)
     return min(abs(QColor(image.pixel(x, y)).red() - want.red()) + abs(QColor(image.pixel(x, y)).green() - want.green())
                + abs(QColor(image.pixel(x, y)).blue() - want.blue())
-               for x in range(0, image.width()) for y in range(0, image.height()))
+               for x in range(image.width()) for y in range(image.height()))
 
 
 def test_an_error_is_drawn_in_the_schemes_error_colour_and_follows_a_switch(app, qtbot):
@@ -141,7 +141,7 @@ def test_a_ticked_box_shows_its_tick_in_either_scheme(app, qtbot, scheme):
     for box in (ticked, empty):
         qtbot.addWidget(box)
         box.show()
-    def colours(box):  # noqa: E306 - the indicator's pixels, left of the text
+    def colours(box):
         image = box.grab().toImage()
         return {QColor(image.pixel(x, y)).name() for x in range(16) for y in range(image.height())}
     assert scheme.accent in colours(ticked) and "#ffffff" in colours(ticked), "no white tick on the accent"
