@@ -217,3 +217,23 @@ def test_ctrl_plus_and_minus_zoom_all_text_ctrl_0_resets_and_the_size_stays(desk
     again.key("ctrl+0")
     again.wait_for(sizes, timeout=10, check=lambda now: now == start, what="the first size after Ctrl+0")
     assert settings_toml(deskmate_home)["ui"]["zoom"] == 100
+
+
+def test_settings_dialog_theme_and_text_size_apply_at_once(deskmate_window, deskmate_home):
+    win = deskmate_window()
+    start = win.ask(f"{LP}.text_px(w.run_button)")
+    dialog = f"{shown('SettingsDialog')}[0]"
+    win.key("ctrl+comma")
+    win.wait_for(f"len({shown('SettingsDialog')}) == 1")
+    for combo, key in (("theme", "End"), ("zoom", "End")):  # Dark; 200 %
+        win.click(f"{dialog}.{combo}")
+        win.wait_for(f"{dialog}.{combo}.view().isVisible()", timeout=10)
+        win.key(key, "Return")
+        win.wait_for(f"not {dialog}.{combo}.view().isVisible()", timeout=10)
+    assert win.ask(f"[{dialog}.theme.currentText(), {dialog}.zoom.currentText()]") == ["Dark", "200 %"]
+    win.key("Return")  # OK
+    win.wait_for(f"len({shown('SettingsDialog')}) == 0")
+    win.wait_for(f"{LP}.window_luminance(w) < 0.1", timeout=10, what="the window dark")
+    assert win.ask(f"{LP}.text_px(w.run_button)") >= 1.9 * start
+    assert settings_toml(deskmate_home)["ui"] == {"theme": "dark", "zoom": 200}
+    assert win.ask("s.look_menu.theme_actions['dark'].isChecked()"), "View → Theme does not show the choice"
