@@ -213,7 +213,9 @@ def test_a_wrong_new_value_is_refused_and_nothing_is_written(path):
     for table, key, value, words in [
         ("engine", "n_ctx", 10, "[engine] n_ctx: It must be a whole number from 256 to 1048576, not 10"),
         ("ui", "language", "fr", '[ui] language: It must be one of "en" or "zh", not "fr"'),
-        ("ui", "theme", "dark", "[ui] theme: Deskmate has no such setting"),
+        ("ui", "colours", "dark", "[ui] colours: Deskmate has no such setting"),
+        ("ui", "theme", "black", '[ui] theme: It must be one of "system", "light" or "dark", not "black"'),
+        ("ui", "zoom", 130, "[ui] zoom: The text size must be one of 80, 90, 100, 110, 125, 150, 175, 200"),
         ("app", "offline", "yes", '[app] offline: It must be true or false, not "yes"'),
     ]:
         with pytest.raises(SettingsError) as info:
@@ -304,6 +306,7 @@ def test_every_declared_key_round_trips(path):
     set_values([
         ("engine", "model", "/models/big.gguf"), ("engine", "n_ctx", 8192), ("engine", "threads", 6),
         ("app", "offline", True), ("app", "close_to_tray", True), ("ui", "language", "zh"),
+        ("ui", "theme", "dark"), ("ui", "zoom", 150),
         ("images", "model", "/models/sd-turbo"), ("models", "hf_endpoint", "https://hf-mirror.com/"),
     ], path)
     full = RemoteEndpoint("tiger", "https://api.example.com", "tigerbot-180b", context=16384, kind="openai",
@@ -317,6 +320,7 @@ def test_every_declared_key_round_trips(path):
     s = load_settings(path)
     assert (s.engine.model, s.engine.n_ctx, s.engine.threads) == ("/models/big.gguf", 8192, 6)
     assert (s.app.offline, s.app.close_to_tray, s.ui.language) == (True, True, "zh")
+    assert (s.ui.theme, s.ui.zoom) == ("dark", 150)
     assert (s.images.model, s.models.hf_endpoint) == ("/models/sd-turbo", "https://hf-mirror.com")
     assert s.remote.endpoints == (full, RemoteEndpoint("vllm", "http://localhost:8000/v1", "qwen"))
     assert s.remote.endpoint().name == "tiger" and s.remote.endpoint().base_url == "https://api.example.com/v1"

@@ -1,9 +1,9 @@
-"""The window's first paint reads ``[ui] language`` without the settings models: it must agree with them."""
+"""The window's first paint reads ``[ui] language``, ``theme`` and ``zoom`` without the settings models: it must agree with them."""
 
 from __future__ import annotations
 
 import pytest
-from deskmate.core.settings import load_settings_leniently, settings_path, ui_language
+from deskmate.core.settings import load_settings_leniently, settings_path, ui_language, ui_look
 
 FILES = {
     "no file": None,
@@ -30,3 +30,29 @@ def test_the_early_language_is_the_one_the_settings_models_give(name):
     assert ui_language() == load_settings_leniently().settings.ui.language
     if name in ("chinese", "another key wrong"):
         assert ui_language() == "zh"
+
+
+LOOK_FILES = {
+    "no file": None,
+    "dark, large": '[ui]\ntheme = "dark"\nzoom = 150\n',
+    "light": '[ui]\ntheme = "light"\n',
+    "not a theme": '[ui]\ntheme = "black"\nzoom = 125\n',
+    "zoom between steps": '[ui]\ntheme = "dark"\nzoom = 130\n',
+    "zoom as a float": "[ui]\nzoom = 150.0\n",
+    "zoom as true": "[ui]\nzoom = true\n",
+    "not TOML": '[ui\ntheme = "dark"\n',
+}
+
+
+@pytest.mark.parametrize("name", LOOK_FILES)
+def test_the_early_theme_and_zoom_are_the_ones_the_settings_models_give(name):
+    content = LOOK_FILES[name]
+    if content is not None:
+        settings_path().parent.mkdir(parents=True, exist_ok=True)
+        settings_path().write_text(content, encoding="utf-8")
+    ui = load_settings_leniently().settings.ui
+    assert ui_look() == (ui.theme, ui.zoom)
+    if name == "dark, large":
+        assert ui_look() == ("dark", 150)
+    if name == "zoom between steps":
+        assert ui_look() == ("dark", 100)

@@ -244,7 +244,7 @@ class AppWindow:
         """View → Language → 中文 through the menu bar, as a person does it with the keyboard."""
         self.key("alt+v")
         self.wait_for("w.menu_view.isVisible()")
-        self.key("Down", "Right")
+        self.key("Right")  # Language, the menu's first entry, is the active one as it opens
         self.wait_for("w.menu_lang.isVisible()")
         self.key("Down", "Return")
         self.wait_for("s.translations.language == 'zh'")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import doc_factory as make
 import pytest
+from deskmate.ui import theme
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QTextCursor
 
@@ -162,7 +163,7 @@ def test_a_cited_answer_opens_its_sources_and_shades_what_they_do_not_support(qt
     html = view.browser.toHtml()
     assert html.count('href="cite:1"') == 2
     shaded = view.browser.document().find("The warranty lasts 5 years")
-    assert shaded.charFormat().background().color().name() == "#fde2b8"
+    assert shaded.charFormat().background().color().name() == theme.color("note_bg")
     assert view.browser.document().find("Open tray 2").charFormat().background().style() == Qt.BrushStyle.NoBrush
     assert panel.model_status.text() == "1 sentence(s) not supported by the passages they cite (shaded): check them."
 

@@ -18,6 +18,7 @@ from deskmate.core.models.hub import HubConfig
 from deskmate.core.models.pull import pull
 from deskmate.core.models.registry import Registry
 from deskmate.core.settings import load_settings, set_value
+from deskmate.ui import theme
 from deskmate.ui.models_dialog import ModelsDialog
 from gguf_factory import rewrite
 from hub_standin import HubStandin, make_gguf
@@ -290,7 +291,7 @@ def test_import_of_a_broken_tokenizer_gguf_is_refused_and_registers_nothing(qtbo
     qtbot.waitUntil(lambda: not d.jobs.busy, timeout=180000)
     text = d.job_status.text()
     assert "broken-tokenizer.gguf was not imported." in text and "first test" in text
-    assert "Traceback" not in text and "#a40000" in text  # shown as an error, in words
+    assert "Traceback" not in text and theme.color("error") in text  # shown as an error, in words
     assert not d.job_progress.isVisible() and d.import_button.isEnabled()
     assert Registry().list() == []
     imported = home / "data" / "models" / "imported"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from deskmate.core.tasks.proofread import build_result
+from deskmate.ui import theme
 from deskmate.ui.proofread_view import ProofreadView
 from PySide6.QtCore import Qt
 
@@ -58,12 +59,12 @@ def test_changes_are_marked_in_the_text_and_follow_accept_reject(qtbot):
     # Both the old and the new words are visible, in place.
     assert shown.startswith("TehThe quick brown fox jumpjumps over")
     html = view.marked.toHtml()
-    assert html.count("line-through") >= 3 and "#b3261e" in html and "#1b5e20" in html
+    assert html.count("line-through") >= 3 and theme.color("deleted") in html and theme.color("inserted") in html
 
     view.set_accepted(change_id(view, "Teh"), False)
     html = view.marked.toHtml()
-    assert html.count("#1b5e20") == 2  # the rejected insertion is no longer green
-    assert "#9e9e9e" in html  # but greyed out, still there to reconsider
+    assert html.count(theme.color("inserted")) == 2  # the rejected insertion is no longer green
+    assert theme.color("declined") in html  # but greyed out, still there to reconsider
 
 
 def test_picking_a_change_highlights_it_and_clicking_the_text_picks_it(qtbot):

@@ -50,8 +50,9 @@ class DeskmateApp:
 
     def __init__(self, model: str | None = None) -> None:
         from deskmate.core.front_end import use_window_words
-        from deskmate.core.settings import ui_language
+        from deskmate.core.settings import ui_language, ui_look
 
+        from .look import Look
         from .main_window import MainWindow
 
         use_window_words()  # core's advice names this window's menus, not CLI commands
@@ -63,6 +64,7 @@ class DeskmateApp:
         lang = ui_language()
         self.translations = Translations()
         self.translations.apply(lang)
+        self.look = Look(*ui_look())  # colours and text size before the first paint
         # The one holder of the current client: every view reads it from here when it starts work.
         self.bridge = EngineBridge()
         self.remote_name: str | None = None
@@ -93,6 +95,8 @@ class DeskmateApp:
         if self.settings.ui.language != self.window.lang:  # the early reader and the models always agree
             self.translations.apply(self.settings.ui.language)
             self.window.lang = self.settings.ui.language
+        self.look.set_theme(self.settings.ui.theme, remember=False)
+        self.look.set_zoom(self.settings.ui.zoom, remember=False)
         loaded = task_catalog.current()
         self.problems += [str(err) for err in loaded.errors]
         self.store = DraftStore.open(paths.data_dir() / "deskmate.sqlite3")
@@ -103,6 +107,10 @@ class DeskmateApp:
         window = self.window
         window.model_name = Path(self.engine.config.model).name if self.engine else self.tr_none()
         window.build(loaded.catalog, self.store)
+        from .look import LookMenu
+
+        self.look_menu = LookMenu(self.look, window.menu_view, window)
+        self.look.failed.connect(lambda error: window.statusBar().showMessage(error, 10000))
         window.runner.route = self.client_for_task
         window.model_picker.moreRequested.connect(lambda: self.open_models(page="recommended"))
         # Listing models reads the registry and remote settings (keyring): after the first paint.
@@ -261,6 +269,8 @@ class DeskmateApp:
         old, self.settings = self.settings, dialog.saved
         if old.ui.language != self.settings.ui.language:
             self.set_language(self.settings.ui.language)
+        self.look.set_theme(self.settings.ui.theme, remember=False)  # saved by the dialog already
+        self.look.set_zoom(self.settings.ui.zoom, remember=False)
         if old.engine != self.settings.engine and self.cli_model is None:
             self.replace_engine()
 

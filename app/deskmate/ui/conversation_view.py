@@ -25,6 +25,7 @@ from deskmate.core.tasks import Catalog
 
 from .pdf_export import write_pdf
 from .retranslating import Retranslating
+from .theme import set_tone, set_type
 
 TURN_ROLE = Qt.ItemDataRole.UserRole + 1
 CONVERSATION_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -48,9 +49,7 @@ class ConversationView(Retranslating, QWidget):
         self.live_turn: int | None = None  # the turn being written now (else "running" means interrupted)
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.title.font()
-        font.setBold(True)
-        self.title.setFont(font)
+        set_type(self.title, "title")
         self.turns = QListWidget()
         self.turns.setAccessibleName("Turns")
         self.turns.setWordWrap(True)
@@ -181,7 +180,7 @@ class ConversationsPanel(Retranslating, QWidget):
         self.list.setWordWrap(True)
         self.empty = QLabel()
         self.empty.setWordWrap(True)
-        self.empty.setStyleSheet("color: #666;")
+        set_tone(self.empty, "muted")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QTextBrowser
 from deskmate.core.docs.library import Passage
 
 from .retranslating import Retranslating
+from .theme import color, set_tone
 
 OpenUrl = Callable[[QUrl], bool]
 _CITE = re.compile(r"\[(\d{1,3})\]")
-UNSUPPORTED_STYLE = "background-color: #fde2b8;"
 
 
 def source_url(passage: Passage) -> QUrl:
@@ -44,7 +44,7 @@ def answer_html(text: str, unsupported: Sequence[tuple[int, int]] = (), tip: str
     out, at = [], 0
     for start, end in sorted(unsupported):
         out.append(_linked(text[at:start]))
-        out.append(f'<span style="{UNSUPPORTED_STYLE}" title="{html.escape(tip)}">{_linked(text[start:end])}</span>')
+        out.append(f'<span style="background-color: {color("note_bg")};" title="{html.escape(tip)}">{_linked(text[start:end])}</span>')
         at = end
     out.append(_linked(text[at:]))
     return "".join(out)
@@ -68,7 +68,7 @@ class AnswerView(Retranslating, QWidget):
         self.source_list.itemActivated.connect(lambda item: self.open_source(self.source_list.row(item) + 1))
         self.failed_label = QLabel()
         self.failed_label.setWordWrap(True)
-        self.failed_label.setStyleSheet("color: #a40000;")
+        set_tone(self.failed_label, "error")
         self.failed_label.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

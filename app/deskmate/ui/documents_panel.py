@@ -44,6 +44,7 @@ from .engine_bridge import ClientSource, current_client
 from .retranslating import Retranslating
 from .table_editor import TableEditor
 from .background import Worker, describe_error
+from .theme import set_tone
 
 WATCH_INTERVAL_MS = 60_000  # folders are checked this often (one stat per file; see core/docs/watch.py)
 PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -275,7 +276,7 @@ class DocumentsPanel(Retranslating, QWidget):
 
     def _show_notice(self, text: str, error: bool = False) -> None:
         self.notice.setText(text)
-        self.notice.setStyleSheet("color: #a40000;" if error else "color: #333;")
+        set_tone(self.notice, "error" if error else "")
         self.notice.setVisible(bool(text))
 
     # --- the library -----------------------------------------------------------------------

@@ -27,6 +27,7 @@ from deskmate.core.store import Autosaver, DraftStore, DraftSummary, StoreError
 from deskmate.core.store.drafts import UNTITLED
 
 from .retranslating import Retranslating
+from .theme import set_tone
 
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -110,9 +111,9 @@ class DraftEditor(Retranslating, QWidget):
     def _on_error(self, draft_id: int, message: str) -> None:
         self.state.setText(self.tr("Not saved ({error}). Your text stays here; Deskmate keeps trying.").format(
             error=message.rstrip(".")))
-        self.state.setStyleSheet("color: #a40000;")
+        set_tone(self.state, "error")
         # The label as context: a window closed before the 8 s are up drops the timer with it.
-        QTimer.singleShot(8000, self.state, lambda: self.state.setStyleSheet(""))
+        QTimer.singleShot(8000, self.state, lambda: set_tone(self.state, ""))
 
     def flush(self) -> None:
         try:

@@ -46,9 +46,7 @@ from deskmate.core.settings import (
 
 from .background import Worker, describe_error
 from .remote_report import report_text
-
-_OK_STYLE = "color: #1a7f37;"
-_ERROR_STYLE = "color: #a40000;"
+from .theme import set_tone
 
 
 class EndpointDialog(QDialog):
@@ -193,7 +191,7 @@ class EndpointDialog(QDialog):
         return "" if self.result.isHidden() else self.result.text()
 
     def _show(self, ok: bool, text: str) -> None:
-        self.result.setStyleSheet(_OK_STYLE if ok else _ERROR_STYLE)
+        set_tone(self.result, "ok" if ok else "error")
         self.result.setText(text)
         self.result.setVisible(True)
         self.test_button.setEnabled(True)
@@ -212,7 +210,7 @@ class EndpointDialog(QDialog):
             return False
         self._client = client
         self.test_button.setEnabled(False)
-        self.result.setStyleSheet("")
+        set_tone(self.result, "")
         self.result.setText(self.tr("Testing the connection…"))
         self.result.setVisible(True)
         offline = self._offline()

@@ -43,6 +43,7 @@ from deskmate.core.images.metadata import NoMetadataError, read_metadata
 from .background import Worker, describe_error
 from .dialogs import AskSavePath, Confirm, OpenUrl, ask_save_path_with_dialog, confirm_with_dialog
 from .retranslating import Retranslating
+from .theme import color
 
 THUMB = 128
 GALLERY_LIMIT = 500
@@ -64,7 +65,7 @@ def load_thumbnail(path: Path, side: int = THUMB) -> QImage:
 
 def _missing_icon() -> QIcon:
     pixmap = QPixmap(THUMB, THUMB)
-    pixmap.fill(QColor("#d0d0d0"))
+    pixmap.fill(QColor(color("thumb_bg")))
     return QIcon(pixmap)
 
 

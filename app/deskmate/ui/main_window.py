@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from .engine_bridge import EngineBridge
 from .retranslating import Retranslating
+from .theme import set_tone
 from .window_place import WindowPlace
 
 if TYPE_CHECKING:
@@ -635,7 +636,7 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _show_notice(self, text: str, error: bool = False) -> None:
         self.notice.setText(text)
-        self.notice.setStyleSheet("color: #a40000;" if error else "color: #333;")
+        set_tone(self.notice, "error" if error else "")
         self.notice.setVisible(True)
 
     def result_text(self) -> str:

@@ -36,6 +36,7 @@ from deskmate.core.settings import SettingsError
 
 from .background import Worker, describe_error
 from .retranslating import Retranslating
+from .theme import set_tone
 
 BAR_STEPS = 1000  # QProgressBar holds a C int: 5 GB in bytes would overflow it
 Message = Callable[[], str]
@@ -326,7 +327,7 @@ class DownloadRow(Retranslating, QFrame):
         else:
             text = ""
         self.detail.setText(text)
-        self.detail.setStyleSheet("color: #a40000;" if state == "failed" else "")
+        set_tone(self.detail, "error" if state == "failed" else "")
         running = self.busy and state not in ("stopping", "stopped", "failed", "done")
         self.pause_button.setVisible(state not in ("done", "cancelled"))
         self.cancel_button.setVisible(state not in ("done", "cancelled"))

@@ -61,14 +61,15 @@ from .model_downloads import (
     spec_for,
 )
 from .retranslating import Retranslating
+from .theme import color, set_tone
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-_BADGE_COLORS = {  # text, background
-    "fits": ("#1b6e34", "#e1f3e6"),
-    "slow": ("#7a5200", "#fff1cc"),
-    "tight": ("#7a5200", "#fff1cc"),
-    "wont_fit": ("#a40000", "#fde4e4"),
-    "broken": ("#a40000", "#fde4e4"),
+_BADGE_COLORS = {  # theme roles: text, background
+    "fits": ("inserted", "inserted_bg"),
+    "slow": ("warn", "warn_bg"),
+    "tight": ("warn", "warn_bg"),
+    "wont_fit": ("deleted", "deleted_bg"),
+    "broken": ("deleted", "deleted_bg"),
 }
 
 
@@ -161,11 +162,11 @@ class ModelsDialog(Retranslating, QDialog):
         self.memory_label.setWordWrap(True)
         self.offline_banner = QLabel()
         self.offline_banner.setWordWrap(True)
-        self.offline_banner.setStyleSheet("background: #fff1cc; color: #5c3d00; padding: 6px; border-radius: 3px;")
+        set_tone(self.offline_banner, "banner")
         self.offline_banner.hide()
         self.problems_label = QLabel()
         self.problems_label.setWordWrap(True)
-        self.problems_label.setStyleSheet("color: #a40000;")
+        set_tone(self.problems_label, "error")
         self.problems_label.hide()
 
         # --- Installed
@@ -605,7 +606,7 @@ class ModelsDialog(Retranslating, QDialog):
             return
         text = html.escape(self._status())
         if self._status_error:
-            text = f'<span style="color:#a40000">{text}</span>'
+            text = f'<span style="color:{color("error")}">{text}</span>'
         self.job_status.setText(text)
         self.job_status.show()
 
@@ -740,8 +741,8 @@ def _paint_badge(item: QTableWidgetItem | None, verdict: str, note: str) -> None
         return
     colors = _BADGE_COLORS.get(verdict)
     if colors:
-        item.setForeground(QBrush(QColor(colors[0])))
-        item.setBackground(QBrush(QColor(colors[1])))
+        item.setForeground(QBrush(QColor(color(colors[0]))))
+        item.setBackground(QBrush(QColor(color(colors[1]))))
     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
     item.setToolTip(note)
 

@@ -27,18 +27,22 @@ from PySide6.QtWidgets import (
 from deskmate.core.tasks.proofread import Change, ProofreadResult
 
 from .retranslating import Retranslating
+from .theme import color, set_tone
 
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 SCHEME = "change"
 
-# Accepted: the old words struck out in red, the new ones in green, as in a tracked-changes document.
-DELETED = "color:#b3261e;background-color:#fde7e9;text-decoration:line-through"
-INSERTED = "color:#1b5e20;background-color:#dff3dc"
-# Rejected: the original stays as it is, the declined suggestion greyed out.
-KEPT = "color:#212121;background-color:#eeeeee"
-DECLINED = "color:#9e9e9e;text-decoration:line-through"
-CURRENT = QColor("#ffd54f")
+
+
+def _styles(accepted: bool) -> tuple[str, str]:
+    """The old text's and the suggestion's style, in the current theme's colours."""
+    if accepted:  # the old words struck out in red, the new ones in green, as in a tracked-changes document
+        return (f"color:{color('deleted')};background-color:{color('deleted_bg')};text-decoration:line-through",
+                f"color:{color('inserted')};background-color:{color('inserted_bg')}")
+    # Rejected: the original stays as it is, the declined suggestion greyed out.
+    return (f"color:{color('text')};background-color:{color('kept_bg')}",
+            f"color:{color('declined')};text-decoration:line-through")
 
 
 def _shown(text: str, inserted: bool) -> str:
@@ -53,7 +57,7 @@ def render_html(result: ProofreadResult, accepted: set[int]) -> str:
     original = result.original
     for c in sorted(result.changes, key=lambda c: (c.start, c.end)):
         out.append(html.escape(original[pos : c.start]))
-        old_style, new_style = (DELETED, INSERTED) if c.id in accepted else (KEPT, DECLINED)
+        old_style, new_style = _styles(c.id in accepted)
         parts = []
         if c.original:
             parts.append(f'<span style="{old_style}">{html.escape(_shown(c.original, False))}</span>')
@@ -92,7 +96,7 @@ class ProofreadView(Retranslating, QWidget):
         self.restored_notice = QLabel()
         self.restored_notice.setWordWrap(True)
         self.restored_notice.setTextFormat(Qt.TextFormat.RichText)
-        self.restored_notice.setStyleSheet("background:#fff8e1;border:1px solid #ffe082;padding:6px;")
+        set_tone(self.restored_notice, "note")
         self.restored_notice.hide()
 
         self.final_label = QLabel()
@@ -289,7 +293,7 @@ class ProofreadView(Retranslating, QWidget):
         selection = QTextEdit.ExtraSelection()
         selection.cursor = cursor
         fmt = QTextCharFormat()
-        fmt.setBackground(CURRENT)
+        fmt.setBackground(QColor(color("current_bg")))
         fmt.setFontWeight(700)
         selection.format = fmt
         self.marked.setExtraSelections([selection])

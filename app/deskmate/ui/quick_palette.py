@@ -32,6 +32,7 @@ from deskmate.core.quick import ACTIONS, QuickInputError, QuickResult, action, p
 from .background import Worker, describe_error
 from .engine_bridge import ClientSource, current_client
 from .single_instance import result_mime
+from .theme import color
 
 PREVIEW_CHARS = 2000
 
@@ -71,9 +72,9 @@ def diff_html(original: str, changes) -> str:  # type: ignore[no-untyped-def]
     for c in sorted(changes, key=lambda c: (c.start, c.end)):
         out.append(html.escape(original[pos:c.start]))
         if c.original:
-            out.append(f'<span style="color:#b00020;text-decoration:line-through">{html.escape(c.original)}</span>')
+            out.append(f'<span style="color:{color("deleted")};text-decoration:line-through">{html.escape(c.original)}</span>')
         if c.replacement:
-            out.append(f'<span style="color:#006d32;font-weight:bold">{html.escape(c.replacement)}</span>')
+            out.append(f'<span style="color:{color("inserted")};font-weight:bold">{html.escape(c.replacement)}</span>')
         pos = c.end
     out.append(html.escape(original[pos:]))
     return "<div style='white-space:pre-wrap'>" + "".join(out) + "</div>"
@@ -203,8 +204,9 @@ class QuickPalette(QWidget):
         if screen is None:
             return
         area = screen.availableGeometry()
-        x = min(max(pos.x() + 12, area.left()), area.right() - self.width())
-        y = min(max(pos.y() + 12, area.top()), area.bottom() - self.height())
+        size = self.size().expandedTo(self.sizeHint())  # before the first show its layout has not sized it yet
+        x = min(max(pos.x() + 12, area.left()), area.right() - size.width())
+        y = min(max(pos.y() + 12, area.top()), area.bottom() - size.height())
         self.move(max(x, area.left()), max(y, area.top()))
 
     # --- actions --------------------------------------------------------------------

@@ -34,8 +34,9 @@ from deskmate.core.remote.secrets import KeyStore, SecretStoreError, key_store
 from deskmate.core.settings import EndpointError, SettingsError, load_settings_leniently, remove_endpoint
 
 from .background import Worker, describe_error
-from .endpoint_dialog import _ERROR_STYLE, _OK_STYLE, EndpointDialog
+from .endpoint_dialog import EndpointDialog
 from .remote_report import report_text
+from .theme import set_tone
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 # Asks "remove this server?"; tests answer it without a modal loop.
@@ -86,7 +87,7 @@ class RemoteServersDialog(QDialog):
         self.result.setVisible(False)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(_ERROR_STYLE)
+        set_tone(self.problem, "error")
         self.problem.setVisible(False)
 
         side = QVBoxLayout()
@@ -172,7 +173,7 @@ class RemoteServersDialog(QDialog):
         self.test_button.setEnabled(chosen and not self._worker.busy)
 
     def _show(self, ok: bool, text: str) -> None:
-        self.result.setStyleSheet(_OK_STYLE if ok else _ERROR_STYLE)
+        set_tone(self.result, "ok" if ok else "error")
         self.result.setText(text)
         self.result.setVisible(True)
         self._update_buttons()
@@ -216,7 +217,7 @@ class RemoteServersDialog(QDialog):
             self.tested.emit(False, str(e))
             return False
         self._client = client
-        self.result.setStyleSheet("")
+        set_tone(self.result, "")
         self.result.setText(self.tr("Testing “{0}”…").format(endpoint.name))
         self.result.setVisible(True)
         offline = load_settings_leniently(self.settings_file).settings.app.offline

@@ -20,6 +20,7 @@ from deskmate.core.tasks.routing import CONFIDENT
 
 from .background import Worker, describe_error
 from .retranslating import Retranslating
+from .theme import set_tone, set_type
 
 _TYPING_PAUSE_MS = 150
 
@@ -42,23 +43,19 @@ class RequestBox(Retranslating, QWidget):
         self.input = QLineEdit()
         self.input.setClearButtonEnabled(True)
         self.input.setAccessibleName("Request")
-        font = self.input.font()
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.input.setFont(font)
-        self.input.setMinimumHeight(34)
+        set_type(self.input, "request")
         self.chip = QToolButton()
         self.chip.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.chip.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.chip.setAccessibleName("Task for this request")
-        self.chip.setStyleSheet("QToolButton { border: 1px solid #8aa4c8; border-radius: 11px; padding: 3px 20px 3px 10px;"
-                                " background: #e8f0fb; color: #1d3d6b; }")
+        set_tone(self.chip, "chip")
         self.chip.setMenu(QMenu(self.chip))
         self.chip.menu().aboutToShow.connect(self._fill_menu)  # built when opened: ~70 tasks cost start-up time
         self.new_button = QPushButton()
         self.why = QLabel()
         self.why.setWordWrap(True)
         self.why.setTextFormat(Qt.TextFormat.PlainText)
-        self.why.setStyleSheet("color: #555;")
+        set_tone(self.why, "muted")
         self.why.setAccessibleName("Why this task")
         row = QHBoxLayout()
         row.addWidget(self.input, 1)

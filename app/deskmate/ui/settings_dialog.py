@@ -1,4 +1,5 @@
-"""Settings: model file, threads, context size, offline mode, UI language. Saved to settings.toml.
+"""Settings: model file, threads, context size, offline mode, UI language, theme and text size.
+Saved to settings.toml.
 
 A wrong value in the file is named at the top of the dialog and its default is shown; only the
 values the person changes are written, so nothing in the file is overwritten behind their back.
@@ -26,9 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from deskmate.core.engines.errors import EngineError
-from deskmate.core.settings import Settings, SettingsError, load_settings_leniently
+from deskmate.core.settings import UI_ZOOM_STEPS, Settings, SettingsError, load_settings_leniently
 
 from .i18n import LANGUAGES
+from .look import theme_names
+from .theme import set_tone
 
 
 class SettingsDialog(QDialog):
@@ -42,7 +45,7 @@ class SettingsDialog(QDialog):
         self.file_problems = QLabel()
         self.file_problems.setWordWrap(True)
         self.file_problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.file_problems.setStyleSheet("color: #a40000;")
+        set_tone(self.file_problems, "error")
         self.file_problems.setText("\n".join(
             [self.tr("Deskmate uses the default for each setting below until you change it here or fix the file:")]
             + [str(p) for p in problems]))
@@ -70,9 +73,17 @@ class SettingsDialog(QDialog):
         for code, name in LANGUAGES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(0, self.language.findData(settings.ui.language)))
+        self.theme = QComboBox()
+        for code, name in theme_names().items():
+            self.theme.addItem(name, code)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(settings.ui.theme)))
+        self.zoom = QComboBox()
+        for percent in UI_ZOOM_STEPS:
+            self.zoom.addItem(f"{percent} %", percent)
+        self.zoom.setCurrentIndex(max(0, self.zoom.findData(settings.ui.zoom)))
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #a40000;")
+        set_tone(self.error, "error")
         self.error.setVisible(False)
 
         form = QFormLayout()
@@ -81,6 +92,8 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Context size"), self.n_ctx)
         form.addRow("", self.offline)
         form.addRow(self.tr("Interface language"), self.language)
+        form.addRow(self.tr("Theme"), self.theme)
+        form.addRow(self.tr("Text size"), self.zoom)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -120,6 +133,8 @@ class SettingsDialog(QDialog):
             ("engine", "n_ctx", self.n_ctx.value(), old.engine.n_ctx),
             ("app", "offline", self.offline.isChecked(), old.app.offline),
             ("ui", "language", self.language.currentData(), old.ui.language),
+            ("ui", "theme", self.theme.currentData(), old.ui.theme),
+            ("ui", "zoom", self.zoom.currentData(), old.ui.zoom),
         )
         try:
             changed = [(table, key, value) for table, key, value, before in fields if value != before]

@@ -13,8 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar
 
 from .dialogs import Message
-
-ERROR_COLOR = "#b00020"
+from .theme import color
 
 
 def text_of(message: Message | None) -> str:
@@ -34,7 +33,7 @@ def notice_label() -> QLabel:
 def show_notice(label: QLabel, error: Message | None, warnings: Sequence[Message], *,
                 bullets: bool = False, detail: str = "") -> None:
     """The error in red, then the warnings (as a list with ``bullets``); hidden when there is neither."""
-    lines = [f'<p style="color:{ERROR_COLOR}">{html.escape(error())}</p>'] if error else []
+    lines = [f'<p style="color:{color("error")}">{html.escape(error())}</p>'] if error else []
     items = [html.escape(w()) for w in warnings]
     if bullets and items:
         lines.append("<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>")

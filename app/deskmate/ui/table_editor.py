@@ -37,6 +37,7 @@ from .background import Worker, describe_error
 from .dialogs import AskSavePath, ask_save_path_with_dialog
 from .retranslating import Retranslating
 from .table_model import TableModel
+from .theme import set_tone
 
 # Format key -> file suffix. Labels and filters are translated in TableEditor.
 EXPORT_SUFFIXES = {"csv": ".csv", "xlsx": ".xlsx", "md": ".md", "docx": ".docx", "html": ".html"}
@@ -324,7 +325,7 @@ class TableEditor(Retranslating, QWidget):
 
     # --- messages -----------------------------------------------------------
     def show_notice(self, text: str, error: bool = False) -> None:
-        self.notice.setStyleSheet("color: #b00020;" if error else "")
+        set_tone(self.notice, "error" if error else "")
         self.notice.setText(text)
         self.notice.show()
 

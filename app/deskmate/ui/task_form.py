@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from deskmate.core.tasks import Task
 
 from .retranslating import Retranslating
+from .theme import set_type
 
 
 class TaskForm(Retranslating, QWidget):
@@ -30,10 +31,7 @@ class TaskForm(Retranslating, QWidget):
         self.fields: dict[str, QLineEdit | QPlainTextEdit] = {}
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        self.title.setFont(font)
+        set_type(self.title, "heading")
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.form = QFormLayout()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .early import UI_LANGUAGES, settings_path, ui_language
+from .early import UI_LANGUAGES, UI_THEMES, UI_ZOOM_STEPS, settings_path, ui_language, ui_look
 from .errors import SettingsError
 from .toml import TomlFileError, parse_toml, read_toml
 
@@ -62,6 +62,8 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "DEFAULT_HUB",
     "UI_LANGUAGES",
+    "UI_THEMES",
+    "UI_ZOOM_STEPS",
     "AppSettings",
     "EndpointError",
     "EngineSettings",
@@ -91,4 +93,5 @@ __all__ = [
     "set_values",
     "settings_path",
     "ui_language",
+    "ui_look",
 ]

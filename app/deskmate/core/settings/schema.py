@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .early import DEFAULT_UI_LANGUAGE
+from .early import DEFAULT_UI_LANGUAGE, DEFAULT_UI_THEME, DEFAULT_UI_ZOOM, UI_ZOOM_STEPS
 from .errors import SettingsValueError
 from .remote import RemoteSettings
 
@@ -71,6 +71,22 @@ class UISettings(_Table):
     """``[ui]``: the window."""
 
     language: Literal["en", "zh"] = Field(DEFAULT_UI_LANGUAGE, description="The interface language: English or Simplified Chinese.")
+    theme: Literal["system", "light", "dark"] = Field(
+        DEFAULT_UI_THEME, description="The window's colours: follow the system's light or dark mode, or always light or dark."
+    )
+    zoom: int = Field(
+        DEFAULT_UI_ZOOM,
+        description="The size of all text in the window, in percent (View → Zoom in / Zoom out, Ctrl+= / Ctrl+-).",
+        json_schema_extra={"expect": "one of " + ", ".join(map(str, UI_ZOOM_STEPS))},
+    )
+
+    @field_validator("zoom")
+    @classmethod
+    def _zoom(cls, value: int) -> int:
+        if value not in UI_ZOOM_STEPS:
+            raise SettingsValueError(f"The text size must be one of {', '.join(map(str, UI_ZOOM_STEPS))} (percent); "
+                                     f"found {value}.")
+        return value
 
 
 class ImagesSettings(_Table):
