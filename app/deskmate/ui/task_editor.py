@@ -130,7 +130,7 @@ class TaskEditor(Retranslating, QDialog):
         self.task_id = start.id if start else ""
         self.confirm = confirm or confirm_with_dialog(self)
         self.rows: list[FieldRow] = []
-        start = start or ut.UserTask(fields=(ut.UserField("text", "Text", "文本", "text"),))
+        start = start or ut.UserTask(fields=(ut.UserField("", "Text", "文本", "text"),))  # named by its label
 
         self.name_en = QLineEdit(start.name_en)
         self.name_zh = QLineEdit(start.name_zh)
@@ -434,6 +434,12 @@ def open_editor(window: QMainWindow, start: ut.UserTask | None = None) -> TaskEd
     editor.saved.connect(saved)
     editor.deleted.connect(lambda _id: reload_catalog(window))
     window.task_editor = editor
+
+    def gone(*_: object) -> None:
+        if window.task_editor is editor:
+            window.task_editor = None
+
+    editor.destroyed.connect(gone)
     editor.show()
     editor.raise_()
     editor.activateWindow()
