@@ -199,14 +199,14 @@ class DeskmateApp:
         """What Settings says about the global hotkeys: working, or why not and what to do instead."""
         from deskmate.core.tasks.user_tasks import hotkey_to_keys
 
-        tr = lambda s: QCoreApplication.translate("DeskmateApp", s)  # noqa: E731
         if not getattr(self, "hotkey", None):
             return ""
         problems = [p for p in [self.hotkey_error, *getattr(self, "action_hotkey_errors", {}).values()] if p]
         tray = "" if self.tray.available else " " + self.tray._tr(
             "This desktop has no system tray; use the window or `deskmate quick`.")
         if not problems:
-            return tr("The quick palette opens with {keys} from any application.").format(keys=hotkey_to_keys(self.hotkey.combo)) + tray
+            working = QCoreApplication.translate("DeskmateApp", "The quick palette opens with {keys} from any application.")
+            return working.format(keys=hotkey_to_keys(self.hotkey.combo)) + tray
         from .hotkeys import bind_instead
 
         commands = ["deskmate quick palette", *getattr(self, "action_hotkey_errors", {})]

@@ -96,23 +96,22 @@ class FieldRow(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        tr = lambda s: QCoreApplication.translate("TaskEditor", s)  # noqa: E731
-        self.label_en.setPlaceholderText(tr("Label (English)"))
-        self.label_en.setAccessibleName(tr("Field label (English)"))
-        self.label_zh.setPlaceholderText(tr("Label (Chinese)"))
-        self.label_zh.setAccessibleName(tr("Field label (Chinese)"))
-        self.kind.setItemText(0, tr("One line"))
-        self.kind.setItemText(1, tr("Several lines"))
-        self.required.setText(tr("Required"))
-        self.default.setPlaceholderText(tr("Default value (optional)"))
-        self.remove.setText(tr("Remove"))
+        self.label_en.setPlaceholderText(self.tr("Label (English)"))
+        self.label_en.setAccessibleName(self.tr("Field label (English)"))
+        self.label_zh.setPlaceholderText(self.tr("Label (Chinese)"))
+        self.label_zh.setAccessibleName(self.tr("Field label (Chinese)"))
+        self.kind.setItemText(0, self.tr("One line"))
+        self.kind.setItemText(1, self.tr("Several lines"))
+        self.required.setText(self.tr("Required"))
+        self.default.setPlaceholderText(self.tr("Default value (optional)"))
+        self.remove.setText(self.tr("Remove"))
 
     def value(self, index: int) -> ut.UserField:
         return ut.UserField(self.name, self.label_en.text().strip(), self.label_zh.text().strip(),
                             self.kind.currentData(), self.required.isChecked(), self.default.text())
 
     def show_name(self, name: str) -> None:
-        self.placeholder.setText(QCoreApplication.translate("TaskEditor", "In the instruction: {name}")
+        self.placeholder.setText(self.tr("In the instruction: {name}")
                                  .format(name="{" + name + "}"))
 
 
@@ -256,37 +255,36 @@ class TaskEditor(Retranslating, QDialog):
 
     # --- building -------------------------------------------------------------
     def retranslate(self) -> None:
-        tr = self.tr
-        self.setWindowTitle(tr("Edit my task") if self.task_id else tr("New task"))
-        texts = {"name": tr("&Name"), "fields": tr("Fields"), "instruction": tr("&Instruction"),
-                 "output": tr("&Output"), "creativity": tr("&Creativity"), "keywords": tr("&Words"),
-                 "quick": tr("Quick action"), "hotkey": tr("&Hotkey")}
+        self.setWindowTitle(self.tr("Edit my task") if self.task_id else self.tr("New task"))
+        texts = {"name": self.tr("&Name"), "fields": self.tr("Fields"), "instruction": self.tr("&Instruction"),
+                 "output": self.tr("&Output"), "creativity": self.tr("&Creativity"), "keywords": self.tr("&Words"),
+                 "quick": self.tr("Quick action"), "hotkey": self.tr("&Hotkey")}
         for key, label in self._labels.items():
             label.setText(texts[key])
-        self.name_en.setPlaceholderText(tr("Name in English"))
-        self.name_en.setAccessibleName(tr("Name in English"))
-        self.name_zh.setPlaceholderText(tr("Name in Chinese"))
-        self.name_zh.setAccessibleName(tr("Name in Chinese"))
-        self.instruction.setPlaceholderText(tr("What the model should do, e.g. “Reply politely to this message.” "
+        self.name_en.setPlaceholderText(self.tr("Name in English"))
+        self.name_en.setAccessibleName(self.tr("Name in English"))
+        self.name_zh.setPlaceholderText(self.tr("Name in Chinese"))
+        self.name_zh.setAccessibleName(self.tr("Name in Chinese"))
+        self.instruction.setPlaceholderText(self.tr("What the model should do, e.g. “Reply politely to this message.” "
                                                "Fields the instruction does not mention are added after it."))
-        self.instruction.setAccessibleName(tr("Instruction"))
-        outputs = {"text": tr("Text"), "table": tr("Table"), "diff": tr("Corrections to review"),
-                   "translation": tr("Translation")}
+        self.instruction.setAccessibleName(self.tr("Instruction"))
+        outputs = {"text": self.tr("Text"), "table": self.tr("Table"), "diff": self.tr("Corrections to review"),
+                   "translation": self.tr("Translation")}
         for i, kind in enumerate(ut.OUTPUT_KINDS):
             self.output.setItemText(i, outputs[kind])
-        self.creativity.setToolTip(tr("0 keeps to the text; 1 invents freely"))
-        self.keywords.setPlaceholderText(tr("Words that pick this task in the request box (its names when empty)"))
-        self.quick.setText(tr("Run it on the clipboard from the quick palette, the tray and `deskmate quick`"))
-        self.hotkey.setToolTip(tr("A global hotkey of its own (quick actions only); press the keys here"))
-        self.hotkey.setAccessibleName(tr("Hotkey"))
-        self.clear_hotkey.setText(tr("No hotkey"))
-        self.add_field.setText(tr("Add a field"))
-        self.preview_label.setText(tr("Prompt preview (as a run sends it)"))
-        self.preview.setAccessibleName(tr("Prompt preview"))
-        self.save_button.setText(tr("Save"))
-        self.delete_button.setText(tr("Delete"))
+        self.creativity.setToolTip(self.tr("0 keeps to the text; 1 invents freely"))
+        self.keywords.setPlaceholderText(self.tr("Words that pick this task in the request box (its names when empty)"))
+        self.quick.setText(self.tr("Run it on the clipboard from the quick palette, the tray and `deskmate quick`"))
+        self.hotkey.setToolTip(self.tr("A global hotkey of its own (quick actions only); press the keys here"))
+        self.hotkey.setAccessibleName(self.tr("Hotkey"))
+        self.clear_hotkey.setText(self.tr("No hotkey"))
+        self.add_field.setText(self.tr("Add a field"))
+        self.preview_label.setText(self.tr("Prompt preview (as a run sends it)"))
+        self.preview.setAccessibleName(self.tr("Prompt preview"))
+        self.save_button.setText(self.tr("Save"))
+        self.delete_button.setText(self.tr("Delete"))
         self.delete_button.setVisible(bool(self.task_id))
-        self.close_button.setText(tr("Close"))
+        self.close_button.setText(self.tr("Close"))
         for r in self.rows:
             r.retranslate()
         self.refresh()
@@ -478,7 +476,6 @@ def _edit_current(window: QMainWindow) -> None:
 
 def install(window: QMainWindow) -> None:
     """Menu entries and buttons for the editor, in a built window."""
-    tr: Callable[[str], str] = lambda s: QCoreApplication.translate("TaskEditor", s)  # noqa: E731
     w = window
     w.task_editor = None
     w.act_new_task = w._action(None, lambda: open_editor(w))
@@ -501,14 +498,13 @@ def install(window: QMainWindow) -> None:
     view.layout().itemAt(0).layout().insertWidget(2, view.save_task_button)
 
     def texts() -> None:
-        w.act_new_task.setText(tr("New task…"))
-        w.act_edit_task.setText(tr("Edit my task…"))
-        w.act_save_task.setText(tr("Save as my task…"))
-        w.save_task_button.setText(tr("Save as my task"))
-        w.save_task_button.setToolTip(tr("A task of your own from this one, with these values and its instruction"))
-        view.save_task_button.setText(tr("Save as my task"))
-        view.save_task_button.setToolTip(tr("A task of your own from the selected turn, its values and "
-                                            "its refinement"))
+        w.act_new_task.setText(QCoreApplication.translate("TaskEditor", "New task…"))
+        w.act_edit_task.setText(QCoreApplication.translate("TaskEditor", "Edit my task…"))
+        w.act_save_task.setText(QCoreApplication.translate("TaskEditor", "Save as my task…"))
+        w.save_task_button.setText(QCoreApplication.translate("TaskEditor", "Save as my task"))
+        w.save_task_button.setToolTip(QCoreApplication.translate("TaskEditor", "A task of your own from this one, with its values"))
+        view.save_task_button.setText(QCoreApplication.translate("TaskEditor", "Save as my task"))
+        view.save_task_button.setToolTip(QCoreApplication.translate("TaskEditor", "A task of your own from the selected turn and its refinement"))
 
     w._task_editor_texts = _OnLanguageChange(w, texts)
     texts()
