@@ -1006,6 +1006,7 @@
 <context>
     <name>Hotkeys</name>
     <message>
+        <location filename="../../app/deskmate/ui/hotkeys.py" line="88"/>
         <location filename="../../app/deskmate/ui/hotkeys.py" line="173"/>
         <source>Global hotkeys do not work on Wayland.</source>
         <translation>全局热键在 Wayland 下无法使用。</translation>
@@ -2768,215 +2769,220 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>TaskEditor</name>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="258"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="260"/>
         <source>Edit my task</source>
         <translation>编辑我的任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="258"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="260"/>
         <source>New task</source>
         <translation>新建任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="259"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="261"/>
         <source>&amp;Name</source>
         <translation>名称(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="259"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="261"/>
         <source>Fields</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="259"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="261"/>
         <source>&amp;Instruction</source>
         <translation>指令(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="260"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="262"/>
         <source>&amp;Output</source>
         <translation>输出(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="260"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="262"/>
         <source>&amp;Creativity</source>
         <translation>创意度(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="260"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="262"/>
         <source>&amp;Words</source>
         <translation>触发词(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="261"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="263"/>
         <source>Quick action</source>
         <translation>快捷操作</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="261"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="263"/>
         <source>&amp;Hotkey</source>
         <translation>热键(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="264"/>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="265"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="266"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="267"/>
         <source>Name in English</source>
         <translation>英文名称</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="266"/>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="267"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="268"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="269"/>
         <source>Name in Chinese</source>
         <translation>中文名称</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="268"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="270"/>
         <source>What the model should do, e.g. “Reply politely to this message.” Fields the instruction does not mention are added after it.</source>
         <translation>模型要做什么，例如“礼貌地回复这条消息。”指令中没有提到的字段会接在指令后面。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="270"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="272"/>
         <source>Instruction</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="271"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="273"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="271"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="273"/>
         <source>Table</source>
         <translation>表格</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="271"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="273"/>
         <source>Corrections to review</source>
         <translation>待审阅的修改</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="272"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="274"/>
         <source>Translation</source>
         <translation>翻译</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="275"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="277"/>
         <source>0 keeps to the text; 1 invents freely</source>
         <translation>0 紧贴原文；1 自由发挥</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="276"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="278"/>
         <source>Words that pick this task in the request box (its names when empty)</source>
         <translation>在请求框中选中此任务的词（留空则用任务名称）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="277"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="279"/>
+        <source>On the clipboard, from the palette and the tray</source>
+        <translation>对剪贴板运行，可从快捷面板和托盘使用</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="280"/>
         <source>Run it on the clipboard from the quick palette, the tray and `deskmate quick`</source>
         <translation>可在快捷面板、托盘和 `deskmate quick` 中对剪贴板运行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="278"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="281"/>
         <source>A global hotkey of its own (quick actions only); press the keys here</source>
         <translation>它自己的全局热键（仅限快捷操作）；在这里按下按键</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="279"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="282"/>
         <source>Hotkey</source>
         <translation>热键</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="280"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="283"/>
         <source>No hotkey</source>
         <translation>不用热键</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="281"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="284"/>
         <source>Add a field</source>
         <translation>添加字段</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="282"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="285"/>
         <source>Prompt preview (as a run sends it)</source>
         <translation>提示词预览（与运行时发送的一致）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="283"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="286"/>
         <source>Prompt preview</source>
         <translation>提示词预览</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="284"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="287"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="285"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="288"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="287"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="290"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="341"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="344"/>
         <source>The preview shows once the task is complete.</source>
         <translation>任务填写完整后即显示预览。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="366"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="369"/>
         <source>Fix the marked parts, then save.</source>
         <translation>请先修正标出的部分，再保存。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="374"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="377"/>
         <source>The task could not be saved: {error}</source>
         <translation>任务无法保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="378"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="381"/>
         <source>Saved as “{name}” under My tasks.</source>
         <translation>已保存为“我的任务”中的“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="386"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="389"/>
         <source>Delete task</source>
         <translation>删除任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="386"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="389"/>
         <source>Delete your task “{name}”?</source>
         <translation>删除你的任务“{name}”？</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="501"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="504"/>
         <source>New task…</source>
         <translation>新建任务…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="502"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="505"/>
         <source>Edit my task…</source>
         <translation>编辑我的任务…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="503"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="506"/>
         <source>Save as my task…</source>
         <translation>另存为我的任务…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="504"/>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="506"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="507"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="509"/>
         <source>Save as my task</source>
         <translation>另存为我的任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="505"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="508"/>
         <source>A task of your own from this one, with its values</source>
         <translation>以此任务及其填写的值新建一个你自己的任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="507"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="510"/>
         <source>A task of your own from the selected turn and its refinement</source>
         <translation>以选中的轮次及其修改要求新建一个你自己的任务</translation>
     </message>

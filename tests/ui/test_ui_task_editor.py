@@ -264,6 +264,16 @@ def test_own_hotkeys_register_with_the_global_hotkey_machinery(qtbot):
     started[0].hotkeys["<ctrl>+<alt>+p"]()
     qtbot.waitUntil(lambda: fired == ["mine.polite_reply"], timeout=2000)
     keys.stop()
-    failed = ActionHotkeys().set_actions({"mine.polite_reply": "<ctrl>+<alt>+p"}, platform="offscreen")
+    offscreen = ActionHotkeys()
+    failed = offscreen.set_actions({"mine.polite_reply": "<ctrl>+<alt>+p"}, platform="offscreen")
     assert failed == {"mine.polite_reply": platform_problem("offscreen")}
     assert "this session has none" in failed["mine.polite_reply"]
+
+
+def test_an_own_quick_task_runs_standalone_when_no_deskmate_answers(tiny_model, deskmate_home):
+    ut.save(ut.UserTask(name_en="Polite reply", instruction="Write a short, polite reply to this message.",
+                        fields=(ut.UserField("", "Message", kind="text"),), quick=True))
+    proc = _cli("--model", str(tiny_model), "quick", "mine.polite_reply", "--print", "--text", "Thanks a lot!")
+    out, err = proc.communicate(timeout=180)
+    assert proc.returncode == 0, err
+    assert "mine.polite_reply done by the local model" in err and out.strip()

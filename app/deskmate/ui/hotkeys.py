@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -23,7 +24,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
 
-DEFAULT_HOTKEY = "<ctrl>+<alt>+space"
+DEFAULT_HOTKEY = "<ctrl>+<alt>+<space>"  # pynput reads a bare "space" as the letters s, p, a, c, e
 COPY_TWICE_WINDOW = 0.8
 
 KeySource = Callable[[dict[str, Callable[[], None]]], Any]
@@ -84,8 +85,8 @@ def pynput_problem() -> str:
     """Why the global hotkey cannot work here, in plain words; empty when it can."""
     if sys.platform.startswith("linux") and (os.environ.get("WAYLAND_DISPLAY")
                                              or os.environ.get("XDG_SESSION_TYPE") == "wayland"):
-        return ("Global hotkeys do not work on Wayland. Bind a keyboard shortcut to "
-                "`deskmate quick palette` (or e.g. `deskmate quick translate --to zh`) in your desktop's settings.")
+        # What to bind instead is said by bind_instead(), next to the commands to bind.
+        return QCoreApplication.translate("Hotkeys", "Global hotkeys do not work on Wayland.")
     if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
         return "Global hotkeys need an X11 display; none is available."
     try:
@@ -201,8 +202,9 @@ class ActionHotkeys(QObject):
         self.errors = {}
         problem = platform_problem(platform) if self.source is None else ""
         for action_id, combo in combos.items():
-            key = GlobalHotkey(combo, source=self.source, parent=self)
-            key.triggered.connect(lambda a=action_id: self.triggered.emit(a))
+            # Owned by this object's dict, not by Qt parenthood: dropped with it in stop().
+            key = GlobalHotkey(combo, source=self.source)
+            key.triggered.connect(functools.partial(self.triggered.emit, action_id))
             if problem:
                 self.errors[action_id] = problem
             elif not key.start():
@@ -213,5 +215,4 @@ class ActionHotkeys(QObject):
     def stop(self) -> None:
         for key in self.hotkeys.values():
             key.stop()
-            key.deleteLater()
         self.hotkeys = {}
