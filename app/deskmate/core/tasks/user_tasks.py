@@ -228,7 +228,7 @@ def _check_raw(ut: UserTask, raw: dict[str, Any], path: Path) -> Task:
         return Task.model_validate(reread["tasks"][0])
     except ValidationError as e:
         found = []
-        for err in _catalog._errors(path, "", raw, e):
+        for err in _catalog.validation_errors(path, "", raw, e):
             part, label = _part(ut, err.field)
             # The schema's words where they name file keys, in the editor's words.
             message = err.message.replace("the prompt never uses", "the instruction never uses")
