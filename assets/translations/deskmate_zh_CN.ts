@@ -167,12 +167,37 @@
         <translation>已恢复 Deskmate 上次停止前的草稿：{n} 份</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="192"/>
+        <location filename="../../app/deskmate/ui/app.py" line="221"/>
+        <source>The quick palette opens with {keys} from any application.</source>
+        <translation>在任何应用中按 {keys} 即可打开快捷面板。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/app.py" line="244"/>
+        <source>Quick action hotkeys are off</source>
+        <translation>快捷操作热键未启用</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/app.py" line="257"/>
+        <source>The result ({n} characters) replaced the clipboard. Undo puts the old clipboard back.</source>
+        <translation>结果（{n} 个字符）已替换剪贴板。点“撤销”可恢复原来的剪贴板。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/app.py" line="259"/>
+        <source>{action}: done</source>
+        <translation>{action}：已完成</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/app.py" line="269"/>
+        <source>The old clipboard is back.</source>
+        <translation>原来的剪贴板已恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/app.py" line="281"/>
         <source>Emptying the bin and pruning old versions failed: {error}</source>
         <translation>清空回收站和清理旧版本失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="303"/>
+        <location filename="../../app/deskmate/ui/app.py" line="392"/>
         <source>remote server {name}</source>
         <translation>远程服务器 {name}</translation>
     </message>
@@ -918,6 +943,59 @@
     </message>
 </context>
 <context>
+    <name>FieldRow</name>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="99"/>
+        <source>Label (English)</source>
+        <translation>标签（英文）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="100"/>
+        <source>Field label (English)</source>
+        <translation>字段标签（英文）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="101"/>
+        <source>Label (Chinese)</source>
+        <translation>标签（中文）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="102"/>
+        <source>Field label (Chinese)</source>
+        <translation>字段标签（中文）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="103"/>
+        <source>One line</source>
+        <translation>单行</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="104"/>
+        <source>Several lines</source>
+        <translation>多行</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="105"/>
+        <source>Required</source>
+        <translation>必填</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="106"/>
+        <source>Default value (optional)</source>
+        <translation>默认值（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="107"/>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="114"/>
+        <source>In the instruction: {name}</source>
+        <translation>在指令中写作：{name}</translation>
+    </message>
+</context>
+<context>
     <name>HistoryDialog</name>
     <message>
         <location filename="../../app/deskmate/ui/drafts.py" line="257"/>
@@ -933,6 +1011,25 @@
         <location filename="../../app/deskmate/ui/drafts.py" line="268"/>
         <source>Restore this version</source>
         <translation>恢复此版本</translation>
+    </message>
+</context>
+<context>
+    <name>Hotkeys</name>
+    <message>
+        <location filename="../../app/deskmate/ui/hotkeys.py" line="89"/>
+        <location filename="../../app/deskmate/ui/hotkeys.py" line="174"/>
+        <source>Global hotkeys do not work on Wayland.</source>
+        <translation>全局热键在 Wayland 下无法使用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/hotkeys.py" line="175"/>
+        <source>Global hotkeys need a desktop display; this session has none (Qt platform “{platform}”).</source>
+        <translation>全局热键需要桌面显示，而当前会话没有（Qt 平台“{platform}”）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/hotkeys.py" line="183"/>
+        <source>Instead, add a keyboard shortcut in your desktop&apos;s own settings (for example Settings → Keyboard → Custom Shortcuts) that runs {commands}.</source>
+        <translation>请改在桌面系统自己的设置中添加键盘快捷键（例如 设置 → 键盘 → 自定义快捷键），让它运行 {commands}。</translation>
     </message>
 </context>
 <context>
@@ -1396,204 +1493,204 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="403"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="407"/>
         <source>Deskmate — {model}</source>
         <translation>Deskmate — {model}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="392"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="396"/>
         <source>Write</source>
         <translation>写作</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="393"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="482"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="397"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="486"/>
         <source>Images</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="400"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="404"/>
         <source>Opening your tasks and drafts…</source>
         <translation>正在打开任务和草稿…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="404"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="408"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="405"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="409"/>
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="407"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="423"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="411"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="427"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="408"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="412"/>
         <source>Run the task (Ctrl+Enter)</source>
         <translation>运行任务 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="409"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="423"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="413"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="427"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="410"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="414"/>
         <source>Stop (Esc)</source>
         <translation>停止 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="411"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="423"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="415"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="427"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="412"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="416"/>
         <source>Run again (Ctrl+R)</source>
         <translation>再次运行 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="413"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="417"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="414"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="418"/>
         <source>Copy the result (Ctrl+Shift+C)</source>
         <translation>复制结果 (Ctrl+Shift+C)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="415"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="424"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="419"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="428"/>
         <source>Insert into draft</source>
         <translation>插入草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="416"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="420"/>
         <source>Insert the result into the draft (Ctrl+I)</source>
         <translation>将结果插入草稿 (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="417"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="421"/>
         <source>The answer appears here as it is written.</source>
         <translation>回答会在生成过程中实时显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="424"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="428"/>
         <source>Copy result</source>
         <translation>复制结果</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="425"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="429"/>
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="425"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="429"/>
         <source>Save a version</source>
         <translation>保存版本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="426"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="430"/>
         <source>Search drafts</source>
         <translation>搜索草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="427"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="431"/>
         <source>Find a task</source>
         <translation>查找任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="427"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="431"/>
         <source>Draft history…</source>
         <translation>草稿历史记录…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="428"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="432"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="428"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="432"/>
         <source>Export draft…</source>
         <translation>导出草稿…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="429"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="433"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="429"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="433"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="430"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="434"/>
         <source>Remote servers…</source>
         <translation>远程服务器…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="430"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="434"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="431"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="435"/>
         <source>Choose image model folder…</source>
         <translation>选择图片模型文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="395"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="399"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="396"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="400"/>
         <source>&amp;Task</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="397"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="401"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="435"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="439"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="457"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="461"/>
         <source>Choose an image model folder</source>
         <translation>选择图片模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="584"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="588"/>
         <source>stopped — the text so far is kept</source>
         <translation>已停止，已保留目前生成的文本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="586"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="590"/>
         <source>{n} tokens, {rate:.1f} tokens/s</source>
         <translation>{n} 个词元，{rate:.1f} 词元/秒</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/deskmate/ui/main_window.py" line="602"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="606"/>
         <source>%n change(s) to review</source>
         <translation>
             <numerusform>%n 处修改待审阅</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="606"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="610"/>
         <source>Review: no problems found.</source>
         <translation>复核：未发现问题。</translation>
     </message>
@@ -1633,43 +1730,43 @@ Seed {1} · {2} steps · {3}×{4}</source>
         <translation>引擎无法启动</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="406"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="410"/>
         <source>Chats</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="618"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="622"/>
         <source>Review found: {issues}. The answer was rewritten once to fix this; accept or undo each change below, or “Show the first answer”.</source>
         <translation>复核发现：{issues}。已据此将回答改写一次；可在下方逐项接受或撤销修改，或点击“显示最初的回答”。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="621"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="625"/>
         <source>Review found: {issues}</source>
         <translation>复核发现：{issues}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="662"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="666"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="394"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="488"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="398"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="492"/>
         <source>Documents</source>
         <translation>文档</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="418"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="422"/>
         <source>Show the first answer</source>
         <translation>显示最初的回答</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="419"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="423"/>
         <source>The answer before the review pass rewrote it</source>
         <translation>复核改写之前的回答</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="596"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="600"/>
         <source>Rows: {rows}, columns: {cols}</source>
         <translation>行数：{rows}，列数：{cols}</translation>
     </message>
@@ -2223,6 +2320,34 @@ Seed {1} · {2} steps · {3}×{4}</source>
     </message>
 </context>
 <context>
+    <name>QuickNotice</name>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_notice.py" line="56"/>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_notice.py" line="57"/>
+        <source>Put the clipboard back as it was</source>
+        <translation>把剪贴板恢复原样</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_notice.py" line="58"/>
+        <source>Open in Deskmate</source>
+        <translation>在 Deskmate 中打开</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_notice.py" line="59"/>
+        <source>Open the result as a draft in the window</source>
+        <translation>在窗口中把结果作为草稿打开</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_notice.py" line="60"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
     <name>RemoteReport</name>
     <message>
         <location filename="../../app/deskmate/ui/remote_report.py" line="13"/>
@@ -2498,83 +2623,88 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="95"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="96"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="96"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="97"/>
         <source>Text size</source>
         <translation>文字大小</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="42"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="43"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="50"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="51"/>
         <source>Deskmate uses the default for each setting below until you change it here or fix the file:</source>
         <translation>在你于此处修改或修正文件之前，下列每项设置都使用默认值：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="54"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="55"/>
         <source>Built-in model (SmolLM2-135M)</source>
         <translation>内置模型 (SmolLM2-135M)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="55"/>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="90"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="56"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="91"/>
         <source>Model file</source>
         <translation>模型文件</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="56"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="57"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="63"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="64"/>
         <source>Automatic (one per core)</source>
         <translation>自动（每个核心一个）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="68"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="69"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="70"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="71"/>
         <source>Offline mode: never send anything over the network</source>
         <translation>离线模式：绝不通过网络发送任何数据</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="91"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="92"/>
         <source>Threads</source>
         <translation>线程数</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="92"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="93"/>
         <source>Context size</source>
         <translation>上下文大小</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="94"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="95"/>
         <source>Interface language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="108"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="102"/>
+        <source>Global hotkeys</source>
+        <translation>全局热键</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="114"/>
         <source>Choose a GGUF model</source>
         <translation>选择 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="109"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="115"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/settings_dialog.py" line="145"/>
+        <location filename="../../app/deskmate/ui/settings_dialog.py" line="151"/>
         <source>The settings could not be saved: {error}</source>
         <translation>无法保存设置：{error}</translation>
     </message>
@@ -2775,6 +2905,227 @@ Seed {1} · {2} steps · {3}×{4}</source>
         <location filename="../../app/deskmate/ui/table_model.py" line="133"/>
         <source>Double-click to rename</source>
         <translation>双击以重命名</translation>
+    </message>
+</context>
+<context>
+    <name>TaskEditor</name>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="260"/>
+        <source>Edit my task</source>
+        <translation>编辑我的任务</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="260"/>
+        <source>New task</source>
+        <translation>新建任务</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="261"/>
+        <source>&amp;Name</source>
+        <translation>名称(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="261"/>
+        <source>Fields</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="261"/>
+        <source>&amp;Instruction</source>
+        <translation>指令(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="262"/>
+        <source>&amp;Output</source>
+        <translation>输出(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="262"/>
+        <source>&amp;Creativity</source>
+        <translation>创意度(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="262"/>
+        <source>&amp;Words</source>
+        <translation>触发词(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="263"/>
+        <source>Quick action</source>
+        <translation>快捷操作</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="263"/>
+        <source>&amp;Hotkey</source>
+        <translation>热键(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="266"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="267"/>
+        <source>Name in English</source>
+        <translation>英文名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="268"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="269"/>
+        <source>Name in Chinese</source>
+        <translation>中文名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="270"/>
+        <source>What the model should do, e.g. “Reply politely to this message.” Fields the instruction does not mention are added after it.</source>
+        <translation>模型要做什么，例如“礼貌地回复这条消息。”指令中没有提到的字段会接在指令后面。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="272"/>
+        <source>Instruction</source>
+        <translation>指令</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="273"/>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="273"/>
+        <source>Table</source>
+        <translation>表格</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="273"/>
+        <source>Corrections to review</source>
+        <translation>待审阅的修改</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="274"/>
+        <source>Translation</source>
+        <translation>翻译</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="277"/>
+        <source>0 keeps to the text; 1 invents freely</source>
+        <translation>0 紧贴原文；1 自由发挥</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="278"/>
+        <source>Words that pick this task in the request box (its names when empty)</source>
+        <translation>在请求框中选中此任务的词（留空则用任务名称）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="279"/>
+        <source>On the clipboard, from the palette and the tray</source>
+        <translation>对剪贴板运行，可从快捷面板和托盘使用</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="280"/>
+        <source>Run it on the clipboard from the quick palette, the tray and `deskmate quick`</source>
+        <translation>可在快捷面板、托盘和 `deskmate quick` 中对剪贴板运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="281"/>
+        <source>A global hotkey of its own (quick actions only); press the keys here</source>
+        <translation>它自己的全局热键（仅限快捷操作）；在这里按下按键</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="282"/>
+        <source>Hotkey</source>
+        <translation>热键</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="283"/>
+        <source>No hotkey</source>
+        <translation>不用热键</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="284"/>
+        <source>Add a field</source>
+        <translation>添加字段</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="285"/>
+        <source>Prompt preview (as a run sends it)</source>
+        <translation>提示词预览（与运行时发送的一致）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="286"/>
+        <source>Prompt preview</source>
+        <translation>提示词预览</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="287"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="288"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="290"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="344"/>
+        <source>The preview shows once the task is complete.</source>
+        <translation>任务填写完整后即显示预览。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="369"/>
+        <source>Fix the marked parts, then save.</source>
+        <translation>请先修正标出的部分，再保存。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="377"/>
+        <source>The task could not be saved: {error}</source>
+        <translation>任务无法保存：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="381"/>
+        <source>Saved as “{name}” under My tasks.</source>
+        <translation>已保存为“我的任务”中的“{name}”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="389"/>
+        <source>Delete task</source>
+        <translation>删除任务</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="389"/>
+        <source>Delete your task “{name}”?</source>
+        <translation>删除你的任务“{name}”？</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="504"/>
+        <source>New task…</source>
+        <translation>新建任务…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="505"/>
+        <source>Edit my task…</source>
+        <translation>编辑我的任务…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="506"/>
+        <source>Save as my task…</source>
+        <translation>另存为我的任务…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="507"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="509"/>
+        <source>Save as my task</source>
+        <translation>另存为我的任务</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="508"/>
+        <source>A task of your own from this one, with its values</source>
+        <translation>以此任务及其填写的值新建一个你自己的任务</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="510"/>
+        <source>A task of your own from the selected turn and its refinement</source>
+        <translation>以选中的轮次及其修改要求新建一个你自己的任务</translation>
     </message>
 </context>
 <context>

@@ -77,6 +77,16 @@ class Desktop:
     def paste(self, text: str) -> None:
         """``text`` on the clipboard (xclip) and a real Ctrl+V: it arrives whole, as an input method commits
         it. xdotool's trick of remapping a spare keycode per character drops Chinese characters in Qt."""
+        self.set_clipboard(text)
+        self.key("ctrl+v")
+
+    def clipboard(self) -> str:
+        """The X clipboard's text as another application reads it (xclip)."""
+        return subprocess.run(["xclip", "-selection", "clipboard", "-o"], env=self.env, check=False,
+                              capture_output=True, timeout=30).stdout.decode()
+
+    def set_clipboard(self, text: str) -> None:
+        """``text`` on the X clipboard, copied by another application (xclip)."""
         self.stop_clipboard()
         # -quiet keeps xclip in the foreground, owning the selection until the next paste or the session's end.
         self._clipboard = subprocess.Popen(["xclip", "-quiet", "-selection", "clipboard", "-i"], env=self.env,
@@ -85,12 +95,10 @@ class Desktop:
         self._clipboard.stdin.write(text.encode())
         self._clipboard.stdin.close()
         deadline = time.monotonic() + 20
-        while subprocess.run(["xclip", "-selection", "clipboard", "-o"], env=self.env, check=False,
-                             capture_output=True, timeout=30).stdout.decode() != text:
+        while self.clipboard() != text:
             if time.monotonic() > deadline:
                 raise AssertionError(f"xclip did not take {text!r} onto the clipboard")
             time.sleep(0.1)
-        self.key("ctrl+v")
 
     def stop_clipboard(self) -> None:
         if self._clipboard is not None and self._clipboard.poll() is None:

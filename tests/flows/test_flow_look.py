@@ -92,6 +92,7 @@ DIALOGS = (
     Dialog("export", "QFileDialog", lambda win: win.key("ctrl+e")),
     Dialog("import-failed", "QMessageBox", _import_failed, texts=2),
     Dialog("palette", "QuickPalette", _palette),
+    Dialog("task-editor", "TaskEditor", lambda win: click_menu(win, "w.menu_task", "w.act_new_task")),
 )
 
 

@@ -93,7 +93,8 @@ def quick(ctx: click.Context, action: str, to: str | None, text: str | None, pri
     """Run a quick action on the clipboard and put the result back.
 
     ACTION is one of: shorter, formal, friendly, grammar, translate (with --to LANG;
-    translate-zh, translate-en), summary, table. Bind it to a keyboard shortcut, e.g.
+    translate-zh, translate-en), summary, table, or the id of one of your own tasks
+    made a quick action in the task editor (mine.…). Bind it to a keyboard shortcut, e.g.
     `deskmate quick translate --to zh`. Uses the running Deskmate when there is one.
     """
     from deskmate.core.quick import QuickInputError, action as find_action, prepare

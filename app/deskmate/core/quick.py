@@ -46,6 +46,8 @@ class QuickAction:
     kind: str  # "text" (streamed rewrite/summary), "diff" (proofread), "translation", "table"
     variables: Mapping[str, str] = dataclasses.field(default_factory=dict)
     to: str | None = None  # fixed target language for translation actions
+    input: str = "text"  # the task's field that gets the clipboard text
+    hotkey: str = ""  # a user action's own global hotkey (pynput form)
 
     def label(self, lang: str = "en") -> str:
         return self.label_zh if lang == "zh" else self.label_en
@@ -74,12 +76,33 @@ ALIASES = {
 }
 
 
+# A user task's output kind as a quick action shows it.
+_KINDS = {"diff": "diff", "translation": "translation", "table": "table"}
+
+
+def user_actions(catalog: Any = None) -> tuple[QuickAction, ...]:
+    """The person's own tasks marked ``quick = true`` (core/tasks/user_tasks.py), as quick actions."""
+    from deskmate.core.tasks.catalog import default_catalog
+    from deskmate.core.tasks.run import main_variable
+
+    tasks = (catalog or default_catalog()).tasks()
+    return tuple(QuickAction(t.id, t.name.get("en"), t.name.get("zh"), t.id, _KINDS.get(t.output, "text"),
+                             input=main_variable(t), hotkey=t.hotkey or "")
+                 for t in tasks if t.quick and t.variables)
+
+
+def all_actions(catalog: Any = None) -> tuple[QuickAction, ...]:
+    """The built-in actions, then the person's own."""
+    return ACTIONS + user_actions(catalog)
+
+
 def action(action_id: str) -> QuickAction:
     key = ALIASES.get(action_id.strip().lower(), action_id.strip().lower())
-    for a in ACTIONS:
+    actions = all_actions()
+    for a in actions:
         if a.id == key:
             return a
-    names = ", ".join(a.id for a in ACTIONS)
+    names = ", ".join(a.id for a in actions)
     raise QuickInputError(f"There is no quick action “{action_id}”. Choose one of: {names}.")
 
 
@@ -206,7 +229,7 @@ class QuickRun:
         self.lang = lang
         self.max_tokens = max_tokens
         self.result: QuickResult | None = None
-        values = {"text": qi.text, **act.variables}
+        values = {act.input: qi.text, **act.variables}
         if act.kind == "translation":
             values["target"] = self.to
         # A quick fix wants the corrected text now: no reasons pass; the diff shows the changes.

@@ -157,7 +157,8 @@ class DeskmateApp:
 
     def _start_quick_actions(self) -> None:
         """Tray, quick palette, `deskmate quick` IPC, copy-twice and the global hotkey."""
-        from .hotkeys import CopyTwiceDetector, GlobalHotkey
+        from .hotkeys import ActionHotkeys, CopyTwiceDetector, GlobalHotkey, platform_problem
+        from .quick_notice import QuickNotice
         from .quick_palette import QuickPalette
         from .single_instance import InstanceServer, quick_handler
         from .tray import DeskmateTray
@@ -182,8 +183,96 @@ class DeskmateApp:
         self.palette.clipboardWritten.connect(lambda: self.copy_twice.ignore_for(1.5))
         self.hotkey = GlobalHotkey()
         self.hotkey.triggered.connect(self.palette.show_for_clipboard)
-        if QApplication.platformName() in ("xcb", "windows", "cocoa"):
-            self.hotkey.start()  # says why in hotkey.error when pynput cannot work here
+        self.hotkey_error = platform_problem(QApplication.platformName())
+        if not self.hotkey_error and not self.hotkey.start():
+            self.hotkey_error = self.hotkey.error
+        # The person's own quick actions: in the palette and tray already; their own hotkeys here.
+        self.action_hotkeys = ActionHotkeys()
+        self.action_hotkeys.triggered.connect(self._tray_action)
+        self.notice = QuickNotice()
+        self.notice.undoRequested.connect(self._undo_quick_result)
+        self.notice.openRequested.connect(self._open_quick_result)
+        self._quick_result: tuple[dict, object] | None = None
+        self.instance.clipboardReplaced.connect(self._quick_result_arrived)
+        self.window.catalogChanged.connect(self._user_actions_changed)
+        self._user_actions_changed()
+        self._say_hotkey_problems()
+
+    def _user_actions_changed(self) -> None:
+        """The editor saved or deleted a task of the person's own: palette, tray and hotkeys follow."""
+        from deskmate.core.quick import user_actions
+
+        self.palette.refresh_actions()
+        self.tray.refresh_actions()
+        combos = {a.id: a.hotkey for a in user_actions() if a.hotkey}
+        failed = self.action_hotkeys.set_actions(combos, platform=QApplication.platformName())
+        self.action_hotkey_errors = failed
+
+    def hotkey_status(self) -> str:
+        """What Settings says about the global hotkeys: working, or why not and what to do instead."""
+        from deskmate.core.tasks.user_tasks import hotkey_to_keys
+
+        if not getattr(self, "hotkey", None):
+            return ""
+        problems = [p for p in [self.hotkey_error, *getattr(self, "action_hotkey_errors", {}).values()] if p]
+        tray = "" if self.tray.available else " " + self.tray._tr(
+            "This desktop has no system tray; use the window or `deskmate quick`.")
+        if not problems:
+            working = QCoreApplication.translate("DeskmateApp", "The quick palette opens with {keys} from any application.")
+            return working.format(keys=hotkey_to_keys(self.hotkey.combo)) + tray
+        from .hotkeys import bind_instead
+
+        commands = ["deskmate quick palette", *getattr(self, "action_hotkey_errors", {})]
+        commands = [c if c.startswith("deskmate") else f"deskmate quick {c}" for c in commands]
+        return " ".join(dict.fromkeys([problems[0], bind_instead(commands)])) + tray
+
+    def _say_hotkey_problems(self) -> None:
+        """Once per reason: a notice saying why the hotkeys cannot work and how to bind them instead."""
+        from deskmate.core.fs import atomic_write
+
+        if not (self.hotkey_error or self.action_hotkey_errors):
+            return
+        text = self.hotkey_status()
+        marker = paths.data_dir() / "hotkey-notice-shown"
+        try:
+            if marker.is_file() and marker.read_text(encoding="utf-8") == text:
+                return  # said once for this reason already: Settings keeps saying it
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(marker, text, durable=False)
+        except OSError:
+            pass  # saying it again next time is the lesser harm
+        self.notice.show_message(QCoreApplication.translate("DeskmateApp", "Quick action hotkeys are off"), text)
+        self.window.statusBar().showMessage(text, 20000)
+
+    def _quick_result_arrived(self, response: dict, before: object) -> None:
+        from deskmate.core.quick import QuickInputError, action
+
+        self._quick_result = (response, before)
+        self.copy_twice.ignore_for(1.5)
+        lang = self.settings.ui.language
+        try:
+            name = action(str(response.get("action", ""))).label(lang)
+        except QuickInputError:
+            name = str(response.get("action", ""))
+        text = QCoreApplication.translate(
+            "DeskmateApp", "The result ({n} characters) replaced the clipboard. Undo puts the old clipboard back.")
+        self.notice.show_result(QCoreApplication.translate("DeskmateApp", "{action}: done").format(action=name),
+                                text.format(n=len(str(response.get("text", "")))))
+
+    def _undo_quick_result(self) -> None:
+        from .single_instance import copy_mime
+
+        if self._quick_result is None:
+            return
+        self.copy_twice.ignore_for(1.5)
+        QApplication.clipboard().setMimeData(copy_mime(self._quick_result[1]))  # type: ignore[arg-type]
+        self.notice.say(QCoreApplication.translate("DeskmateApp", "The old clipboard is back."))
+
+    def _open_quick_result(self) -> None:
+        if self._quick_result is None:
+            return
+        self.notice.hide()
+        self._open_as_draft(str(self._quick_result[0].get("text", "")))
 
     def _housekeeping(self) -> None:
         try:
@@ -263,7 +352,7 @@ class DeskmateApp:
     def open_settings(self) -> None:
         from .settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, self.window)
+        dialog = SettingsDialog(self.settings, self.window, hotkey_status=self.hotkey_status())
         if dialog.exec() != SettingsDialog.DialogCode.Accepted or dialog.saved is None:
             return
         old, self.settings = self.settings, dialog.saved
@@ -358,6 +447,7 @@ class DeskmateApp:
     def shutdown(self) -> None:
         if getattr(self, "hotkey", None) is not None:
             self.hotkey.stop()
+            self.action_hotkeys.stop()
         if getattr(self, "instance", None) is not None:
             self.instance.close()
         if not self.loaded:

@@ -14,16 +14,17 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
 
-DEFAULT_HOTKEY = "<ctrl>+<alt>+space"
+DEFAULT_HOTKEY = "<ctrl>+<alt>+<space>"  # pynput reads a bare "space" as the letters s, p, a, c, e
 COPY_TWICE_WINDOW = 0.8
 
 KeySource = Callable[[dict[str, Callable[[], None]]], Any]
@@ -84,8 +85,8 @@ def pynput_problem() -> str:
     """Why the global hotkey cannot work here, in plain words; empty when it can."""
     if sys.platform.startswith("linux") and (os.environ.get("WAYLAND_DISPLAY")
                                              or os.environ.get("XDG_SESSION_TYPE") == "wayland"):
-        return ("Global hotkeys do not work on Wayland. Bind a keyboard shortcut to "
-                "`deskmate quick palette` (or e.g. `deskmate quick translate --to zh`) in your desktop's settings.")
+        # What to bind instead is said by bind_instead(), next to the commands to bind.
+        return QCoreApplication.translate("Hotkeys", "Global hotkeys do not work on Wayland.")
     if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
         return "Global hotkeys need an X11 display; none is available."
     try:
@@ -159,3 +160,59 @@ class GlobalHotkey(QObject):
             return self.start()
         self.stop()
         return True
+
+
+# Platforms where a global hotkey can be listened for at all (Qt's name for them).
+HOTKEY_PLATFORMS = ("xcb", "windows", "cocoa")
+
+
+def platform_problem(platform: str) -> str:
+    """Why this Qt platform has no global hotkey; empty when it may have one."""
+    if platform in HOTKEY_PLATFORMS:
+        return ""
+    if platform.startswith("wayland"):
+        return QCoreApplication.translate("Hotkeys", "Global hotkeys do not work on Wayland.")
+    return QCoreApplication.translate(
+        "Hotkeys", "Global hotkeys need a desktop display; this session has none (Qt platform “{platform}”).").format(
+        platform=platform)
+
+
+def bind_instead(commands: list[str]) -> str:
+    """How to get the same keys without Deskmate's own listener, in the person's words."""
+    shown = ", ".join(f"`{c}`" for c in commands)
+    return QCoreApplication.translate(
+        "Hotkeys", "Instead, add a keyboard shortcut in your desktop's own settings (for example Settings → "
+        "Keyboard → Custom Shortcuts) that runs {commands}.").format(commands=shown)
+
+
+class ActionHotkeys(QObject):
+    """The person's own quick actions' hotkeys: one :class:`GlobalHotkey` each, like the palette's."""
+
+    triggered = Signal(str)  # the action id
+
+    def __init__(self, *, source: KeySource | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.source = source
+        self.hotkeys: dict[str, GlobalHotkey] = {}
+        self.errors: dict[str, str] = {}
+
+    def set_actions(self, combos: dict[str, str], *, platform: str = "xcb") -> dict[str, str]:
+        """Listen for ``{action id: combo}`` (replacing the last set); returns the ones that failed, with why."""
+        self.stop()
+        self.errors = {}
+        problem = platform_problem(platform) if self.source is None else ""
+        for action_id, combo in combos.items():
+            # Owned by this object's dict, not by Qt parenthood: dropped with it in stop().
+            key = GlobalHotkey(combo, source=self.source)
+            key.triggered.connect(functools.partial(self.triggered.emit, action_id))
+            if problem:
+                self.errors[action_id] = problem
+            elif not key.start():
+                self.errors[action_id] = key.error
+            self.hotkeys[action_id] = key
+        return dict(self.errors)
+
+    def stop(self) -> None:
+        for key in self.hotkeys.values():
+            key.stop()
+        self.hotkeys = {}

@@ -93,6 +93,7 @@ class MainWindow(Retranslating, QMainWindow):
     endpointsRequested = Signal()
     modelsRequested = Signal()
     modelDownloadRequested = Signal(str)  # a catalog model id to download in the Models dialog
+    catalogChanged = Signal()  # the person's own tasks changed: the catalog was reloaded into the views
 
     def __init__(self, bridge: EngineBridge, catalog: Catalog | None = None, drafts: object = None,
                  model_name: str = "", lang: str = "en") -> None:
@@ -276,6 +277,9 @@ class MainWindow(Retranslating, QMainWindow):
 
         self._build_actions()
         self._wire()
+        from .task_editor import install as install_task_editor
+
+        install_task_editor(self)  # New task…, Save as my task (result and turns), reload after a save
         self.built = True
         self.retranslate()
         if not self.sidebar.select(DEFAULT_TASK) and catalog.ids():

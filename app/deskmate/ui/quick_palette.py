@@ -27,28 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskmate.core.quick import ACTIONS, QuickInputError, QuickResult, action, prepare, run_action
+from deskmate.core.quick import QuickInputError, QuickResult, action, all_actions, prepare, run_action
 
 from .background import Worker, describe_error
 from .engine_bridge import ClientSource, current_client
-from .single_instance import result_mime
+from .single_instance import copy_mime, result_mime
 from .theme import color
 
 PREVIEW_CHARS = 2000
-
-
-def copy_mime(source: QMimeData | None) -> QMimeData:
-    """A deep copy of clipboard data (every format), kept for Undo."""
-    out = QMimeData()
-    if source is None:
-        return out
-    if source.hasImage():
-        out.setImageData(source.imageData())
-    for fmt in source.formats():
-        data = source.data(fmt)
-        if not data.isEmpty():
-            out.setData(fmt, data)
-    return out
 
 
 def paste_problem() -> str:
@@ -108,10 +94,7 @@ class QuickPalette(QWidget):
         self.filter = QLineEdit(placeholderText="Type to filter actions…")
         self.actions_list = QListWidget()
         self.actions_list.setMaximumHeight(170)
-        for a in ACTIONS:
-            item = QListWidgetItem(a.label(lang))
-            item.setData(Qt.ItemDataRole.UserRole, a.id)
-            self.actions_list.addItem(item)
+        self.refresh_actions()
         self.language = QComboBox()
         for code, name in (("zh", "Chinese"), ("en", "English"), ("ja", "Japanese"), ("fr", "French"),
                            ("de", "German"), ("es", "Spanish")):
@@ -160,6 +143,20 @@ class QuickPalette(QWidget):
         self.stop_button.clicked.connect(self.worker.cancel)
         self.close_button.clicked.connect(self.hide)
         self._update_buttons()
+
+    def refresh_actions(self) -> None:
+        """The built-in actions and the person's own quick tasks, as the catalog says now."""
+        current = self.actions_list.currentItem()
+        keep = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
+        self.actions_list.clear()
+        for a in all_actions():
+            item = QListWidgetItem(a.label(self.lang))
+            item.setData(Qt.ItemDataRole.UserRole, a.id)
+            self.actions_list.addItem(item)
+            if a.id == keep:
+                self.actions_list.setCurrentItem(item)
+        if hasattr(self, "filter"):
+            self._filter(self.filter.text())
 
     # --- showing ------------------------------------------------------------------
     def show_for_clipboard(self, at: QPoint | None = None) -> bool:

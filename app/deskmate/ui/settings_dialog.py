@@ -35,7 +35,8 @@ from .theme import set_tone
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, parent: QWidget | None = None, settings_file: Path | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None, settings_file: Path | None = None, *,
+                 hotkey_status: str = "") -> None:
         super().__init__(parent)
         self.settings_file = settings_file
         self.shown = settings
@@ -94,6 +95,11 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Interface language"), self.language)
         form.addRow(self.tr("Theme"), self.theme)
         form.addRow(self.tr("Text size"), self.zoom)
+        # Whether the global hotkeys work here, and what to bind in the desktop's settings when not.
+        self.hotkeys = QLabel(hotkey_status, wordWrap=True)
+        self.hotkeys.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if hotkey_status:
+            form.addRow(self.tr("Global hotkeys"), self.hotkeys)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

@@ -53,6 +53,20 @@ def result_mime(text: str, html: str = "") -> QMimeData:
     return mime
 
 
+def copy_mime(source: QMimeData | None) -> QMimeData:
+    """A deep copy of clipboard data (every format), kept for Undo."""
+    out = QMimeData()
+    if source is None:
+        return out
+    if source.hasImage():
+        out.setImageData(source.imageData())
+    for fmt in source.formats():
+        data = source.data(fmt)
+        if not data.isEmpty():
+            out.setData(fmt, data)
+    return out
+
+
 def quick_handler(client_for: Callable[[], Any], engine_for: Callable[[], Any] = lambda: None) -> Handler:
     """A handler that runs quick actions on ``client_for()`` (the app's warm engine).
 
@@ -80,6 +94,8 @@ class InstanceServer(QObject):
     """Listens on ``server_name()``; each request runs ``handler`` on a thread."""
 
     paletteRequested = Signal(str)  # text (may be empty: use the clipboard)
+    # A result replaced the clipboard: (response, the clipboard before it, every format) for a notice with Undo.
+    clipboardReplaced = Signal(object, object)
     answered = Signal(object, object)  # request, response (GUI thread, before the reply is sent)
     _done = Signal(object, object, object)  # socket, request, response
 
@@ -174,9 +190,12 @@ class InstanceServer(QObject):
                 and not response.get("cancelled") and response.get("text"):
             from PySide6.QtGui import QGuiApplication
 
+            clipboard = QGuiApplication.clipboard()
+            before = copy_mime(clipboard.mimeData())
             # The long-lived app owns the clipboard, so the result stays after the CLI exits.
-            QGuiApplication.clipboard().setMimeData(result_mime(response["text"], response.get("html", "")))
+            clipboard.setMimeData(result_mime(response["text"], response.get("html", "")))
             response = {**response, "clipboard": True}
+            self.clipboardReplaced.emit(response, before)
         self.answered.emit(request, response)
         if sock in self._buffers:
             self._send(sock, response)

@@ -7,6 +7,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from deskmate.core.tasks import Catalog, Task
+from deskmate.core.tasks.user_tasks import CATEGORY as USER_CATEGORY
 
 from .retranslating import Retranslating
 
@@ -41,13 +42,14 @@ class TaskSidebar(Retranslating, QWidget):
         self.search.installEventFilter(self)
         self.tree.currentItemChanged.connect(self._current_changed)
         self.tree.itemActivated.connect(self._current_changed)
+        self._common: QTreeWidgetItem | None = None
         self.retranslate()
         self.populate()
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(self.tr("Search tasks (Ctrl+K)"))
-        if self.tree.topLevelItemCount() and self.tree.topLevelItem(0).data(0, TASK_ROLE) is None:
-            self.tree.topLevelItem(0).setText(0, self.tr("Common tasks"))
+        if self._common is not None:
+            self._common.setText(0, self.tr("Common tasks"))
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         """Down and Up in the search move through the matching tasks, the focus staying in the search."""
@@ -88,14 +90,17 @@ class TaskSidebar(Retranslating, QWidget):
 
     def populate(self) -> None:
         self.tree.clear()
+        self._common = None
         common = [self.catalog.task(i) for i in COMMON_TASKS if i in self.catalog.ids()]
-        if common:
-            top = QTreeWidgetItem([self.tr("Common tasks")])
-            top.setFlags(top.flags() & ~Qt.ItemFlag.ItemIsSelectable)
-            for task in common:
-                top.addChild(self._task_item(task))
-            self.tree.addTopLevelItem(top)
-        for category in self.catalog.categories:
+        # A person's own tasks come first, then the commonest ones, then the catalog's categories.
+        categories = sorted(self.catalog.categories, key=lambda c: c.id != USER_CATEGORY)
+        for category in categories:
+            if common and self._common is None and category.id != USER_CATEGORY:
+                self._common = QTreeWidgetItem([self.tr("Common tasks")])
+                self._common.setFlags(self._common.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+                for task in common:
+                    self._common.addChild(self._task_item(task))
+                self.tree.addTopLevelItem(self._common)
             top = QTreeWidgetItem([category.name.get(self.lang)])
             top.setFlags(top.flags() & ~Qt.ItemFlag.ItemIsSelectable)
             top.setToolTip(0, category.description.get(self.lang) if category.description else "")

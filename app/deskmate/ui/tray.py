@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from deskmate.core.quick import ACTIONS
+from deskmate.core.quick import ACTIONS, user_actions
 
 from .icons import tray_icon
 
@@ -43,6 +43,8 @@ class DeskmateTray(QObject):
             item = self.menu.addAction(labels[action_id].label(lang))
             item.triggered.connect(lambda _=False, a=action_id: self.actionRequested.emit(a))
             self.action_items[action_id] = item
+        self._mine = self.menu.addSeparator()
+        self.refresh_actions()
         self.menu.addSeparator()
         self.keep_item = self.menu.addAction(self._tr("Keep running in the tray when the window closes"))
         self.keep_item.setCheckable(True)
@@ -61,6 +63,18 @@ class DeskmateTray(QObject):
             self.icon.setToolTip("Deskmate")
             self.icon.setContextMenu(self.menu)
             self.icon.activated.connect(self._activated)
+
+    def refresh_actions(self) -> None:
+        """The person's own quick tasks, after the built-in ones (again after the editor saves one)."""
+        for action_id in [a for a in self.action_items if a not in TRAY_ACTIONS]:
+            self.menu.removeAction(self.action_items.pop(action_id))
+        before = self.menu.actions()[self.menu.actions().index(self._mine) + 1] \
+            if self.menu.actions()[-1] is not self._mine else None
+        for a in user_actions():
+            item = QAction(a.label(self.lang), self.menu)
+            item.triggered.connect(lambda _=False, i=a.id: self.actionRequested.emit(i))
+            self.menu.insertAction(before, item) if before is not None else self.menu.addAction(item)
+            self.action_items[a.id] = item
 
     def _tr(self, text: str) -> str:
         return QCoreApplication.translate("DeskmateTray", text)

@@ -85,7 +85,8 @@ def _where(raw: Any, loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def _errors(file: Path, prefix: str, raw: Any, error: ValidationError) -> list[TaskFileError]:
+def validation_errors(file: Path, prefix: str, raw: Any, error: ValidationError) -> list[TaskFileError]:
+    """Pydantic's errors for ``raw`` as the catalog reports them (also the task editor's, user_tasks.py)."""
     found = []
     for e in error.errors(include_url=False):
         # Union members ("str" vs a table) repeat one mistake; the location up to them is what matters.
@@ -114,7 +115,7 @@ class _Builder:
             # Without a valid header the tasks have no category to join.
             self.errors += [
                 dataclasses.replace(err, message=err.message + " (nothing from this file was loaded)")
-                for err in _errors(file, "", raw, e)
+                for err in validation_errors(file, "", raw, e)
             ]
             return
         if head.id not in self.headers and head.name is None:
@@ -132,7 +133,7 @@ class _Builder:
             try:
                 task = Task.model_validate(raw_task)
             except ValidationError as e:
-                self.errors += _errors(file, prefix, raw_task, e)
+                self.errors += validation_errors(file, prefix, raw_task, e)
                 continue
             if task.category_id != head.id:
                 self.errors.append(

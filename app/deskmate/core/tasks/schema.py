@@ -22,6 +22,8 @@ OutputKind = Literal["text", "table", "diff", "json", "translation", "image-prom
 
 CATEGORY_ID = r"^[a-z][a-z0-9_]*$"
 TASK_ID = r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"
+# A global hotkey as pynput reads it: one or more modifiers, then one key ("<ctrl>+<alt>+t", "<ctrl>+<shift>+<f5>").
+HOTKEY = r"^(<(ctrl|alt|shift|cmd)>\+)+(<[a-z0-9_]+>|[a-z0-9])$"
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 OPTIONAL_BLOCK = re.compile(r"\[\[(.*?)\]\]", re.S)
 
@@ -179,6 +181,27 @@ class Task(_Model):
     max_tokens: int | None = Field(None, ge=16, le=32768)
     keywords: Keywords = Keywords()
     json_schema: dict[str, Any] | None = Field(None, validate_default=True)
+    # A quick action runs the task on the clipboard text (its first field) from the palette, the tray,
+    # `deskmate quick <id>` and its own hotkey, if it has one.
+    quick: bool = False
+    hotkey: str | None = None
+
+    @field_validator("hotkey")
+    @classmethod
+    def _hotkey(cls, combo: str | None, info: ValidationInfo) -> str | None:
+        if combo is not None and not re.match(HOTKEY, combo):
+            raise _error("hotkey", f"“{combo}” is not a key combination; give modifiers and one key, "
+                         "such as <ctrl>+<alt>+t")
+        if combo is not None and info.data.get("quick") is False:
+            raise _error("hotkey_not_quick", "only a quick action (quick = true) has a hotkey")
+        return combo
+
+    @field_validator("quick")
+    @classmethod
+    def _quick_input(cls, quick: bool, info: ValidationInfo) -> bool:
+        if quick and "variables" in info.data and not info.data["variables"]:
+            raise _error("quick_input", "a quick action needs a field for the text it works on (the clipboard)")
+        return quick
 
     @field_validator("variables")
     @classmethod
