@@ -2,6 +2,24 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name></name>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="48"/>
+        <source>Paste back cannot type into other apps on Wayland. The result is on the clipboard: press Ctrl+V.</source>
+        <translation>在 Wayland 上，“粘贴回去”无法向其他应用输入。结果已在剪贴板上：请按 Ctrl+V。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="50"/>
+        <source>Paste back needs a desktop display. The result is on the clipboard: press Ctrl+V.</source>
+        <translation>“粘贴回去”需要桌面显示。结果已在剪贴板上：请按 Ctrl+V。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="54"/>
+        <source>Paste back needs the optional package pynput (pip install &apos;deskmate[hotkeys]&apos;). The result is on the clipboard: press Ctrl+V.</source>
+        <translation>“粘贴回去”需要可选软件包 pynput（pip install &apos;deskmate[hotkeys]&apos;）。结果已在剪贴板上：请按 Ctrl+V。</translation>
+    </message>
+</context>
+<context>
     <name>AnswerView</name>
     <message>
         <location filename="../../app/deskmate/ui/document_answer_view.py" line="82"/>
@@ -197,7 +215,7 @@
         <translation>清空回收站和清理旧版本失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/app.py" line="392"/>
+        <location filename="../../app/deskmate/ui/app.py" line="394"/>
         <source>remote server {name}</source>
         <translation>远程服务器 {name}</translation>
     </message>
@@ -2348,6 +2366,179 @@ Seed {1} · {2} steps · {3}×{4}</source>
     </message>
 </context>
 <context>
+    <name>QuickPalette</name>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="154"/>
+        <source>Deskmate quick actions</source>
+        <translation>Deskmate 快捷操作</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="155"/>
+        <source>Type to filter actions…</source>
+        <translation>输入以筛选操作…</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="156"/>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="156"/>
+        <source>English</source>
+        <translation>英语</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="156"/>
+        <source>Japanese</source>
+        <translation>日语</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="157"/>
+        <source>French</source>
+        <translation>法语</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="157"/>
+        <source>German</source>
+        <translation>德语</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="157"/>
+        <source>Spanish</source>
+        <translation>西班牙语</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="160"/>
+        <source>to</source>
+        <translation>译为</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="161"/>
+        <source>The result appears here.</source>
+        <translation>结果会显示在这里。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="162"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="162"/>
+        <source>Replace clipboard</source>
+        <translation>替换剪贴板</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="163"/>
+        <source>Paste back</source>
+        <translation>粘贴回去</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="163"/>
+        <source>Open as draft</source>
+        <translation>作为草稿打开</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="164"/>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="164"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="165"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="208"/>
+        <source>The clipboard holds an image. Quick actions work on text: copy some text and try again.</source>
+        <translation>剪贴板里是图片。快捷操作只处理文字：请复制一些文字后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="210"/>
+        <source>The clipboard holds data that is not text. Quick actions work on text: copy some text and try again.</source>
+        <translation>剪贴板里的内容不是文字。快捷操作只处理文字：请复制一些文字后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="269"/>
+        <source>An action is still running. Stop it first.</source>
+        <translation>还有操作正在进行。请先停止它。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="273"/>
+        <source>No model is loaded yet. Choose a model in Deskmate, then try again.</source>
+        <translation>还没有加载模型。请在 Deskmate 中选择一个模型后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="277"/>
+        <source>There is no text to work on: copy some text first, then try again.</source>
+        <translation>没有可处理的文字：请先复制一些文字，然后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="302"/>
+        <source>The action ended without a result.</source>
+        <translation>操作结束了，但没有结果。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="311"/>
+        <source>No changes needed.</source>
+        <translation>无需修改。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="311"/>
+        <source>1 change.</source>
+        <translation>1 处修改。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="311"/>
+        <source>{n} changes.</source>
+        <translation>{n} 处修改。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="314"/>
+        <source>Stopped. The clipboard is unchanged.</source>
+        <translation>已停止。剪贴板没有改变。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="316"/>
+        <source>Done. Replace the clipboard or paste it back when it looks right.</source>
+        <translation>完成。确认无误后，可替换剪贴板或粘贴回去。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="341"/>
+        <source>There is no result to copy yet.</source>
+        <translation>还没有可复制的结果。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="344"/>
+        <source>Copied. Undo puts the original back on the clipboard.</source>
+        <translation>已复制。点“撤销”可把原内容放回剪贴板。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="352"/>
+        <source>There is no result yet: choose an action first.</source>
+        <translation>还没有结果：请先选择一个操作。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="356"/>
+        <source>The result is on the clipboard. Undo puts the original back.</source>
+        <translation>结果已在剪贴板上。点“撤销”可恢复原内容。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="373"/>
+        <source>Nothing to undo.</source>
+        <translation>没有可撤销的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/quick_palette.py" line="376"/>
+        <source>The original clipboard is back.</source>
+        <translation>原来的剪贴板内容已恢复。</translation>
+    </message>
+</context>
+<context>
     <name>RemoteReport</name>
     <message>
         <location filename="../../app/deskmate/ui/remote_report.py" line="13"/>
@@ -3149,13 +3340,13 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>TaskSidebar</name>
     <message>
-        <location filename="../../app/deskmate/ui/task_sidebar.py" line="48"/>
+        <location filename="../../app/deskmate/ui/task_sidebar.py" line="50"/>
         <source>Search tasks (Ctrl+K)</source>
         <translation>搜索任务 (Ctrl+K)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_sidebar.py" line="50"/>
-        <location filename="../../app/deskmate/ui/task_sidebar.py" line="93"/>
+        <location filename="../../app/deskmate/ui/task_sidebar.py" line="52"/>
+        <location filename="../../app/deskmate/ui/task_sidebar.py" line="99"/>
         <source>Common tasks</source>
         <translation>常用任务</translation>
     </message>

@@ -187,3 +187,40 @@ def test_a_connection_test_reads_in_chinese_in_the_chinese_window(qtbot, deskmat
         assert "tiger" in text and not english_words(text.replace("tiger", "")), text
     finally:
         translations.apply("en")
+
+
+def test_the_quick_palette_speaks_chinese_in_the_chinese_ui(qtbot, deskmate_home):
+    from PySide6.QtGui import QGuiApplication
+    from deskmate.core.remote import RemoteEndpoint, client_for, save_endpoint
+    from deskmate.ui.i18n import Translations
+    from deskmate.ui.quick_palette import QuickPalette
+    from remote_standin import StandIn
+
+    translations = Translations()
+    assert translations.apply("zh")
+    shown: dict[str, str] = {}
+    try:
+        with StandIn(key=None) as standin:
+            save_endpoint(RemoteEndpoint(name="standin", base_url=standin.url, model=standin.model, kind="openai"))
+            palette = QuickPalette(client_for("standin"), lang="zh")
+            qtbot.addWidget(palette)
+            for b in (palette.copy_button, palette.replace_button, palette.paste_button, palette.draft_button,
+                      palette.undo_button, palette.stop_button, palette.close_button):
+                shown[f"button {b.text()}"] = b.text()
+            shown["filter"] = palette.filter.placeholderText()
+            shown["languages"] = " ".join(palette.language.itemText(i) for i in range(palette.language.count()))
+            QGuiApplication.clipboard().setText("Their going to the markt.")
+            assert palette.show_for_clipboard()
+            palette.undo()
+            shown["nothing to undo"] = palette.message.text()
+            standin.enqueue("They're going to the market.")
+            assert palette.run("formal"), palette.message.text()
+            qtbot.waitUntil(lambda: palette.result is not None, timeout=30000)
+            shown["done"] = palette.message.text()
+            assert palette.replace_clipboard()
+            shown["replaced"] = palette.message.text()
+            palette.hide()
+    finally:
+        translations.apply("en")
+    untranslated = {what: (text, words) for what, text in shown.items() if (words := english_words(text))}
+    assert not untranslated, f"English in the Chinese palette: {untranslated}"

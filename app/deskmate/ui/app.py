@@ -342,6 +342,8 @@ class DeskmateApp:
         if not self.translations.apply(lang):
             self.window.statusBar().showMessage("The Chinese translation file is missing; showing English.", 10000)
         self.window.set_language(lang)
+        if getattr(self, "palette", None) is not None:  # made once the window has painted
+            self.palette.set_language(lang)
         try:
             set_value("ui", "language", lang)
             # What File → Settings shows and compares against (it showed "English" under a Chinese UI).

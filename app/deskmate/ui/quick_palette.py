@@ -11,7 +11,7 @@ import html
 import os
 import sys
 
-from PySide6.QtCore import QMimeData, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QMimeData, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QClipboard, QCursor, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,6 +31,7 @@ from deskmate.core.quick import QuickInputError, QuickResult, action, all_action
 
 from .background import Worker, describe_error
 from .engine_bridge import ClientSource, current_client
+from .retranslating import Retranslating
 from .single_instance import copy_mime, result_mime
 from .theme import color
 
@@ -39,16 +40,19 @@ PREVIEW_CHARS = 2000
 
 def paste_problem() -> str:
     """Why Paste back cannot simulate Ctrl+V here; empty when it can."""
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("QuickPalette", text)
+
     if sys.platform.startswith("linux"):
         if os.environ.get("WAYLAND_DISPLAY") or os.environ.get("XDG_SESSION_TYPE") == "wayland":
-            return "Paste back cannot type into other apps on Wayland. The result is on the clipboard: press Ctrl+V."
+            return tr("Paste back cannot type into other apps on Wayland. The result is on the clipboard: press Ctrl+V.")
         if not os.environ.get("DISPLAY") or QGuiApplication.platformName() == "offscreen":
-            return "Paste back needs a desktop display. The result is on the clipboard: press Ctrl+V."
+            return tr("Paste back needs a desktop display. The result is on the clipboard: press Ctrl+V.")
     try:
         import pynput.keyboard  # noqa: F401
     except Exception:
-        return ("Paste back needs the optional package pynput (pip install 'deskmate[hotkeys]'). "
-                "The result is on the clipboard: press Ctrl+V.")
+        return tr("Paste back needs the optional package pynput (pip install 'deskmate[hotkeys]'). "
+                  "The result is on the clipboard: press Ctrl+V.")
     return ""
 
 
@@ -66,7 +70,10 @@ def diff_html(original: str, changes) -> str:  # type: ignore[no-untyped-def]
     return "<div style='white-space:pre-wrap'>" + "".join(out) + "</div>"
 
 
-class QuickPalette(QWidget):
+_LANGUAGES = ("zh", "en", "ja", "fr", "de", "es")  # what "Translate" offers, in this order
+
+
+class QuickPalette(Retranslating, QWidget):
     openAsDraft = Signal(str)  # the result (or the clipboard text when there is none)
     resultReady = Signal(object)  # QuickResult
     clipboardWritten = Signal()  # Deskmate wrote the clipboard (copy-twice detection should ignore it)
@@ -76,7 +83,6 @@ class QuickPalette(QWidget):
         super().__init__(parent, Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint
                          | Qt.WindowType.FramelessWindowHint)
         self.setObjectName("QuickPalette")
-        self.setWindowTitle("Deskmate quick actions")
         self.client = client  # a ChatClient, or a function giving the current one
         self.lang = lang
         self.clipboard = clipboard or QGuiApplication.clipboard()
@@ -91,31 +97,30 @@ class QuickPalette(QWidget):
 
         self.source_view = QPlainTextEdit(readOnly=True)
         self.source_view.setMaximumHeight(90)
-        self.filter = QLineEdit(placeholderText="Type to filter actions…")
+        self.filter = QLineEdit()
         self.actions_list = QListWidget()
         self.actions_list.setMaximumHeight(170)
         self.refresh_actions()
         self.language = QComboBox()
-        for code, name in (("zh", "Chinese"), ("en", "English"), ("ja", "Japanese"), ("fr", "French"),
-                           ("de", "German"), ("es", "Spanish")):
-            self.language.addItem(name, code)
+        for code in _LANGUAGES:
+            self.language.addItem(code, code)
         self.result_view = QPlainTextEdit()
-        self.result_view.setPlaceholderText("The result appears here.")
         self.diff_view = QTextBrowser()
         self.diff_view.setVisible(False)
         self.message = QLabel(wordWrap=True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.copy_button = QPushButton("Copy")
-        self.replace_button = QPushButton("Replace clipboard")
-        self.paste_button = QPushButton("Paste back")
-        self.draft_button = QPushButton("Open as draft")
-        self.undo_button = QPushButton("Undo")
-        self.stop_button = QPushButton("Stop")
-        self.close_button = QPushButton("Close")
+        self.copy_button = QPushButton()
+        self.replace_button = QPushButton()
+        self.paste_button = QPushButton()
+        self.draft_button = QPushButton()
+        self.undo_button = QPushButton()
+        self.stop_button = QPushButton()
+        self.close_button = QPushButton()
 
         top = QHBoxLayout()
         top.addWidget(self.filter, 1)
-        top.addWidget(QLabel("to"))
+        self.to_label = QLabel()
+        top.addWidget(self.to_label)
         top.addWidget(self.language)
         buttons = QHBoxLayout()
         for b in (self.copy_button, self.replace_button, self.paste_button, self.draft_button,
@@ -142,7 +147,28 @@ class QuickPalette(QWidget):
         self.undo_button.clicked.connect(self.undo)
         self.stop_button.clicked.connect(self.worker.cancel)
         self.close_button.clicked.connect(self.hide)
+        self.retranslate()
         self._update_buttons()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Deskmate quick actions"))
+        self.filter.setPlaceholderText(self.tr("Type to filter actions…"))
+        names = {"zh": self.tr("Chinese"), "en": self.tr("English"), "ja": self.tr("Japanese"),
+                 "fr": self.tr("French"), "de": self.tr("German"), "es": self.tr("Spanish")}
+        for i, code in enumerate(_LANGUAGES):
+            self.language.setItemText(i, names[code])
+        self.to_label.setText(self.tr("to"))
+        self.result_view.setPlaceholderText(self.tr("The result appears here."))
+        for button, text in ((self.copy_button, self.tr("Copy")), (self.replace_button, self.tr("Replace clipboard")),
+                             (self.paste_button, self.tr("Paste back")), (self.draft_button, self.tr("Open as draft")),
+                             (self.undo_button, self.tr("Undo")), (self.stop_button, self.tr("Stop")),
+                             (self.close_button, self.tr("Close"))):
+            button.setText(text)
+
+    def set_language(self, lang: str) -> None:
+        """Action names in ``lang`` (the rest follows the installed translator)."""
+        self.lang = lang
+        self.refresh_actions()
 
     def refresh_actions(self) -> None:
         """The built-in actions and the person's own quick tasks, as the catalog says now."""
@@ -179,8 +205,10 @@ class QuickPalette(QWidget):
     def _take(self, mime: QMimeData) -> bool:
         if not mime.hasText() and (mime.hasImage() or mime.formats()):
             self.text = ""
-            kind = "an image" if mime.hasImage() else "data that is not text"
-            self._say(f"The clipboard holds {kind}. Quick actions work on text: copy some text and try again.")
+            self._say(self.tr("The clipboard holds an image. Quick actions work on text: copy some text and try again.")
+                      if mime.hasImage() else
+                      self.tr("The clipboard holds data that is not text. Quick actions work on text: copy some text and "
+                              "try again."))
             self.source_view.setPlainText("")
             return False
         self.text = mime.text()
@@ -238,15 +266,15 @@ class QuickPalette(QWidget):
     def run(self, action_id: str, *, to: str | None = None) -> bool:
         """Start an action on the clipboard text. False (with a message) when it cannot start."""
         if self.worker.busy:
-            self._say("An action is still running. Stop it first.")
+            self._say(self.tr("An action is still running. Stop it first."))
             return False
         client = current_client(self.client)
         if client is None:
-            self._say("No model is loaded yet. Choose a model in Deskmate, then try again.")
+            self._say(self.tr("No model is loaded yet. Choose a model in Deskmate, then try again."))
             return False
         if not self.text:
             if not self.message.text():
-                self._say("There is no text to work on: copy some text first, then try again.")
+                self._say(self.tr("There is no text to work on: copy some text first, then try again."))
             return False
         try:
             self._run = run_action(client, action_id, self.text, to=to, lang=self.lang)
@@ -271,7 +299,7 @@ class QuickPalette(QWidget):
     def _finished(self, result: object) -> None:
         self._run = None
         if not isinstance(result, QuickResult):
-            self._say("The action ended without a result.")
+            self._say(self.tr("The action ended without a result."))
             self._update_buttons()
             return
         self.result = result
@@ -280,12 +308,12 @@ class QuickPalette(QWidget):
             self.diff_view.setHtml(diff_html(result.original, result.changes))
             self.diff_view.setVisible(True)
             n = len(result.changes)
-            self._say(("No changes needed." if n == 0 else f"{n} change{'s' if n != 1 else ''}.")
+            self._say((self.tr("No changes needed.") if n == 0 else self.tr("1 change.") if n == 1 else self.tr("{n} changes.").format(n=n))
                       + (" " + result.notice if result.notice else ""))
         elif result.cancelled:
-            self._say("Stopped. The clipboard is unchanged.")
+            self._say(self.tr("Stopped. The clipboard is unchanged."))
         else:
-            self._say(result.notice or "Done. Replace the clipboard or paste it back when it looks right.")
+            self._say(result.notice or self.tr("Done. Replace the clipboard or paste it back when it looks right."))
         self._update_buttons()
         self.resultReady.emit(result)
 
@@ -310,10 +338,10 @@ class QuickPalette(QWidget):
         """The result's plain text on the clipboard; the palette stays open."""
         text = self.result_text()
         if not text:
-            self._say("There is no result to copy yet.")
+            self._say(self.tr("There is no result to copy yet."))
             return False
         self._write(result_mime(text))
-        self._say("Copied. Undo puts the original back on the clipboard.")
+        self._say(self.tr("Copied. Undo puts the original back on the clipboard."))
         self._update_buttons()
         return True
 
@@ -321,11 +349,11 @@ class QuickPalette(QWidget):
         """The full result (a table also as HTML for word processors) replaces the clipboard."""
         text = self.result_text()
         if not text:
-            self._say("There is no result yet: choose an action first.")
+            self._say(self.tr("There is no result yet: choose an action first."))
             return False
         html_text = self.result.html if self.result is not None and text == self.result.tsv else ""
         self._write(result_mime(text, html_text))
-        self._say("The result is on the clipboard. Undo puts the original back.")
+        self._say(self.tr("The result is on the clipboard. Undo puts the original back."))
         self._update_buttons()
         return True
 
@@ -342,10 +370,10 @@ class QuickPalette(QWidget):
 
     def undo(self) -> bool:
         if self.original is None:
-            self._say("Nothing to undo.")
+            self._say(self.tr("Nothing to undo."))
             return False
         self._write(copy_mime(self.original))  # keep our own copy for a second Undo
-        self._say("The original clipboard is back.")
+        self._say(self.tr("The original clipboard is back."))
         return True
 
     def _open_draft(self) -> None:
