@@ -149,7 +149,7 @@ def _norm(text: str) -> str:
 
 def same_cell(text: str) -> str:
     """What two cells that say the same thing have in common: "New York", "new  york", "ＮｅｗＹｏｒｋ"."""
-    return "".join(_norm(text).split()).strip("\"'“”‘’「」『』")
+    return "".join(_norm(text).split()).strip("\"'“”‘’「」『』,，;；、。")
 
 
 def repeats_header(row: Sequence[str], columns: Sequence[str]) -> bool:
@@ -368,7 +368,8 @@ def _make_rows(call, request, columns, sampling, intro, prefix, max_rows, check,
 
 class _Asks:
     """The first ask for rows and the top-ups after it: while rows are missing, at most ``MAX_TOP_UPS``
-    top-ups, none started ``TOP_UP_SECONDS`` after the first answer, none after two that added nothing."""
+    top-ups, none started ``TOP_UP_SECONDS`` after the first answer, none after two top-ups in a row that
+    added nothing."""
 
     def __init__(self) -> None:
         self.attempt, self.idle, self.started = 0, 0, 0.0
@@ -387,7 +388,7 @@ class _Asks:
 
     def answered(self, added: int) -> None:
         self.started = self.started or time.monotonic()
-        self.idle = 0 if added else self.idle + 1
+        self.idle = 0 if added else self.idle + bool(self.attempt)
         self.attempt += 1
 
 
