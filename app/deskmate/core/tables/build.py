@@ -38,7 +38,7 @@ from deskmate.core.engines.base import ChatClient, Completion, Message, Sampling
 from .model import Table
 from .parse import TableParseError, _repair_truncated
 from .request import TableRequest, suggested_columns
-from .schema import CELL_CHARS, NAME_CHARS, not_one_of
+from .schema import CELL_CHARS, EDGE_CHARS, NAME_CHARS, not_one_of
 
 Ask = Callable[[list[Message], Sampling, dict[str, Any]], Generator[str, None, Completion]]
 
@@ -149,7 +149,7 @@ def _norm(text: str) -> str:
 
 def same_cell(text: str) -> str:
     """What two cells that say the same thing have in common: "New York", "new  york", "ＮｅｗＹｏｒｋ"."""
-    return "".join(_norm(text).split()).strip("\"'“”‘’「」『』,，;；、。")
+    return "".join(_norm(text).split()).strip(EDGE_CHARS)
 
 
 def repeats_header(row: Sequence[str], columns: Sequence[str]) -> bool:

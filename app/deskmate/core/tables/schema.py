@@ -122,9 +122,14 @@ def _variants(ch: str) -> list[str]:
     return sorted({v for v in (ch, ch.lower(), ch.upper()) if len(v) == 1})
 
 
+# Characters a comparison of cells ignores at either end ("Banana," is "Banana"); a key written under
+# ``not_one_of`` neither starts nor ends with one, so such a variant of a taken key cannot be written either.
+EDGE_CHARS = " .,:;!?，。：；、！？\"'“”‘’「」『』"
+
+
 def not_one_of(words: list[str] | tuple[str, ...], max_chars: int) -> str:
     """A ``pattern`` for a string of 1 to ``max_chars`` characters that is none of ``words`` (compared
-    without case).
+    without case) and neither starts nor ends with one of ``EDGE_CHARS``.
 
     JSON Schema says "not one of these" with ``not``/``enum``, which llama.cpp's schema-to-grammar converter
     does not support; its patterns have classes, groups, ``|``, ``?`` and ``{m,n}`` but no lookahead. So the
@@ -139,17 +144,22 @@ def not_one_of(words: list[str] | tuple[str, ...], max_chars: int) -> str:
             node = node.setdefault(ch, {})
         if node is not trie:
             node[end] = True
+    edge = "".join(_class_char(c) for c in EDGE_CHARS)
+    last = f"[^{edge}{_JSON_CHAR_EXCLUDED}]"
 
-    def walk(node: dict, depth: int) -> str:
+    def walk(node: dict, depth: int, may_end: bool) -> str:
         kids = sorted(k for k in node if k is not end)
-        rest = max_chars - depth - 1
-        out = "[^" + "".join(_class_char(v) for k in kids for v in _variants(k)) + _JSON_CHAR_EXCLUDED + "]"
+        rest = max_chars - depth - 1  # characters that may follow this one
+        off = "".join(_class_char(v) for k in kids for v in _variants(k)) + _JSON_CHAR_EXCLUDED
+        first_edge = edge if not depth else ""
+        alts = [f"[^{off}{edge}]"]  # leaves the trie and ends there
         if rest > 0:
-            out += f"{_JSON_CHAR}{{0,{rest}}}"
-        alts = [out]
-        if depth + 1 < max_chars:
-            alts += ["[" + "".join(_class_char(v) for v in _variants(k)) + "]" + walk(node[k], depth + 1) for k in kids]
+            middle = f"{_JSON_CHAR}{{0,{rest - 1}}}" if rest > 1 else ""
+            alts.append(f"[^{off}{first_edge}]{middle}{last}")  # leaves the trie and goes on
+        if rest > 0:
+            alts += ["[" + "".join(_class_char(v) for v in _variants(k)) + "]"
+                     + walk(node[k], depth + 1, k not in EDGE_CHARS) for k in kids if depth or k not in EDGE_CHARS]
         group = "(" + "|".join(alts) + ")"
-        return group + "?" if depth and end not in node else group
+        return group + "?" if depth and may_end and end not in node else group
 
-    return "^" + walk(trie, 0) + "$"
+    return "^" + walk(trie, 0, False) + "$"
