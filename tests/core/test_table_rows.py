@@ -50,7 +50,7 @@ def test_a_duplicate_in_other_case_and_spacing_is_dropped_and_the_count_still_ho
 
 def test_top_ups_go_on_while_they_add_rows_hotter_each_time(standin, client) -> None:
     # A server that ignores the pattern keeps writing taken rows; three top-ups are needed (the old build
-    # stopped after two, one row short).
+    # stopped after two, one row short). Top-ups ask for one row each.
     standin.ignore_schema = True
     standin.enqueue({"rows": [book("Dune"), book("Dune"), book("DUNE")]})
     standin.enqueue({"rows": [book("Emma"), book("Emma")]})
@@ -64,6 +64,8 @@ def test_top_ups_go_on_while_they_add_rows_hotter_each_time(standin, client) -> 
     temperatures = [b["temperature"] for b in bodies]
     assert temperatures == sorted(temperatures) and temperatures[-1] > temperatures[1] > temperatures[0]
     assert "Dune; Emma" in bodies[3]["messages"][-1]["content"]
+    assert "Row 3 of 3" in bodies[3]["messages"][-1]["content"]  # one row at a time: it cannot repeat itself
+    assert all(schema["properties"]["rows"]["maxItems"] == 1 for schema in schemas(standin)[1:])
 
 
 def test_top_ups_stop_after_two_that_add_nothing_and_the_shortfall_is_said(standin, client) -> None:

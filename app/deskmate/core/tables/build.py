@@ -5,8 +5,9 @@
 2. The rows: a schema whose row items are objects with exactly those columns as keys, and, when the
    request states a count, ``minItems == maxItems == count``. A row repeating the header, an empty or
    a duplicate row (its key, the first cell, already taken) is dropped, and the missing rows are asked
-   for again — the taken keys and the column names excluded by the key cell's schema itself, at a rising
-   temperature — while that still adds rows, at most ``MAX_TOP_UPS`` times and ``TOP_UP_SECONDS``.
+   for again one at a time (the built-in model repeats itself within one answer) — the taken keys and
+   the column names excluded by the key cell's schema itself, at a rising temperature — while that still
+   adds rows, at most ``MAX_TOP_UPS`` times and ``TOP_UP_SECONDS``.
    When the request states the rows as a range ("January to June", "2019–2024", "周一到周五") the keys
    are known: the schema is an object with exactly those keys, in order, and the model writes only the
    other cells of each.
@@ -44,7 +45,7 @@ Ask = Callable[[list[Message], Sampling, dict[str, Any]], Generator[str, None, C
 
 MODEL_COLUMNS = (2, 5)  # how many columns the model may choose
 UNSTATED_ROWS = 10  # at most this many rows when the request states no count
-MAX_TOP_UPS = 6  # asks for rows still missing after dropping header repeats and duplicates…
+MAX_TOP_UPS = 12  # asks for a row still missing after dropping header repeats and duplicates…
 TOP_UP_SECONDS = 60.0  # …started within this long after the first answer, and stopped after two that add none
 KEY_CHARS = 32  # a row's key cell (its name, the first column)
 MAX_SPANS = 160  # word spans of one entity offered as cell values
@@ -399,9 +400,14 @@ def _asked_rows(call, request, columns, wanted, sampling, intro, prefix, max_row
     asks = _Asks()
     while asks.more((wanted - len(rows)) if wanted else (0 if rows else min(UNSTATED_ROWS, max_rows))):
         missing = (wanted - len(rows)) if wanted else min(UNSTATED_ROWS, max_rows)
+        if wanted and asks.attempt:
+            missing = 1
         low, high = (missing, missing) if wanted else (1, missing)
         user = f"{request.text}\n\n{'列' if lang == 'zh' else 'Columns'}: {header}"
-        if wanted:
+        if wanted and asks.attempt:
+            user += (f"\n第 {len(rows) + 1} 行（共 {wanted} 行）" if lang == "zh" else
+                     f"\nRow {len(rows) + 1} of {wanted}")
+        elif wanted:
             user += f"\n{'行数' if lang == 'zh' else 'Rows'}: {missing}"
         if keys:
             seen = "; ".join(keys.values())
