@@ -171,3 +171,11 @@ def test_ranges_on_the_tiny_model_give_exactly_their_rows(engine, request_text: 
     assert [r[0] for r in build.table.rows] == keys
     assert all(all(c.strip() for c in r) for r in build.table.rows)  # no blank cell stands in for a row
     assert build.check.ok, build.check.notes
+
+
+def test_the_exclusion_pattern_refuses_taken_keys_in_any_case_and_with_edge_punctuation() -> None:
+    pattern = not_one_of(["Apple", "苹果", "Price (€)"], 8)
+    for refused in ("Apple", "APPLE", "Apple,", " apple", "苹果", "苹果。", "Price (€)", "", "a\"b", "x" * 9):
+        assert not re.fullmatch(pattern, refused), refused
+    for allowed in ("Apples", "Appl", "A", "苹果汁", "Price (€", "Pear", "x" * 8):
+        assert re.fullmatch(pattern, allowed), allowed
