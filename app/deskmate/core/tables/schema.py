@@ -156,9 +156,14 @@ def not_one_of(words: list[str] | tuple[str, ...], max_chars: int) -> str:
         if rest > 0:
             middle = f"{_JSON_CHAR}{{0,{rest - 1}}}" if rest > 1 else ""
             alts.append(f"[^{off}{first_edge}]{middle}{last}")  # leaves the trie and goes on
-        if rest > 0:
-            alts += ["[" + "".join(_class_char(v) for v in _variants(k)) + "]"
-                     + walk(node[k], depth + 1, k not in EDGE_CHARS) for k in kids if depth or k not in EDGE_CHARS]
+        for k in kids:
+            if not depth and k in EDGE_CHARS:
+                continue
+            follow = "[" + "".join(_class_char(v) for v in _variants(k)) + "]"
+            if rest > 0:
+                alts.append(follow + walk(node[k], depth + 1, k not in EDGE_CHARS))
+            elif end not in node[k] and k not in EDGE_CHARS:  # the last character there is room for
+                alts.append(follow)
         group = "(" + "|".join(alts) + ")"
         return group + "?" if depth and may_end and end not in node else group
 
