@@ -11,6 +11,7 @@ proofreading and routing over office requests in English and Chinese. Structure 
 
     .venv/bin/python bench/quality.py                 # everything (≈ 60 requests)
     .venv/bin/python bench/quality.py --kinds tables,extractions,routing --limit 5
+    .venv/bin/python bench/quality.py --kinds tables   # only the table requests (23)
     .venv/bin/python bench/quality.py --baseline      # also the one-shot table path, for comparison
 
 ``--baseline`` runs the same table requests through the one-shot path (one bounded schema for the
@@ -169,10 +170,10 @@ def bench_tables(engine, limit: int, baseline: bool, log, kinds=("tables", "extr
         t0 = time.monotonic()
         try:
             build = make_table(engine, request, source=source)
-            table, unfound = build.table, build.check.unfound
+            table, unfound, dropped = build.table, build.check.unfound, build.check.dropped
         except Exception as e:  # a failure counts against every check it touches
             log(f"  FAILED {request or source[:40]!r}: {e}")
-            table, unfound = None, [(0, 0)]
+            table, unfound, dropped = None, [(0, 0)], 0
         ok_shape = table is not None and structure_ok(table)
         if source is None:
             if columns:
@@ -185,7 +186,8 @@ def bench_tables(engine, limit: int, baseline: bool, log, kinds=("tables", "extr
             ex_rows.add(table is not None and len(table.rows) == rows)
             ex_shape.add(ok_shape and (not columns or table.header == columns))
         shown = f"{table.shape[0]}×{table.shape[1]} {table.header}" if table is not None else "—"
-        log(f"  {time.monotonic() - t0:5.1f}s {(request or source)[:48]!r}: {shown}")
+        log(f"  {time.monotonic() - t0:5.1f}s {(request or source)[:48]!r}: {shown}"
+            + (f" ({dropped} rows dropped)" if dropped else ""))
         if baseline:
             try:
                 t = one_shot(engine, request or "", source)

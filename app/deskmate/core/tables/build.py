@@ -4,7 +4,13 @@
    small schema (and an unusable pick — numbers, repeats — gives way to the request's own attributes).
 2. The rows: a schema whose row items are objects with exactly those columns as keys, and, when the
    request states a count, ``minItems == maxItems == count``. A row repeating the header, an empty or
-   a duplicate row is dropped and the missing rows are asked for again (twice at most).
+   a duplicate row (its key, the first cell, already taken) is dropped, and the missing rows are asked
+   for again one at a time (the built-in model repeats itself within one answer) — the taken keys and
+   the column names excluded by the key cell's schema itself, at a rising temperature — while that still
+   adds rows, at most ``MAX_TOP_UPS`` times and ``TOP_UP_SECONDS``.
+   When the request states the rows as a range ("January to June", "2019–2024", "周一到周五") the keys
+   are known: the schema is an object with exactly those keys, in order, and the model writes only the
+   other cells of each.
 
 Extraction works one entity at a time: the text is cut into its entities (lines, then ``;``, then
 sentences), and each becomes one row whose cells must be words of that entity's text (an ``enum`` of
@@ -23,6 +29,8 @@ import dataclasses
 import json
 import math
 import re
+import time
+import unicodedata
 from collections.abc import Callable, Generator, Sequence
 from typing import Any, Literal
 
@@ -31,13 +39,15 @@ from deskmate.core.engines.base import ChatClient, Completion, Message, Sampling
 from .model import Table
 from .parse import TableParseError, _repair_truncated
 from .request import TableRequest, suggested_columns
-from .schema import CELL_CHARS, NAME_CHARS
+from .schema import CELL_CHARS, EDGE_CHARS, NAME_CHARS, not_one_of
 
 Ask = Callable[[list[Message], Sampling, dict[str, Any]], Generator[str, None, Completion]]
 
 MODEL_COLUMNS = (2, 5)  # how many columns the model may choose
 UNSTATED_ROWS = 10  # at most this many rows when the request states no count
-TOP_UPS = 2  # asks for rows still missing after dropping header repeats and duplicates
+MAX_TOP_UPS = 12  # asks for a row still missing after dropping header repeats and duplicates…
+TOP_UP_SECONDS = 60.0  # …started within this long after the first answer, and stopped after two that add none
+KEY_CHARS = 32  # a row's key cell (its name, the first column)
 MAX_SPANS = 160  # word spans of one entity offered as cell values
 SPAN_WORDS = 6
 SPAN_CJK = 10
@@ -102,11 +112,29 @@ def row_item_schema(columns: Sequence[str], cells: dict[str, Any] | None = None)
             "additionalProperties": False}
 
 
-def rows_schema(columns: Sequence[str], low: int, high: int) -> dict[str, Any]:
+def rows_schema(columns: Sequence[str], low: int, high: int, taken: Sequence[str] = ()) -> dict[str, Any]:
+    """``low``–``high`` rows; the first cell (the row's key) is none of ``taken`` (keys already in the
+    table, column names), compared without case."""
+    item = row_item_schema(columns)
+    if taken and columns:
+        item["properties"][columns[0]] = {"type": "string", "pattern": not_one_of(list(taken), KEY_CHARS),
+                                          "maxLength": KEY_CHARS}
     return {
         "type": "object",
-        "properties": {"rows": {"type": "array", "items": row_item_schema(columns), "minItems": low,
-                                "maxItems": high}},
+        "properties": {"rows": {"type": "array", "items": item, "minItems": low, "maxItems": high}},
+        "required": ["rows"],
+        "additionalProperties": False,
+    }
+
+
+def keyed_rows_schema(others: Sequence[str], keys: Sequence[str]) -> dict[str, Any]:
+    """Rows whose keys are known: ``{"rows": {key: {column: cell, …}, …}}`` with exactly ``keys`` in
+    order, each row's other cells non-empty."""
+    cell = {"type": "string", "minLength": 1, "maxLength": CELL_CHARS}
+    return {
+        "type": "object",
+        "properties": {"rows": {"type": "object", "properties": {k: row_item_schema(others, cell) for k in keys},
+                                "required": list(keys), "additionalProperties": False}},
         "required": ["rows"],
         "additionalProperties": False,
     }
@@ -116,14 +144,20 @@ def rows_schema(columns: Sequence[str], low: int, high: int) -> dict[str, Any]:
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.split()).casefold().strip(" .:：")
+    """Full-width forms as their ASCII ones (NFKC), no case, runs of spaces as one."""
+    return " ".join(unicodedata.normalize("NFKC", text).split()).casefold().strip(" .:：")
+
+
+def same_cell(text: str) -> str:
+    """What two cells that say the same thing have in common: "New York", "new  york", "ＮｅｗＹｏｒｋ"."""
+    return "".join(_norm(text).split()).strip(EDGE_CHARS)
 
 
 def repeats_header(row: Sequence[str], columns: Sequence[str]) -> bool:
     """The row is the header again: at least half its cells are column names, and two of them when the
     table has two columns or more (a person called "Name" is a row; "Name | Company" is the header)."""
-    names = {_norm(c) for c in columns}
-    hits = sum(1 for cell in row if cell.strip() and _norm(cell) in names)
+    names = {same_cell(c) for c in columns}
+    hits = sum(1 for cell in row if cell.strip() and same_cell(cell) in names)
     return hits >= max(min(2, len(columns)), math.ceil(len(columns) / 2))
 
 
@@ -285,6 +319,8 @@ def build_table(
         if len(columns) < 2:
             columns = list(suggested_columns(request.text or request.source))[:max_cols]
             check.columns_from = "suggested"
+    if not request.extract and check.columns_from != "request":
+        columns = with_key_column(request, columns, max_cols)
     if request.extract:
         rows = yield from _extract_rows(call, request, columns, sampling, words["extract"], prefix, max_rows, check)
     else:
@@ -321,40 +357,153 @@ def _make_rows(call, request, columns, sampling, intro, prefix, max_rows, check,
     wanted = min(request.rows, max_rows) if request.rows else None
     if request.rows and request.rows > max_rows:
         check.notes.append(f"The request asks for {request.rows} rows; the table is limited to {max_rows}.")
+    key = key_column(request, columns)
+    if key is not None and wanted == len(request.keys):
+        rows = yield from _keyed_rows(call, request, columns, key, sampling, intro, prefix, check, lang)
+    else:
+        rows = yield from _asked_rows(call, request, columns, wanted, sampling, intro, prefix, max_rows, check, lang)
+    if rows is not None and wanted and len(rows) < wanted:
+        check.notes.append(f"The request asks for {wanted} rows; the model gave {len(rows)} usable ones.")
+    return rows
+
+
+class _Asks:
+    """The first ask for rows and the top-ups after it: while rows are missing, at most ``MAX_TOP_UPS``
+    top-ups, none started ``TOP_UP_SECONDS`` after the first answer, none after two top-ups in a row that
+    added nothing."""
+
+    def __init__(self) -> None:
+        self.attempt, self.idle, self.started = 0, 0, 0.0
+
+    def more(self, missing: int) -> bool:
+        if missing <= 0 or self.attempt > MAX_TOP_UPS or self.idle >= 2:
+            return False
+        return not self.attempt or time.monotonic() - self.started <= TOP_UP_SECONDS
+
+    def sampling(self, sampling: Sampling) -> Sampling:
+        """Hotter each top-up, so the model leaves the rows it keeps writing."""
+        if not self.attempt:
+            return sampling
+        return sampling.replace(temperature=max(min(0.45 + 0.15 * self.attempt, 1.2), sampling.temperature),
+                                seed=(sampling.seed or 0) + 17 * self.attempt)
+
+    def answered(self, added: int) -> None:
+        self.started = self.started or time.monotonic()
+        self.idle = 0 if added else self.idle + bool(self.attempt)
+        self.attempt += 1
+
+
+def _asked_rows(call, request, columns, wanted, sampling, intro, prefix, max_rows, check, lang):  # type: ignore[no-untyped-def]
     rows: list[list[str]] = []
+    keys: dict[str, str] = {}  # same_cell(key) → the key as written, of every row kept
     header = " | ".join(columns)
-    for attempt in range(1 + TOP_UPS):
-        missing = (wanted - len(rows)) if wanted else (0 if rows else min(UNSTATED_ROWS, max_rows))
-        if missing <= 0:
-            break
+    asks = _Asks()
+    while asks.more((wanted - len(rows)) if wanted else (0 if rows else min(UNSTATED_ROWS, max_rows))):
+        missing = (wanted - len(rows)) if wanted else min(UNSTATED_ROWS, max_rows)
+        if wanted and asks.attempt:
+            missing = 1
         low, high = (missing, missing) if wanted else (1, missing)
         user = f"{request.text}\n\n{'列' if lang == 'zh' else 'Columns'}: {header}"
-        if wanted:
+        if wanted and asks.attempt:
+            user += (f"\n第 {len(rows) + 1} 行（共 {wanted} 行）" if lang == "zh" else
+                     f"\nRow {len(rows) + 1} of {wanted}")
+        elif wanted:
             user += f"\n{'行数' if lang == 'zh' else 'Rows'}: {missing}"
-        if rows:
-            seen = "; ".join(r[0] for r in rows if r[0])
+        if keys:
+            seen = "; ".join(keys.values())
             user += (f"\n已有的行：{seen}。请写不同的行。" if lang == "zh" else
                      f"\nRows already there: {seen}. Write different ones.")
-        s = sampling.replace(max_tokens=min(_rows_budget(columns, high), sampling.max_tokens), repeat_penalty=1.0)
-        if attempt:
-            s = s.replace(temperature=max(0.6, s.temperature), seed=(s.seed or 0) + 17 * attempt)
-        got = yield from call([msg("system", prefix + intro), msg("user", user)], s, rows_schema(columns, low, high))
+        s = asks.sampling(sampling.replace(max_tokens=min(_rows_budget(columns, high), sampling.max_tokens),
+                                           repeat_penalty=1.0))
+        # A top-up's key cell may be none of the keys taken and no column name: the repeat that made it
+        # necessary cannot be written again. (Not the first ask: under the pattern's larger grammar the
+        # built-in model writes longer, worse keys.)
+        taken = [*keys.values(), *columns] if wanted and asks.attempt else ()
+        got = yield from call([msg("system", prefix + intro), msg("user", user)], s,
+                              rows_schema(columns, low, high, taken))
         if got is None:
             return None
         items = got.get("rows", []) if isinstance(got, dict) else []
-        taken = 0
+        taken_now = 0
         for item in items:  # a server that ignores the schema may send more, or empty rows: skip, then cut
             cells = _cells(item, columns)
-            if not cells or not any(cells) or repeats_header(cells, columns) or cells in rows:
+            same = [same_cell(c) for c in cells]
+            if (not cells or not any(cells) or repeats_header(cells, columns)
+                    or any(same == [same_cell(c) for c in r] for r in rows)
+                    or (wanted and same[0] and same[0] in keys)):
                 check.dropped += 1
                 continue
-            if taken < high:
+            if taken_now < high:
                 rows.append(cells)
-                taken += 1
+                keys.setdefault(same[0], cells[0])
+                taken_now += 1
+        asks.answered(taken_now)
         if not wanted and rows:
             break  # no count asked for: any usable rows will do; none at all (only header repeats) asks again
-    if wanted and len(rows) < wanted:
-        check.notes.append(f"The request asks for {wanted} rows; the model gave {len(rows)} usable ones.")
+    return rows
+
+
+def key_column(request: TableRequest, columns: Sequence[str]) -> int | None:
+    """Which column holds the range a request states its rows as ("Month" for "January to June"), or
+    None when it states none or no column is for it."""
+    if not request.keys:
+        return None
+    words = _KEY_WORDS.get(request.key_kind, ())
+    for i, name in enumerate(columns):
+        low = name.casefold()
+        if any(re.search(rf"\b{w}", low) if w.isascii() else w in low for w in words):
+            return i
+    return None
+
+
+_KEY_WORDS = {"month": ("month", "月"), "year": ("year", "年"), "day": ("day", "weekday", "星期", "周", "日期"),
+              "quarter": ("quarter", "季")}
+_KEY_NAMES = {"month": ("Month", "月份"), "year": ("Year", "年份"), "day": ("Day", "星期"), "quarter": ("Quarter", "季度")}
+
+
+def with_key_column(request: TableRequest, columns: list[str], max_cols: int) -> list[str]:
+    """Columns chosen for a request (not named by it) that states its rows as a range get a column for
+    that range first, in place of a plain name column ("Name", "名称")."""
+    if not request.keys or key_column(request, columns) is not None or request.key_kind not in _KEY_NAMES:
+        return columns
+    name = _KEY_NAMES[request.key_kind][request.lang == "zh"]
+    rest = columns[1:] if columns and same_cell(columns[0]) in ("name", "名称") else columns
+    return [name, *rest][:max_cols]
+
+
+def _keyed_rows(call, request, columns, key, sampling, intro, prefix, check, lang):  # type: ignore[no-untyped-def]
+    """One row per key the request states, in its order; the model writes the other cells."""
+    others = [c for i, c in enumerate(columns) if i != key]
+    if not others:
+        return [[k] for k in request.keys]
+    filled: dict[str, list[str]] = {}
+    asks = _Asks()
+    while asks.more(len(request.keys) - len(filled)):
+        missing = [k for k in request.keys if k not in filled]
+        user = (f"{request.text}\n\n{'列' if lang == 'zh' else 'Columns'}: {' | '.join(columns)}\n"
+                f"{columns[key]}: {'、'.join(missing) if lang == 'zh' else ', '.join(missing)}")
+        s = asks.sampling(sampling.replace(max_tokens=min(_rows_budget(columns, len(missing)), sampling.max_tokens),
+                                           repeat_penalty=1.0))
+        got = yield from call([msg("system", prefix + intro), msg("user", user)], s, keyed_rows_schema(others, missing))
+        if got is None:
+            return None
+        items = got.get("rows") if isinstance(got, dict) else None
+        if isinstance(items, list):  # a server that ignores the schema: rows whose key cell is one of ours
+            items = {str(i.get(columns[key], "")): i for i in items if isinstance(i, dict)}
+        before = len(filled)
+        for k in missing:
+            cells = _cells((items or {}).get(k), others)
+            if not cells or not any(cells) or repeats_header(cells, others):
+                check.dropped += bool(cells)
+                continue
+            filled[k] = cells
+        asks.answered(len(filled) - before)
+    rows = []
+    for k in request.keys:
+        if k in filled:
+            cells = list(filled[k])
+            cells.insert(key, k)
+            rows.append(cells)
     return rows
 
 
@@ -408,5 +557,5 @@ def run_build(client: ChatClient, request: TableRequest, **options: Any) -> Tabl
 
 
 __all__ = ["TableBuild", "TableGenerationError", "TableCheck", "build_table", "client_ask", "columns_schema",
-           "entity_segments", "repeats_header", "row_item_schema", "rows_schema", "run_build", "unfound_cells",
-           "word_spans"]
+           "entity_segments", "key_column", "keyed_rows_schema", "repeats_header", "row_item_schema", "rows_schema",
+           "run_build", "same_cell", "unfound_cells", "with_key_column", "word_spans"]

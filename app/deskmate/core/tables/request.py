@@ -23,6 +23,8 @@ class TableRequest:
     rows: int | None = None  # the row count the request states
     extract: bool = False  # the table is to be taken out of a text
     source: str = ""  # that text, when the request carries it
+    keys: tuple[str, ...] = ()  # the rows' key values when the request states them as a range, one a row
+    key_kind: str = ""  # what those keys are: "month", "year", "day" or "quarter"
 
     @property
     def lang(self) -> str:
@@ -37,7 +39,10 @@ def read_request(text: str, *, columns: str = "", rows: str = "", extract: bool 
     count = (_bounded(_number(rows.strip())) or row_count(rows)) if rows.strip() else None
     if count is None:
         count = row_count(instruction)
-    return TableRequest(instruction.strip(), named, count, extract, source.strip())
+    kind, keys = stated_range(instruction)
+    if extract or len(keys) != count:
+        kind, keys = "", ()  # a count the form or the request states otherwise wins over the range
+    return TableRequest(instruction.strip(), named, count, extract, source.strip(), keys, kind)
 
 
 # ------------------------------------------------------------------ numbers
@@ -116,9 +121,9 @@ def row_count(text: str) -> int | None:
     m = re.search(rf"(\d{{1,3}}|{_ZH_NUMBER})\s*(?:行|条记录|条数据)(?!表)", t)
     if m and "每" not in t[max(0, m.start() - 6):m.start()]:
         return _bounded(_number(m.group(1)))
-    for found in (_month_range(low), _year_range(t), _day_range(low)):
-        if found:
-            return found
+    keys = stated_range(t)[1]
+    if keys:
+        return _bounded(len(keys))
     for m in re.finditer(rf"(?<![\w$€£¥￥.,#-])({_EN_NUMBER})\s+([a-z][\w'-]*)", low):
         n = _number(" ".join(m.group(1).split()))
         word = m.group(2)
@@ -146,41 +151,76 @@ def _month_index(word: str) -> int | None:
     return next((i for i, m in enumerate(_MONTHS) if m.startswith(word) and len(word) >= 3), None)
 
 
-def _month_range(low: str) -> int | None:
+def _zh_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二 (months, quarters)."""
+    digits = "零一二三四五六七八九"
+    return digits[n] if n < 10 else "十" + (digits[n - 10] if n > 10 else "")
+
+
+def _month_range(low: str) -> tuple[str, ...]:
     m = re.search(rf"\b(?:from\s+)?({_MONTH}){_TO}({_MONTH})(?![a-z])", low)
     if m:
         a, b = _month_index(m.group(1)), _month_index(m.group(2))
         if a is not None and b is not None and b > a:
-            return b - a + 1
+            short = len(m.group(1).rstrip(".")) == 3 and m.group(1) != "may"
+            return tuple(_MONTHS[i].title()[: 3 if short else None] for i in range(a, b + 1))
     m = re.search(rf"(\d{{1,2}}|{_ZH_NUMBER})月(?:份)?{_TO}(\d{{1,2}}|{_ZH_NUMBER})月", low)
     if m:
         a, b = _number(m.group(1)), _number(m.group(2))
         if a is not None and b is not None and 1 <= a < b <= 12:
-            return b - a + 1
-    return None
+            spell = str if m.group(1).isdigit() else _zh_numeral
+            return tuple(f"{spell(i)}月" for i in range(a, b + 1))
+    return ()
 
 
-def _year_range(text: str) -> int | None:
-    m = re.search(rf"(?<!\d)((?:19|20)\d\d)年?{_TO}((?:19|20)\d\d)(?!\d)", text, re.I)
+def _year_range(text: str) -> tuple[str, ...]:
+    m = re.search(rf"(?<!\d)((?:19|20)\d\d)(年?){_TO}((?:19|20)\d\d)(?!\d)", text, re.I)
     if m:
-        a, b = int(m.group(1)), int(m.group(2))
-        if a < b:
-            return _bounded(b - a + 1)
-    return None
+        a, b = int(m.group(1)), int(m.group(3))
+        if a < b and _bounded(b - a + 1):
+            return tuple(f"{y}{m.group(2)}" for y in range(a, b + 1))
+    return ()
 
 
-def _day_range(low: str) -> int | None:
+def _day_range(low: str) -> tuple[str, ...]:
     m = re.search(rf"\b({_DAY}){_TO}({_DAY})\b", low)
     if m:
         a = next(i for i, d in enumerate(_DAYS) if d.startswith(m.group(1)[:3]))
         b = next(i for i, d in enumerate(_DAYS) if d.startswith(m.group(2)[:3]))
-        return b - a + 1 if b > a else None
-    m = re.search(rf"(?:周|星期)([{_ZH_DAYS}]){_TO}(?:周|星期)?([{_ZH_DAYS}])", low)
+        return tuple(d.title() for d in _DAYS[a:b + 1]) if b > a else ()
+    m = re.search(rf"(周|星期)([{_ZH_DAYS}]){_TO}(?:周|星期)?([{_ZH_DAYS}])", low)
     if m:
         order = "一二三四五六日"
-        a, b = order.find(m.group(1).replace("天", "日")), order.find(m.group(2).replace("天", "日"))
-        return b - a + 1 if 0 <= a < b else None
-    return None
+        a, b = order.find(m.group(2).replace("天", "日")), order.find(m.group(3).replace("天", "日"))
+        return tuple(m.group(1) + d for d in order[a:b + 1]) if 0 <= a < b else ()
+    return ()
+
+
+def _quarter_range(low: str) -> tuple[str, ...]:
+    m = re.search(rf"\bq([1-4]){_TO}q([1-4])\b", low)
+    if m and int(m.group(1)) < int(m.group(2)):
+        return tuple(f"Q{i}" for i in range(int(m.group(1)), int(m.group(2)) + 1))
+    m = re.search(rf"(第?)([一二三四1-4])季度?{_TO}第?([一二三四1-4])季度", low)
+    if m:
+        a, b = _number(m.group(2)), _number(m.group(3))
+        if a is not None and b is not None and a < b:
+            return tuple(f"{m.group(1)}{_zh_numeral(i) if not m.group(2).isdigit() else i}季度" for i in range(a, b + 1))
+    return ()
+
+
+KEY_KINDS = ("month", "year", "day", "quarter")
+
+
+def stated_range(text: str) -> tuple[str, tuple[str, ...]]:
+    """(kind, the values) of a range a request states for its rows — months ("January to June",
+    "1月到6月"), years ("2019–2024"), weekdays ("Monday to Friday", "周一到周五") or quarters ("Q1 to Q4",
+    "第一季度到第四季度"), inclusive and written as the request writes them; ("", ()) when it states none."""
+    t = " ".join(text.split())
+    low = t.lower()
+    for kind, found in zip(KEY_KINDS, (_month_range(low), _year_range(t), _day_range(low), _quarter_range(low))):
+        if found:
+            return kind, found
+    return "", ()
 
 
 # ------------------------------------------------------------------ columns
@@ -369,5 +409,5 @@ def split_source(text: str) -> tuple[str, str]:
     return instruction.strip(), source.strip()
 
 
-__all__ = ["TableRequest", "is_extraction", "named_columns", "read_request", "row_count", "split_list",
-           "split_source", "suggested_columns", "zh_number"]
+__all__ = ["KEY_KINDS", "TableRequest", "is_extraction", "named_columns", "read_request", "row_count", "split_list",
+           "split_source", "stated_range", "suggested_columns", "zh_number"]

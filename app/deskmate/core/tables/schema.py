@@ -101,3 +101,70 @@ def unbounded_parts(schema: Any, path: str = "$") -> list[str]:
                 for i, child in enumerate(children):
                     found += unbounded_parts(child, f"{path}[{i}]" if isinstance(sub, list) else f"{path}[]")
     return found
+
+
+# One character a JSON string holds without escaping. Spelled out, not ".": llama.cpp turns a pattern's
+# "." into "any character but a line break", which lets the model write a bare quote and break the JSON.
+_JSON_CHAR = r'[^"\\\x00-\x1f]'
+_JSON_CHAR_EXCLUDED = r'"\\\x00-\x1f'
+
+
+def _class_char(ch: str) -> str:
+    if ch.isascii() and ch.isalnum():
+        return ch
+    code = ord(ch)
+    # Escaped, not literal: "-", "]", "^" and "\" mean something in a class, and llama.cpp's grammar parser
+    # knows only the \x, \u, \U escapes (Python's re reads the same ones).
+    return f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _variants(ch: str) -> list[str]:
+    return sorted({v for v in (ch, ch.lower(), ch.upper()) if len(v) == 1})
+
+
+# Characters a comparison of cells ignores at either end ("Banana," is "Banana"); a key written under
+# ``not_one_of`` neither starts nor ends with one, so such a variant of a taken key cannot be written either.
+EDGE_CHARS = " .,:;!?，。：；、！？\"'“”‘’「」『』"
+
+
+def not_one_of(words: list[str] | tuple[str, ...], max_chars: int) -> str:
+    """A ``pattern`` for a string of 1 to ``max_chars`` characters that is none of ``words`` (compared
+    without case) and neither starts nor ends with one of ``EDGE_CHARS``.
+
+    JSON Schema says "not one of these" with ``not``/``enum``, which llama.cpp's schema-to-grammar converter
+    does not support; its patterns have classes, groups, ``|``, ``?`` and ``{m,n}`` but no lookahead. So the
+    pattern spells the complement out over a trie of the words: at each node the string ends (when that is
+    not a word), leaves the trie with a character no word has there, or follows a child. Its size grows
+    with the words' total length, which is small for the keys of a table's rows."""
+    end = object()
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word.strip().lower():
+            node = node.setdefault(ch, {})
+        if node is not trie:
+            node[end] = True
+    edge = "".join(_class_char(c) for c in EDGE_CHARS)
+    last = f"[^{edge}{_JSON_CHAR_EXCLUDED}]"
+
+    def walk(node: dict, depth: int, may_end: bool) -> str:
+        kids = sorted(k for k in node if k is not end)
+        rest = max_chars - depth - 1  # characters that may follow this one
+        off = "".join(_class_char(v) for k in kids for v in _variants(k)) + _JSON_CHAR_EXCLUDED
+        first_edge = edge if not depth else ""
+        alts = [f"[^{off}{edge}]"]  # leaves the trie and ends there
+        if rest > 0:
+            middle = f"{_JSON_CHAR}{{0,{rest - 1}}}" if rest > 1 else ""
+            alts.append(f"[^{off}{first_edge}]{middle}{last}")  # leaves the trie and goes on
+        for k in kids:
+            if not depth and k in EDGE_CHARS:
+                continue
+            follow = "[" + "".join(_class_char(v) for v in _variants(k)) + "]"
+            if rest > 0:
+                alts.append(follow + walk(node[k], depth + 1, k not in EDGE_CHARS))
+            elif end not in node[k] and k not in EDGE_CHARS:  # the last character there is room for
+                alts.append(follow)
+        group = "(" + "|".join(alts) + ")"
+        return group + "?" if depth and may_end and end not in node else group
+
+    return "^" + walk(trie, 0, False) + "$"
