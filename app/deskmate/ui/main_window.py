@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
+    QSizePolicy,
     QTabWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -192,14 +194,20 @@ class MainWindow(Retranslating, QMainWindow):
         controls = QHBoxLayout()
         for b in (self.run_button, self.stop_button, self.regenerate_button):
             controls.addWidget(b)
-        controls.addStretch(1)
         # After a review rewrote the answer: shows the first answer in its place, and back.
         self.first_answer_button = QPushButton()
         self.first_answer_button.setCheckable(True)
-        self.first_answer_button.setVisible(False)
-        controls.addWidget(self.first_answer_button)
-        controls.addWidget(self.copy_button)
-        controls.addWidget(self.insert_button)
+        # What is done with the answer, in a tool bar: on a narrow window (or at a large zoom) the last
+        # of them go behind its » instead of making the window wider than the screen.
+        self.answer_bar = QToolBar()
+        spacer = QWidget()  # keeps them to the right while there is room
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.answer_bar.addWidget(spacer)
+        self._first_answer_shown = self.answer_bar.addWidget(self.first_answer_button)
+        self._first_answer_shown.setVisible(False)
+        self.answer_bar.addWidget(self.copy_button)
+        self.answer_bar.addWidget(self.insert_button)
+        controls.addWidget(self.answer_bar, 1)
 
         self.output = QPlainTextEdit()
         self.output.setReadOnly(True)
@@ -533,7 +541,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.first_answer_button.blockSignals(True)
         self.first_answer_button.setChecked(False)
         self.first_answer_button.blockSignals(False)
-        self.first_answer_button.setVisible(False)
+        self._first_answer_shown.setVisible(False)
 
     def focus_task_search(self) -> None:
         self.left_tabs.setCurrentWidget(self.sidebar)
@@ -618,7 +626,7 @@ class MainWindow(Retranslating, QMainWindow):
             self.output.setPlainText(review.revised)  # type: ignore[attr-defined]
             self.proofread_view.set_result(review.diff(self.lang))  # type: ignore[attr-defined]
             self.results.setCurrentWidget(self.proofread_view)
-            self.first_answer_button.setVisible(True)
+            self._first_answer_shown.setVisible(True)
             self._show_notice(self.tr("Review found: {issues}. The answer was rewritten once to fix this; accept or "
                                       "undo each change below, or “Show the first answer”.").format(issues=issues))
         else:

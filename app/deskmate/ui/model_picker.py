@@ -24,6 +24,8 @@ class ModelPicker(QWidget):
         self.combo = QComboBox()
         self.combo.setAccessibleName("Model")
         self.combo.setMinimumContentsLength(24)
+        # Long model names are elided, not allowed to widen the window past the screen at a large zoom.
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label)

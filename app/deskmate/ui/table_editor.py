@@ -20,11 +20,12 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
+    QSizePolicy,
     QTableView,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -97,14 +98,19 @@ class TableEditor(Retranslating, QWidget):
             self.actions_by_name[key] = action
 
         self.buttons: dict[str, QToolButton] = {}
-        bar = QHBoxLayout()
+        # A tool bar, not a row: on a narrow pane (or at a large zoom) the last buttons go behind its »
+        # instead of making the whole window wider than the screen.
+        bar = QToolBar()
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for key in ("add_row", "remove_rows", "add_column", "remove_column", "rename_column"):
             button = QToolButton()
             button.setDefaultAction(self.actions_by_name[key])
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             bar.addWidget(button)
             self.buttons[key] = button
-        bar.addStretch(1)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
         self.export_menu = QMenu(self)
         self.export_actions: dict[str, QAction] = {}
         for fmt in EXPORT_SUFFIXES:
@@ -128,7 +134,7 @@ class TableEditor(Retranslating, QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(bar)
+        layout.addWidget(bar)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.notice)
         self.retranslate()

@@ -489,12 +489,7 @@ def install(window: QMainWindow) -> None:
         w.menu_task.addAction(a)
     w.save_task_button = QPushButton()
     w.save_task_button.clicked.connect(lambda: _save_run_as_mine(w))
-    controls = w.insert_button.parentWidget().layout()
-    for i in range(controls.count()):
-        item = controls.itemAt(i)
-        if item.layout() is not None and item.layout().indexOf(w.insert_button) >= 0:
-            item.layout().addWidget(w.save_task_button)
-            break
+    w.answer_bar.addWidget(w.save_task_button)
     view = w.conversation_view
     view.save_task_button = QPushButton()
     view.save_task_button.clicked.connect(lambda: _save_turn_as_mine(w))

@@ -112,13 +112,16 @@ class TranslationView(Retranslating, QWidget):
         self.copy_action = self._shortcut("Ctrl+Shift+C", self.copy_result)
         self.insert_action = self._shortcut("Ctrl+I", self.insert_result)
 
+        for combo in (self.source_combo, self.target_combo):  # elided, so a large zoom still fits the screen
+            combo.setMinimumContentsLength(6)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         bar = QHBoxLayout()
         self.source_label = QLabel()
         self.target_label = QLabel()
         self.source_label.setBuddy(self.source_combo)
         self.target_label.setBuddy(self.target_combo)
         for w in (self.source_label, self.source_combo, self.swap_button, self.target_label, self.target_combo):
-            bar.addWidget(w)
+            bar.addWidget(w, 1 if isinstance(w, QComboBox) else 0)  # the combos share the room the stretch has
         bar.addStretch(1)
         bar.addWidget(self.translate_button)
         bar.addWidget(self.stop_button)
