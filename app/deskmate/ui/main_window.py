@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
-    QSizePolicy,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -147,12 +147,12 @@ class MainWindow(Retranslating, QMainWindow):
 
     def build(self, catalog: Catalog, drafts: object) -> None:
         """The task list, the form and answer views, the draft, the menus' actions."""
-        from .drafts import DraftEditor, DraftsPanel
-        from .model_picker import ModelPicker
-        from .proofread_view import ProofreadView
         from .conversation_flow import ConversationFlow
         from .conversation_session import ConversationSession
         from .conversation_view import ConversationsPanel, ConversationView
+        from .drafts import DraftEditor, DraftsPanel
+        from .model_picker import ModelPicker
+        from .proofread_view import ProofreadView
         from .request_box import RequestBox
         from .run_feedback import RunFeedback
         from .table_editor import TableEditor
