@@ -963,52 +963,52 @@
 <context>
     <name>FieldRow</name>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="99"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="108"/>
         <source>Label (English)</source>
         <translation>标签（英文）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="100"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="109"/>
         <source>Field label (English)</source>
         <translation>字段标签（英文）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="101"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="110"/>
         <source>Label (Chinese)</source>
         <translation>标签（中文）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="102"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="111"/>
         <source>Field label (Chinese)</source>
         <translation>字段标签（中文）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="103"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="112"/>
         <source>One line</source>
         <translation>单行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="104"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="113"/>
         <source>Several lines</source>
         <translation>多行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="105"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="114"/>
         <source>Required</source>
         <translation>必填</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="106"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="115"/>
         <source>Default value (optional)</source>
         <translation>默认值（可选）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="107"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="116"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="114"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="123"/>
         <source>In the instruction: {name}</source>
         <translation>在指令中写作：{name}</translation>
     </message>
@@ -1511,280 +1511,280 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="407"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="415"/>
         <source>Deskmate — {model}</source>
         <translation>Deskmate — {model}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="396"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="404"/>
         <source>Write</source>
         <translation>写作</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="397"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="486"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="405"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="494"/>
         <source>Images</source>
         <translation>图片</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="404"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="412"/>
         <source>Opening your tasks and drafts…</source>
         <translation>正在打开任务和草稿…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="408"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="416"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="409"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="417"/>
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="411"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="427"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="419"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="435"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="412"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="420"/>
         <source>Run the task (Ctrl+Enter)</source>
         <translation>运行任务 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="413"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="427"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="421"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="435"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="414"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="422"/>
         <source>Stop (Esc)</source>
         <translation>停止 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="415"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="427"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="423"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="435"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="416"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="424"/>
         <source>Run again (Ctrl+R)</source>
         <translation>再次运行 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="417"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="425"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="418"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="426"/>
         <source>Copy the result (Ctrl+Shift+C)</source>
         <translation>复制结果 (Ctrl+Shift+C)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="419"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="428"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="427"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="436"/>
         <source>Insert into draft</source>
         <translation>插入草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="420"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="428"/>
         <source>Insert the result into the draft (Ctrl+I)</source>
         <translation>将结果插入草稿 (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="421"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="429"/>
         <source>The answer appears here as it is written.</source>
         <translation>回答会在生成过程中实时显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="428"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="436"/>
         <source>Copy result</source>
         <translation>复制结果</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="429"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="437"/>
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="429"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="437"/>
         <source>Save a version</source>
         <translation>保存版本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="430"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="438"/>
         <source>Search drafts</source>
         <translation>搜索草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="431"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="439"/>
         <source>Find a task</source>
         <translation>查找任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="431"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="439"/>
         <source>Draft history…</source>
         <translation>草稿历史记录…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="432"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="440"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="432"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="440"/>
         <source>Export draft…</source>
         <translation>导出草稿…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="433"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="441"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="433"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="441"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="434"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="442"/>
         <source>Remote servers…</source>
         <translation>远程服务器…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="434"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="442"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="435"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="443"/>
         <source>Choose image model folder…</source>
         <translation>选择图片模型文件夹…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="399"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="407"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="400"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="408"/>
         <source>&amp;Task</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="401"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="409"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="439"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="447"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="461"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="469"/>
         <source>Choose an image model folder</source>
         <translation>选择图片模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="588"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="596"/>
         <source>stopped — the text so far is kept</source>
         <translation>已停止，已保留目前生成的文本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="590"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="598"/>
         <source>{n} tokens, {rate:.1f} tokens/s</source>
         <translation>{n} 个词元，{rate:.1f} 词元/秒</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/deskmate/ui/main_window.py" line="606"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="614"/>
         <source>%n change(s) to review</source>
         <translation>
             <numerusform>%n 处修改待审阅</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="610"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="618"/>
         <source>Review: no problems found.</source>
         <translation>复核：未发现问题。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="74"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="76"/>
         <source>Engine stopped</source>
         <translation>引擎已停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="75"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="77"/>
         <source>Starting the engine…</source>
         <translation>正在启动引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="76"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="78"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="77"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="79"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="78"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="80"/>
         <source>The engine stopped unexpectedly — restarting</source>
         <translation>引擎意外停止，正在重启</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="79"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="81"/>
         <source>Restarting the engine…</source>
         <translation>正在重启引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="80"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="82"/>
         <source>The engine cannot start</source>
         <translation>引擎无法启动</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="410"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="418"/>
         <source>Chats</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="622"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="630"/>
         <source>Review found: {issues}. The answer was rewritten once to fix this; accept or undo each change below, or “Show the first answer”.</source>
         <translation>复核发现：{issues}。已据此将回答改写一次；可在下方逐项接受或撤销修改，或点击“显示最初的回答”。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="625"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="633"/>
         <source>Review found: {issues}</source>
         <translation>复核发现：{issues}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="666"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="674"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="398"/>
-        <location filename="../../app/deskmate/ui/main_window.py" line="492"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="406"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="500"/>
         <source>Documents</source>
         <translation>文档</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="422"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="430"/>
         <source>Show the first answer</source>
         <translation>显示最初的回答</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="423"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="431"/>
         <source>The answer before the review pass rewrote it</source>
         <translation>复核改写之前的回答</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/main_window.py" line="600"/>
+        <location filename="../../app/deskmate/ui/main_window.py" line="608"/>
         <source>Rows: {rows}, columns: {cols}</source>
         <translation>行数：{rows}，列数：{cols}</translation>
     </message>
@@ -1792,37 +1792,37 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>ModelPicker</name>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="42"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="44"/>
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="58"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="60"/>
         <source>Built-in: SmolLM2-135M (small, for trying things out)</source>
         <translation>内置：SmolLM2-135M（小模型，适合试用）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="83"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="85"/>
         <source>Remote: {name} ({model})</source>
         <translation>远程：{name}（{model}）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="86"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="88"/>
         <source>Get more models…</source>
         <translation>获取更多模型…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="87"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="89"/>
         <source>Download a recommended model, or import a GGUF file</source>
         <translation>下载推荐的模型，或导入 GGUF 文件</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="95"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="97"/>
         <source>All tasks go to the remote server {name} (Settings)</source>
         <translation>所有任务都交给远程服务器 {name}（见设置）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/model_picker.py" line="97"/>
+        <location filename="../../app/deskmate/ui/model_picker.py" line="99"/>
         <source>Long or heavy tasks go to the remote server {name} (Settings)</source>
         <translation>长任务或繁重任务交给远程服务器 {name}（见设置）</translation>
     </message>
@@ -2903,189 +2903,189 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>TableEditor</name>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="139"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="145"/>
         <source>Add row</source>
         <translation>添加行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="139"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="145"/>
         <source>Add a row below the last one</source>
         <translation>在最后一行下方添加一行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="140"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="146"/>
         <source>Remove rows</source>
         <translation>删除行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="140"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="146"/>
         <source>Remove the selected rows</source>
         <translation>删除所选行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="141"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="147"/>
         <source>Add column</source>
         <translation>添加列</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="141"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="147"/>
         <source>Add a column right of the current one</source>
         <translation>在当前列右侧添加一列</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="142"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="148"/>
         <source>Remove column</source>
         <translation>删除列</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="142"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="148"/>
         <source>Remove the current column</source>
         <translation>删除当前列</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="144"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="150"/>
         <source>Rename column</source>
         <translation>重命名列</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="145"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="151"/>
         <source>Rename the current column (or double-click its header)</source>
         <translation>重命名当前列（也可双击列标题）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="147"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="153"/>
         <source>Copy as table</source>
         <translation>复制为表格</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="147"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="153"/>
         <source>Copy the whole table for Word, Excel or email</source>
         <translation>复制整个表格，以便粘贴到 Word、Excel 或电子邮件中</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="148"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="154"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="148"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="154"/>
         <source>Undo the last change to the table</source>
         <translation>撤销对表格的上一次修改</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="149"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="155"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="149"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="155"/>
         <source>Redo the change just undone</source>
         <translation>重做刚刚撤销的修改</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="158"/>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="160"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="164"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="166"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="159"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="165"/>
         <source>Save the table as a file</source>
         <translation>将表格保存为文件</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="164"/>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="304"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="170"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="310"/>
         <source>Table</source>
         <translation>表格</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="165"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="171"/>
         <source>Table messages</source>
         <translation>表格提示</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="170"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="176"/>
         <source>CSV (spreadsheets)…</source>
         <translation>CSV（电子表格）…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="170"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="176"/>
         <source>CSV file (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="171"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="177"/>
         <source>Excel workbook (.xlsx)…</source>
         <translation>Excel 工作簿 (.xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="171"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="177"/>
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="172"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="178"/>
         <source>Markdown…</source>
         <translation>Markdown…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="172"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="178"/>
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="173"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="179"/>
         <source>Word document (.docx)…</source>
         <translation>Word 文档 (.docx)…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="173"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="179"/>
         <source>Word document (*.docx)</source>
         <translation>Word 文档 (*.docx)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="174"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="180"/>
         <source>Web page (.html)…</source>
         <translation>网页 (.html)…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="174"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="180"/>
         <source>Web page (*.html *.htm)</source>
         <translation>网页 (*.html *.htm)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="217"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="223"/>
         <source>Select the rows to remove first.</source>
         <translation>请先选择要删除的行。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="258"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="264"/>
         <source>Column name</source>
         <translation>列名</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="294"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="300"/>
         <source>Table copied. Paste it into a document, a spreadsheet or an email.</source>
         <translation>表格已复制，可粘贴到文档、电子表格或电子邮件中。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="299"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="305"/>
         <source>Still saving the last file; try again in a moment.</source>
         <translation>上一个文件仍在保存中，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="314"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="320"/>
         <source>Saving {0}…</source>
         <translation>正在保存 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="319"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="325"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/table_editor.py" line="324"/>
+        <location filename="../../app/deskmate/ui/table_editor.py" line="330"/>
         <source>The table was not saved. {0}</source>
         <translation>表格未保存。{0}</translation>
     </message>
@@ -3101,220 +3101,235 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>TaskEditor</name>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="260"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="61"/>
+        <source>give the task a name (in English, Chinese or both)</source>
+        <translation>请给任务起个名字（英文、中文或两者都写）</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="62"/>
+        <source>write what the model should do</source>
+        <translation>请写下模型要做什么</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="63"/>
+        <source>give the field a label</source>
+        <translation>请给这个字段起个名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="269"/>
         <source>Edit my task</source>
         <translation>编辑我的任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="260"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="269"/>
         <source>New task</source>
         <translation>新建任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="261"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="270"/>
         <source>&amp;Name</source>
         <translation>名称(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="261"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="270"/>
         <source>Fields</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="261"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="270"/>
         <source>&amp;Instruction</source>
         <translation>指令(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="262"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="271"/>
         <source>&amp;Output</source>
         <translation>输出(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="262"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="271"/>
         <source>&amp;Creativity</source>
         <translation>创意度(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="262"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="271"/>
         <source>&amp;Words</source>
         <translation>触发词(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="263"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="272"/>
         <source>Quick action</source>
         <translation>快捷操作</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="263"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="272"/>
         <source>&amp;Hotkey</source>
         <translation>热键(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="266"/>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="267"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="275"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="276"/>
         <source>Name in English</source>
         <translation>英文名称</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="268"/>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="269"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="277"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="278"/>
         <source>Name in Chinese</source>
         <translation>中文名称</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="270"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="279"/>
         <source>What the model should do, e.g. “Reply politely to this message.” Fields the instruction does not mention are added after it.</source>
         <translation>模型要做什么，例如“礼貌地回复这条消息。”指令中没有提到的字段会接在指令后面。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="272"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="281"/>
         <source>Instruction</source>
         <translation>指令</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="273"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="282"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="273"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="282"/>
         <source>Table</source>
         <translation>表格</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="273"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="282"/>
         <source>Corrections to review</source>
         <translation>待审阅的修改</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="274"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="283"/>
         <source>Translation</source>
         <translation>翻译</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="277"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="286"/>
         <source>0 keeps to the text; 1 invents freely</source>
         <translation>0 紧贴原文；1 自由发挥</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="278"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="287"/>
         <source>Words that pick this task in the request box (its names when empty)</source>
         <translation>在请求框中选中此任务的词（留空则用任务名称）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="279"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="288"/>
         <source>On the clipboard, from the palette and the tray</source>
         <translation>对剪贴板运行，可从快捷面板和托盘使用</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="280"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="289"/>
         <source>Run it on the clipboard from the quick palette, the tray and `deskmate quick`</source>
         <translation>可在快捷面板、托盘和 `deskmate quick` 中对剪贴板运行</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="281"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="290"/>
         <source>A global hotkey of its own (quick actions only); press the keys here</source>
         <translation>它自己的全局热键（仅限快捷操作）；在这里按下按键</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="282"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="291"/>
         <source>Hotkey</source>
         <translation>热键</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="283"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="292"/>
         <source>No hotkey</source>
         <translation>不用热键</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="284"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="293"/>
         <source>Add a field</source>
         <translation>添加字段</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="285"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="294"/>
         <source>Prompt preview (as a run sends it)</source>
         <translation>提示词预览（与运行时发送的一致）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="286"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="295"/>
         <source>Prompt preview</source>
         <translation>提示词预览</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="287"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="296"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="288"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="297"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="290"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="299"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="344"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="353"/>
         <source>The preview shows once the task is complete.</source>
         <translation>任务填写完整后即显示预览。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="369"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="378"/>
         <source>Fix the marked parts, then save.</source>
         <translation>请先修正标出的部分，再保存。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="377"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="386"/>
         <source>The task could not be saved: {error}</source>
         <translation>任务无法保存：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="381"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="390"/>
         <source>Saved as “{name}” under My tasks.</source>
         <translation>已保存为“我的任务”中的“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="389"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="398"/>
         <source>Delete task</source>
         <translation>删除任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="389"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="398"/>
         <source>Delete your task “{name}”?</source>
         <translation>删除你的任务“{name}”？</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="504"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="508"/>
         <source>New task…</source>
         <translation>新建任务…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="505"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="509"/>
         <source>Edit my task…</source>
         <translation>编辑我的任务…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="506"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="510"/>
         <source>Save as my task…</source>
         <translation>另存为我的任务…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="507"/>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="509"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="511"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="513"/>
         <source>Save as my task</source>
         <translation>另存为我的任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="508"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="512"/>
         <source>A task of your own from this one, with its values</source>
         <translation>以此任务及其填写的值新建一个你自己的任务</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/task_editor.py" line="510"/>
+        <location filename="../../app/deskmate/ui/task_editor.py" line="514"/>
         <source>A task of your own from the selected turn and its refinement</source>
         <translation>以选中的轮次及其修改要求新建一个你自己的任务</translation>
     </message>
@@ -3354,261 +3369,261 @@ Seed {1} · {2} steps · {3}×{4}</source>
 <context>
     <name>TranslationView</name>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="156"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="159"/>
         <source>Chinese</source>
         <translation>中文</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="156"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="159"/>
         <source>English</source>
         <translation>英语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="156"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="159"/>
         <source>Japanese</source>
         <translation>日语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="157"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="160"/>
         <source>Korean</source>
         <translation>韩语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="157"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="160"/>
         <source>French</source>
         <translation>法语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="157"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="160"/>
         <source>German</source>
         <translation>德语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="158"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="161"/>
         <source>Spanish</source>
         <translation>西班牙语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="158"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="161"/>
         <source>Portuguese</source>
         <translation>葡萄牙语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="158"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="161"/>
         <source>Italian</source>
         <translation>意大利语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="159"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="162"/>
         <source>Russian</source>
         <translation>俄语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="159"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="162"/>
         <source>Arabic</source>
         <translation>阿拉伯语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="159"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="162"/>
         <source>Vietnamese</source>
         <translation>越南语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="160"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="163"/>
         <source>Thai</source>
         <translation>泰语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="160"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="163"/>
         <source>Indonesian</source>
         <translation>印度尼西亚语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="160"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="163"/>
         <source>Dutch</source>
         <translation>荷兰语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="161"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="164"/>
         <source>Turkish</source>
         <translation>土耳其语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="161"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="164"/>
         <source>Polish</source>
         <translation>波兰语</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="174"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="177"/>
         <source>&amp;From:</source>
         <translation>源语言(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="175"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="178"/>
         <source>&amp;To:</source>
         <translation>目标语言(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="176"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="179"/>
         <source>Source language</source>
         <translation>源语言</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="177"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="180"/>
         <source>Target language</source>
         <translation>目标语言</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="178"/>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="179"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="181"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="182"/>
         <source>Swap languages and texts</source>
         <translation>互换语言和文本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="180"/>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="182"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="183"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="185"/>
         <source>Translate</source>
         <translation>翻译</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="181"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="184"/>
         <source>Translate (Ctrl+Enter)</source>
         <translation>翻译 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="183"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="186"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="184"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="187"/>
         <source>Stop and keep what has been translated (Esc)</source>
         <translation>停止并保留已翻译的内容 (Esc)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="185"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="188"/>
         <source>Stop translating</source>
         <translation>停止翻译</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="186"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="189"/>
         <source>Type or paste the text to translate.</source>
         <translation>输入或粘贴要翻译的文本。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="187"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="190"/>
         <source>Text to translate</source>
         <translation>待翻译文本</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="188"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="191"/>
         <source>The translation appears here, paragraph by paragraph.</source>
         <translation>译文将逐段显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="189"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="192"/>
         <source>Translation</source>
         <translation>译文</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="190"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="193"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="191"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="194"/>
         <source>Copy the translation (Ctrl+Shift+C)</source>
         <translation>复制译文 (Ctrl+Shift+C)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="192"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="195"/>
         <source>Insert into draft</source>
         <translation>插入草稿</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="193"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="196"/>
         <source>Insert the translation into the draft (Ctrl+I)</source>
         <translation>将译文插入草稿 (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="194"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="197"/>
         <source>Translation progress</source>
         <translation>翻译进度</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="195"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="198"/>
         <source>Translation notes</source>
         <translation>翻译提示</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="202"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="205"/>
         <source>Auto-detect ({0})</source>
         <translation>自动检测（{0}）</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="204"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="207"/>
         <source>Auto-detect</source>
         <translation>自动检测</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="246"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="249"/>
         <source>Type or paste the text to translate first.</source>
         <translation>请先输入或粘贴要翻译的文本。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="251"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="254"/>
         <source>The text is already in {0}. Pick another target language.</source>
         <translation>文本已经是{0}，请选择其他目标语言。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="258"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="261"/>
         <source>No model is ready yet. Wait for it to load, or choose one in Settings.</source>
         <translation>模型尚未就绪。请等待模型加载完成，或在“设置”中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="267"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="270"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="277"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="280"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="379"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="382"/>
         <source>Paragraph {0}: “{1}” should be translated as “{2}”, but that is not in the translation.</source>
         <translation>第 {0} 段：“{1}”应译为“{2}”，但译文中没有出现。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="386"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="389"/>
         <source>Paragraph {0}: {1} from the source is not in the translation. Check the numbers.</source>
         <translation>第 {0} 段：原文中的 {1} 未出现在译文中，请核对数字。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="391"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="394"/>
         <source>Paragraph {0}: part of it came back empty, so the original words were kept.</source>
         <translation>第 {0} 段：部分内容返回为空，已保留原文。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="403"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="406"/>
         <source>Stopped after {0} of {1} paragraphs. What arrived is kept.</source>
         <translation>已翻译 {0} 段（共 {1} 段）后停止，已收到的内容均已保留。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/deskmate/ui/translation_view.py" line="406"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="409"/>
         <source>Translated %n paragraph(s).</source>
         <translation>
             <numerusform>已翻译 %n 个段落。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="424"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="427"/>
         <source>The translation stopped: {0} What arrived before that is kept.</source>
         <translation>翻译已停止：{0} 此前收到的内容均已保留。</translation>
     </message>
     <message>
-        <location filename="../../app/deskmate/ui/translation_view.py" line="449"/>
+        <location filename="../../app/deskmate/ui/translation_view.py" line="452"/>
         <source>Paragraph {0} of {1}</source>
         <translation>第 {0} 段，共 {1} 段</translation>
     </message>

@@ -224,3 +224,22 @@ def test_the_quick_palette_speaks_chinese_in_the_chinese_ui(qtbot, deskmate_home
         translations.apply("en")
     untranslated = {what: (text, words) for what, text in shown.items() if (words := english_words(text))}
     assert not untranslated, f"English in the Chinese palette: {untranslated}"
+
+
+def test_the_task_editor_says_what_to_fix_in_chinese_in_the_chinese_ui(qtbot, deskmate_home):
+    from deskmate.ui.i18n import Translations
+    from deskmate.ui.task_editor import TaskEditor
+
+    translations = Translations()
+    assert translations.apply("zh")
+    try:
+        editor = TaskEditor(lang="zh")
+        qtbot.addWidget(editor)
+        editor.show()
+        qtbot.waitUntil(lambda: bool(editor.problems_by_label()), timeout=5000)
+        problems = editor.problems_by_label()
+    finally:
+        translations.apply("en")
+    assert len(problems) == 2, problems
+    untranslated = {part: words for part, text in problems.items() if (words := english_words(text))}
+    assert not untranslated, f"English in the Chinese task editor: {problems}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -53,6 +53,15 @@ def _error_label() -> QLabel:
 def _say(label: QLabel, text: str) -> None:
     label.setText(f"⚠ {text}" if text else "")
     label.setVisible(bool(text))
+
+
+# core/tasks/user_tasks.py's fixed messages, so the Chinese editor shows them translated (the
+# catalog schema's own messages name the TOML and stay as they are).
+_CORE_MESSAGES = (
+    QT_TRANSLATE_NOOP("TaskEditor", "give the task a name (in English, Chinese or both)"),
+    QT_TRANSLATE_NOOP("TaskEditor", "write what the model should do"),
+    QT_TRANSLATE_NOOP("TaskEditor", "give the field a label"),
+)
 
 
 class FieldRow(QWidget):
@@ -337,7 +346,7 @@ class TaskEditor(Retranslating, QDialog):
         found = ut.problems(task)
         shown: dict[str, list[str]] = {}
         for p in found:
-            shown.setdefault(p.part, []).append(p.message)
+            shown.setdefault(p.part, []).append(QCoreApplication.translate("TaskEditor", p.message))
         for part, label in self._errors().items():
             _say(label, "; ".join(shown.get(part, [])))
         if found:
