@@ -97,7 +97,7 @@ def chat(env: dict) -> tuple[str, float]:
 
 def docs_answer(env: dict, app: str = APP) -> str:
     """The installed app indexes a folder of documents and answers a question from them, citing the page."""
-    sys.path.insert(0, str(ROOT / "tests"))
+    sys.path.insert(0, str(ROOT / "tests" / "support"))
     import doc_factory  # stdlib only for PDFs: the system python that runs this check can write them
 
     folder = Path(env["DESKMATE_HOME"]) / "manuals"
