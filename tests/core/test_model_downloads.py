@@ -142,7 +142,9 @@ def test_killed_download_resumes_without_refetching_finished_bytes(hub_standin, 
 def test_ctrl_c_leaves_a_resumable_partial_file(hub_standin, tmp_path, small_gguf):
     env = dict(os.environ, DESKMATE_HOME=str(tmp_path), HF_ENDPOINT=hub_standin.url)
     part = _part_file(tmp_path, "test-org/small-GGUF", SMALL)
-    hub_standin.throttle = 4 << 20
+    # 1 MB/s: the Ctrl+C lands with ~15 s of the 16 MB still to come, even on a machine so busy that
+    # the signal waits seconds to be handled (at 4 MB/s and load 9 the download once finished first).
+    hub_standin.throttle = 1 << 20
     proc = subprocess.Popen([sys.executable, "-m", "deskmate", "models", "pull", f"test-org/small-GGUF/{SMALL}"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
