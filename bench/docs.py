@@ -258,15 +258,19 @@ def recall_only(db_path: Path, model: Path | None, embed_first: bool) -> None:
                 run = lib.index(scan=False)
                 for _event in run:
                     pass
-                print(f"embedded: {run.result()} in {time.perf_counter() - t0:.0f} s; load {load()}", flush=True)
+                took = time.perf_counter() - t0
+                n = lib.db.connection().execute("SELECT count(*) FROM vectors").fetchone()[0]
+                print(f"embedded: {run.result()}; {n} passages with vectors in {took:.0f} s ({n / took:.1f}/s); "
+                      f"load {load()}", flush=True)
         for leg, e in (("keyword only", None), ("keyword + vectors", embedder)):
             if leg != "keyword only" and e is None:
                 continue
             with Library(db_path, embedder=e) as lib:
-                embedded = [f.path.name for f in lib.files() if f.state == "ready"]
+                conn = lib.db.connection()
+                vectors, passages = conn.execute("SELECT (SELECT count(*) FROM vectors), count(*) FROM chunks").fetchone()
                 scores = {lang: recall(lib, questions[lang])[0] for lang in ("en", "zh")}
-            print(f"{leg}: recall@5 English {scores['en']:.2f}, Chinese {scores['zh']:.2f} (files with vectors: "
-                  f"{', '.join(embedded) or 'none'}); load {load()}", flush=True)
+            print(f"{leg}: recall@5 English {scores['en']:.2f}, Chinese {scores['zh']:.2f} (passages with vectors: "
+                  f"{vectors} of {passages}); load {load()}", flush=True)
     finally:
         if embedder is not None:
             embedder.close()

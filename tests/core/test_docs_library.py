@@ -12,7 +12,7 @@ from pathlib import Path
 import doc_factory as make
 import pytest
 from deskmate.core.docs import DocsError, IndexBusyError, Library
-from deskmate.core.docs.chunking import chunk_blocks, document_text
+from deskmate.core.docs.chunking import chunk_blocks, document_text, main_language
 from deskmate.core.docs.parsing import DocumentParser
 from deskmate.core.docs.watch import FolderWatcher
 
@@ -74,6 +74,15 @@ def test_bm25_puts_the_passage_with_the_rarer_words_first(library, tmp_path):
 
 
 # --- chunks -------------------------------------------------------------------------------------------
+
+
+def test_a_passage_is_in_the_language_most_of_its_words_are_in():
+    assert main_language("使用 apt-get install 命令安装软件包。") == "zh"
+    assert main_language("如何配置代理") == "zh"
+    # An English passage that names a Chinese term is still English to an embedding model.
+    assert main_language("The proxy (代理) is set with Acquire::http::Proxy in /etc/apt/apt.conf.") == "en"
+    assert main_language("Quarterly revenue increased by ten percent.") == "en"
+    assert main_language("") == "en"
 
 
 def test_chunks_are_exact_slices_of_the_text_with_page_or_heading(tmp_path, library):

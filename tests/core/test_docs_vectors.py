@@ -1,7 +1,7 @@
 """The vector leg on the real embedding engine (all-MiniLM-L6-v2 GGUF in its child process).
 
-MiniLM is English-only, so these tests ask in English; Chinese retrieval by keyword is
-covered in test_docs_library.py.
+MiniLM is English-only, so these tests ask in English, and one shows that a Chinese question
+is then searched by keyword alone; Chinese retrieval by keyword is covered in test_docs_library.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from deskmate.core.docs import Library
-from deskmate.core.docs.embedding import ModelEmbedder
+from deskmate.core.docs.embedding import ModelEmbedder, model_languages
+from embedding_factory import build_minilm_gguf
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -60,6 +61,48 @@ def test_meaning_finds_a_passage_that_shares_no_word_with_the_question(tmp_path,
         found = library.search("How much did the company's earnings grow?", k=1)
         assert [p.path.name for p in found.passages] == ["finance.txt"]
         assert library.search("a sleepy kitten", k=1).passages[0].path.name == "pets.txt"
+
+
+CHINESE_NOTES = {
+    "代理.txt": "在 /etc/apt/apt.conf 中设置 Acquire::http::Proxy 就可以配置代理服务器。",
+    "天气.txt": "明天下午有雨，出门记得带伞。",
+    "会议.txt": "周五上午十点在三楼开部门例会。",
+}
+
+
+def test_a_chinese_question_is_searched_by_keyword_when_the_model_reads_only_english(tmp_path, embedder):
+    folder = _folder(tmp_path)
+    for name, text in CHINESE_NOTES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    assert embedder.languages == frozenset({"en"})  # from the file's general.languages
+    with Library(tmp_path / "docs.sqlite3", embedder=embedder) as library:
+        library.add([folder])
+        summary, events = _index(library)
+        # Every file is done, but only the English notes have vectors: MiniLM's for Chinese would be noise.
+        assert [(c.ready, c.keyword) for c in library.collections()] == [(6, 0)]
+        assert sorted(_vectors(tmp_path / "docs.sqlite3")) == ["finance.txt#0", "pets.txt#0", "travel.txt#0"]
+        said = [e.message for e in events if e.kind == "notice"]
+        assert said == [f"{embedder.name} does not read Chinese, so Chinese passages are found by keyword only."]
+        # MiniLM turns the question into "unknown" tokens: a vector leg would add notes picked by noise.
+        found = library.search("如何配置代理", k=3)
+        assert [p.path.name for p in found.passages] == ["代理.txt"]
+        assert [p.similarity for p in found.passages] == [None]
+        assert any("does not read Chinese" in n and "bge-small-zh-v1.5" in n for n in found.notices), found.notices
+        english = library.search("How much did the company's earnings grow?", k=1)
+        assert english.passages[0].path.name == "finance.txt" and english.passages[0].similarity is not None
+        assert english.notices == []
+
+
+def test_the_languages_of_an_embedding_model_come_from_the_catalog_then_from_the_file(tmp_path):
+    tiny = {"num_hidden_layers": 1, "hidden_size": 32, "intermediate_size": 64, "num_attention_heads": 2}
+    # The catalog's bge-small-zh reads both, whatever its card says.
+    bge = build_minilm_gguf(tmp_path / "bge-small-zh-v1.5-q8_0.gguf", tiny, languages=["zh"])
+    assert model_languages(bge) == frozenset({"zh", "en"})
+    assert model_languages(build_minilm_gguf(tmp_path / "card-zh.gguf", tiny, languages=["zh"])) == {"zh"}
+    assert model_languages(build_minilm_gguf(tmp_path / "card-none.gguf", tiny, languages=None)) is None
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF" + bytes(3))
+    assert model_languages(broken) is None  # not this function's to report; the engine says what is wrong
 
 
 def test_changing_the_embedding_model_embeds_the_collection_again(tmp_path, embedder, embedding_model):

@@ -50,6 +50,21 @@ def test_vectors_match_a_numpy_forward_pass_of_the_same_weights(embedder):
     assert cos(alone, batch[1]) >= 0.9999
 
 
+def test_a_q8_0_model_like_the_catalogs_embeds_close_to_its_f16_original(embedding_model, tmp_path):
+    """The catalog's bge-small-zh-v1.5 is Q8_0: the quantized kernels run here (a llama.cpp built with AMX
+    kernels died of SIGILL on them in a VM that advertises AMX without enabling it; see the Makefile)."""
+    import llama_cpp
+
+    q8 = tmp_path / "minilm-q8_0.gguf"
+    params = llama_cpp.llama_model_quantize_default_params()
+    params.ftype = llama_cpp.LLAMA_FTYPE_MOSTLY_Q8_0
+    assert llama_cpp.llama_model_quantize(str(embedding_model).encode(), str(q8).encode(), params) == 0
+    with LocalEmbedder(embedding_config(q8, threads=2)) as quantized:
+        vectors = quantized.embed(SENTENCES * 4)  # a batch of many tokens: the matrix kernels, not the vector ones
+    for text, vector in zip(SENTENCES * 4, vectors):
+        assert cos(vector, reference_embed(text)) >= 0.99, text
+
+
 def test_similar_sentences_score_higher_than_unrelated_ones(embedder):
     query, close, far = embedder.embed([
         "How do I reset my password?",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,8 +54,13 @@ def _special_tokens() -> set[str]:
     return {t["content"] for t in data["added_tokens"] if t.get("special")}
 
 
-def build_minilm_gguf(dst: Path, shape: dict[str, int] | None = None) -> Path:
+def build_minilm_gguf(dst: Path, shape: dict[str, int] | None = None,
+                      languages: Sequence[str] | None = ("en",)) -> Path:
     """Write all-MiniLM-L6-v2 as an F16 GGUF (about 46 MB) at ``dst``.
+
+    ``languages`` becomes ``general.languages``, which llama.cpp's converter copies from the
+    model card's ``language`` (all-MiniLM-L6-v2's says "en"); None leaves it out, like a file
+    converted from a card that names none.
 
     ``shape`` (num_hidden_layers, hidden_size, intermediate_size, num_attention_heads) makes a
     speed-faithful stand-in of another BERT instead: random weights of those sizes, MiniLM's
@@ -67,6 +73,8 @@ def build_minilm_gguf(dst: Path, shape: dict[str, int] | None = None) -> Path:
     names = gguf.get_tensor_name_map(gguf.MODEL_ARCH.BERT, n_layer)
     w = gguf.GGUFWriter(str(dst), "bert")
     w.add_name("all-MiniLM-L6-v2")
+    if languages:
+        w.add_languages(list(languages))
     w.add_block_count(n_layer)
     w.add_context_length(int(cfg["max_position_embeddings"]))  # type: ignore[arg-type]
     w.add_embedding_length(int(cfg["hidden_size"]))  # type: ignore[arg-type]

@@ -43,6 +43,12 @@ def tokens(text: str) -> float:
     return cjk + (len(text) - cjk) / 4
 
 
+def main_language(text: str) -> str:
+    """"zh" when Chinese (or Japanese) characters make at least half of the text's tokens, else "en"."""
+    cjk = len(CJK_RE.findall(text))
+    return "zh" if cjk and cjk >= (len(text) - cjk) / 4 else "en"
+
+
 def document_text(blocks: Sequence[Block]) -> str:
     return BLOCK_SEPARATOR.join(b.text for b in blocks)
 

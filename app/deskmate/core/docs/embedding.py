@@ -2,6 +2,10 @@
 
 The model is named by its file (``bge-small-zh-v1.5-q8_0``); that name is stored with each
 collection, so vectors from two models are never compared and a change of model re-embeds.
+
+A model also knows the languages it reads (``languages``): an English-only model turns most
+Chinese characters into "unknown", so its vector for a Chinese question is noise and the
+library searches that question by keyword alone.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ class ModelEmbedder:
             raise DocsError(f"The embedding model {self.path} does not exist. `deskmate models pull "
                             "bge-small-zh-v1.5` downloads the one Deskmate recommends.")
         self._inner = LocalEmbedder.for_model(self.path, threads=threads)
+        self.languages = model_languages(self.path)
 
     @property
     def name(self) -> str:
@@ -59,6 +64,31 @@ class ModelEmbedder:
 
     def close(self) -> None:
         self._inner.close()
+
+
+def model_languages(path: Path) -> frozenset[str] | None:
+    """The languages the model reads (ISO 639-1 codes), or None when nothing says (then it is trusted with all).
+
+    The catalog's word comes first (checked for the models it lists), then the file's own
+    ``general.languages``, which llama.cpp's converter copies from the model card's ``language``.
+    """
+    from deskmate.core.engines.errors import EngineError
+    from deskmate.core.engines.gguf_check import check_gguf
+    from deskmate.core.models.catalog import CatalogError, load_catalog
+
+    try:
+        entry = next((m for m in load_catalog().embeddings if m.file == path.name), None)
+    except CatalogError:
+        entry = None
+    if entry is not None and entry.languages:
+        return frozenset(entry.languages)
+    try:
+        listed = check_gguf(path).metadata.get("general.languages")
+    except EngineError:
+        return None  # the engine that loads it says what is wrong with the file
+    if isinstance(listed, list) and listed:
+        return frozenset(str(code).strip().lower()[:2] for code in listed)
+    return None
 
 
 def installed_embedding_model() -> Path | None:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import db as schema
 from . import writes
-from .chunking import chunk_blocks
+from .chunking import chunk_blocks, main_language
 from .errors import DocumentError
 from .parsing import ParseCancelled
 from .scan import file_sha256, scan
@@ -94,6 +94,7 @@ class IndexRun:
         self._read = self._embedded = self._removed = self._unchanged = 0
         self._failed: list[tuple[Path, str]] = []
         self.embed_error: str | None = None  # why embedding stopped early, if it did
+        self._said_unread = False
 
     def start(self) -> None:
         self._thread.start()
@@ -233,6 +234,21 @@ class IndexRun:
             self._emit(IndexEvent("file_done", stage="read", path=path, done=n + 1, total=len(todo),
                                   chunks=len(chunks)))
 
+    def _readable(self, embedder: Any, items: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """The passages in a language the model reads: the vector of one it cannot read is noise that would
+        take a place among an answer's sources. The others stay found by keyword; the run says so once."""
+        languages = embedder.languages
+        if languages is None:
+            return items
+        kept = [(cid, text) for cid, text in items if main_language(text) in languages]
+        if len(kept) < len(items) and not self._said_unread:
+            self._said_unread = True
+            self._emit(IndexEvent("notice", stage="embed", message=(
+                f"{embedder.name} does not read Chinese, so Chinese passages are found by keyword only."
+                if "zh" not in languages else
+                f"{embedder.name} does not read English, so English passages are found by keyword only.")))
+        return kept
+
     def _embed_stage(self, embedder: Any) -> None:
         todo = writes.pending_files(self.library.db, self.collection_ids, schema.KEYWORD)
         self._emit(IndexEvent("stage", stage="embed", total=len(todo)))
@@ -241,6 +257,7 @@ class IndexRun:
                 return
             path = Path(path_s)
             stamp, items = writes.chunks_to_embed(self.library.db, fid)
+            items = self._readable(embedder, items)
             self._emit(IndexEvent("file_started", stage="embed", path=path, done=n, total=len(todo),
                                   chunks_total=len(items)))
             blobs: list[bytes] = []

@@ -24,8 +24,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
+from deskmate.core.front_end import how
+
 from . import db as schema
 from . import writes
+from .chunking import main_language
 from .db import DEFAULT_COLLECTION, DocsDatabase
 from .errors import DocsError, IndexBusyError
 from .formats import ParseLimits, format_of
@@ -36,6 +39,15 @@ from .vectors import Embedder, VectorIndex
 if TYPE_CHECKING:
     from .indexer import IndexRun
     from .parsing import DocumentParser
+
+
+def _unread(lang: str, model: str) -> str:
+    """Why a question's vector leg was skipped: in that language the model's vector would be noise."""
+    return (f"The embedding model {model} does not read {'Chinese' if lang == 'zh' else 'English'}, so this "
+            "question was searched by keyword only. " + how(
+                "`deskmate models pull bge-small-zh-v1.5` gets one that reads both Chinese and English.",
+                "File → Models… gets one that reads both Chinese and English (BGE small zh v1.5)."))
+
 
 @dataclasses.dataclass(frozen=True)
 class CollectionInfo:
@@ -405,6 +417,10 @@ class Library:
             notices.append(f"Some collections are not embedded with {embedder.name} yet; index them to search "
                            "them by meaning as well as by keyword.")
         if not usable:
+            return None
+        lang = main_language(question)
+        if embedder.languages is not None and lang not in embedder.languages:
+            notices.append(_unread(lang, embedder.name))
             return None
         for cid, _model, generation in rows:
             if cid in usable:

@@ -25,6 +25,9 @@ class Embedder(Protocol):
     def name(self) -> str:  # stored per collection: vectors from another model are never compared
         ...
 
+    # ISO 639-1 codes of the languages it reads; None: unknown, used for every question
+    languages: frozenset[str] | None
+
     def embed(self, texts: list[str]) -> np.ndarray:  # (len(texts), dim) float32, unit length
         ...
 

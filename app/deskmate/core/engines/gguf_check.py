@@ -39,6 +39,7 @@ class GGUFSummary:
 # Value-type codes of fixed-size GGUF scalars -> struct format; models/fit.py reads arrays with them too.
 SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
 _STRING, _ARRAY = 8, 9
+_KEPT_LIST = 64  # a short list of strings (general.languages, general.tags) is read whole
 
 
 class _Truncated(Exception):
@@ -80,10 +81,12 @@ class Cursor:
                 self.pos += count * struct.calcsize(SCALARS[etype])
                 if self.pos > len(self.buf):
                     raise _Truncated
+            elif keep and etype == _STRING and count <= _KEPT_LIST:
+                return [self.string() for _ in range(count)]
             else:
                 for _ in range(count):
                     self.value(etype, False)
-            return count  # arrays are summarised by their length
+            return count  # other arrays (the vocabulary, merges) are summarised by their length
         raise ValueError(f"unknown value type {vtype}")
 
 
