@@ -4,14 +4,47 @@ stand-in over the OpenAI protocol: what the person types, sees and keeps."""
 from __future__ import annotations
 
 import pytest
+from deskmate.core.remote import RemoteEndpoint, client_for, save_endpoint
 from deskmate.core.store import DraftStore
 from deskmate.core.store.conversations import ConversationStore
 from deskmate.core.tasks import default_catalog
+from deskmate.ui.engine_bridge import EngineBridge
+from deskmate.ui.main_window import MainWindow
 from PySide6.QtCore import Qt
-from standin_window import close_window, open_window
+from remote_standin import StandIn
 
 PEOPLE = {"columns": ["Name", "City"], "rows": [["Alice Chen", "Paris"], ["Bob Müller", "Berlin"]],
           "title": "People"}
+
+
+@pytest.fixture
+def standin():
+    with StandIn(key=None) as s:
+        save_endpoint(RemoteEndpoint(name="standin", base_url=s.url, model=s.model, kind="openai"))
+        yield s
+
+
+def open_window(qtbot, path):
+    store = DraftStore.open(path)
+    win = MainWindow(EngineBridge(client_for("standin")), default_catalog(), store, "standin")
+    qtbot.addWidget(win)
+    win.show()
+    return win, store
+
+
+def close_window(win, store):
+    win.close()  # as the person closes it: the run stops and the draft is flushed while the store is open
+    win.runner.wait()
+    win.translation_view.shutdown()
+    win.draft_editor.close_store()
+    store.close()
+
+
+@pytest.fixture
+def window(qtbot, standin, deskmate_home):
+    win, store = open_window(qtbot, deskmate_home / "deskmate.sqlite3")
+    yield win
+    close_window(win, store)
 
 
 def type_request(qtbot, win, text):

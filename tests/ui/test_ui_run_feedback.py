@@ -5,15 +5,23 @@ from __future__ import annotations
 
 import pytest
 from deskmate.core.engines.supervisor import EngineStatus, Phase
-from deskmate.core.remote import client_for
+from deskmate.core.remote import RemoteEndpoint, client_for, save_endpoint
 from deskmate.core.store import DraftStore
 from deskmate.core.tasks import default_catalog
 from deskmate.ui.engine_bridge import EngineBridge
 from deskmate.ui.main_window import MainWindow
+from remote_standin import StandIn
 
 # "one fruit and its colour" names its columns (Name, Colour): the table's one step left is its rows.
 FRUIT_ROWS = {"rows": [{"Name": "Apple", "Colour": "red"}]}
 CORRECTED = ("They're going to the market.", {"reasons": ["contraction", "spelling"]})
+
+
+@pytest.fixture
+def standin():
+    with StandIn(key=None) as s:
+        save_endpoint(RemoteEndpoint(name="standin", base_url=s.url, model=s.model, kind="openai"))
+        yield s
 
 
 @pytest.fixture

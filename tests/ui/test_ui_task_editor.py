@@ -10,16 +10,44 @@ import subprocess
 import sys
 
 import pytest
+from deskmate.core.remote import RemoteEndpoint, client_for, save_endpoint
+from deskmate.core.store import DraftStore
 from deskmate.core.tasks import catalog as task_catalog
 from deskmate.core.tasks import default_catalog
 from deskmate.core.tasks import user_tasks as ut
+from deskmate.ui.engine_bridge import EngineBridge
 from deskmate.ui.hotkeys import ActionHotkeys, platform_problem
+from deskmate.ui.main_window import MainWindow
 from deskmate.ui.quick_palette import QuickPalette
 from deskmate.ui.task_editor import TaskEditor, open_editor
 from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import QGuiApplication
+from remote_standin import StandIn
 
 REPLY = "Thank you so much, the flowers are lovely!"
+
+
+@pytest.fixture
+def standin(deskmate_home):
+    with StandIn(key=None) as s:
+        save_endpoint(RemoteEndpoint(name="standin", base_url=s.url, model=s.model, kind="openai"))
+        yield s
+
+
+@pytest.fixture
+def window(qtbot, standin, deskmate_home):
+    store = DraftStore.open(deskmate_home / "deskmate.sqlite3")
+    win = MainWindow(EngineBridge(client_for("standin")), default_catalog(), store, "standin")
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    if win.task_editor is not None:
+        win.task_editor.close()
+    win.close()
+    win.runner.wait()
+    win.translation_view.shutdown()
+    win.draft_editor.close_store()
+    store.close()
 
 
 @pytest.fixture

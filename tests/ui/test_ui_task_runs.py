@@ -9,8 +9,11 @@ both on the scripted stand-in over the OpenAI protocol, so each asserts exact co
 from __future__ import annotations
 
 import pytest
+from deskmate.core.remote import RemoteEndpoint, client_for, save_endpoint
+from deskmate.core.store import DraftStore
 from deskmate.core.tables import to_markdown
 from deskmate.core.tasks import default_catalog, sampling_for
+from deskmate.ui.engine_bridge import EngineBridge
 from deskmate.ui.main_window import MainWindow
 from deskmate.ui.quick_palette import QuickPalette
 from PySide6.QtCore import Qt
@@ -45,6 +48,28 @@ KINDS = {
                      ("Le rapport est prêt.", "The report is ready.")],
                     "Bonjour à tous.\n\nLe rapport est prêt."),
 }
+
+
+@pytest.fixture
+def standin():
+    with StandIn(key=None) as s:
+        # `deskmate write … --remote standin` and the window use this very endpoint.
+        save_endpoint(RemoteEndpoint(name="standin", base_url=s.url, model=s.model, kind="openai"))
+        yield s
+
+
+@pytest.fixture
+def window(qtbot, standin, deskmate_home):
+    store = DraftStore.open(deskmate_home / "drafts.sqlite3")
+    win = MainWindow(EngineBridge(client_for("standin")), default_catalog(), store, "standin")
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.runner.stop()
+    win.runner.wait()
+    win.translation_view.shutdown()
+    win.draft_editor.close_store()
+    store.close()
 
 
 @pytest.fixture
