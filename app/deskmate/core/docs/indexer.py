@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from . import db as schema
 from . import writes
 from .chunking import chunk_blocks, main_language
+from .embedding import reads
 from .errors import DocumentError
 from .parsing import ParseCancelled
 from .scan import file_sha256, scan
@@ -94,7 +95,7 @@ class IndexRun:
         self._read = self._embedded = self._removed = self._unchanged = 0
         self._failed: list[tuple[Path, str]] = []
         self.embed_error: str | None = None  # why embedding stopped early, if it did
-        self._said_unread = False
+        self._said_unread: set[str] = set()  # languages already named in a notice
 
     def start(self) -> None:
         self._thread.start()
@@ -237,16 +238,17 @@ class IndexRun:
     def _readable(self, embedder: Any, items: list[tuple[int, str]]) -> list[tuple[int, str]]:
         """The passages in a language the model reads: the vector of one it cannot read is noise that would
         take a place among an answer's sources. The others stay found by keyword; the run says so once."""
-        languages = embedder.languages
-        if languages is None:
-            return items
-        kept = [(cid, text) for cid, text in items if main_language(text) in languages]
-        if len(kept) < len(items) and not self._said_unread:
-            self._said_unread = True
+        kept, unread = [], set()
+        for cid, text in items:
+            lang = main_language(text)
+            if reads(embedder.languages, lang):
+                kept.append((cid, text))
+            else:
+                unread.add("Chinese" if lang == "zh" else "English")
+        for name in sorted(unread - self._said_unread):
             self._emit(IndexEvent("notice", stage="embed", message=(
-                f"{embedder.name} does not read Chinese, so Chinese passages are found by keyword only."
-                if "zh" not in languages else
-                f"{embedder.name} does not read English, so English passages are found by keyword only.")))
+                f"{embedder.name} does not read {name}, so {name} passages are found by keyword only.")))
+        self._said_unread |= unread
         return kept
 
     def _embed_stage(self, embedder: Any) -> None:

@@ -30,6 +30,7 @@ from . import db as schema
 from . import writes
 from .chunking import main_language
 from .db import DEFAULT_COLLECTION, DocsDatabase
+from .embedding import reads
 from .errors import DocsError, IndexBusyError
 from .formats import ParseLimits, format_of
 from .scan import normalize, under
@@ -419,7 +420,7 @@ class Library:
         if not usable:
             return None
         lang = main_language(question)
-        if embedder.languages is not None and lang not in embedder.languages:
+        if not reads(embedder.languages, lang):
             notices.append(_unread(lang, embedder.name))
             return None
         for cid, _model, generation in rows:
