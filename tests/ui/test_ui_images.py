@@ -23,6 +23,7 @@ from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 from tiny_diffusers import tiny_pipeline
+from active_window import make_active
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 PROMPT = "a red cat on the sea"
@@ -77,8 +78,7 @@ def make_panel(qtbot, images, history, model, desk: Desk | None = None) -> Image
     with qtbot.waitSignal(panel.gallery.loaded, timeout=30000):
         panel.show()
     qtbot.waitExposed(panel)
-    panel.activateWindow()
-    qtbot.waitUntil(panel.isActiveWindow)
+    make_active(qtbot, panel)
     return panel
 
 

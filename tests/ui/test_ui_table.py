@@ -10,6 +10,7 @@ from deskmate.core.tables import Table, to_tsv
 from deskmate.ui.table_editor import TableEditor
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
+from active_window import make_active
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
@@ -24,8 +25,7 @@ def make_editor(qtbot, table: Table | None = None, **kw) -> TableEditor:
     editor.resize(640, 320)
     editor.show()
     qtbot.waitExposed(editor)
-    editor.activateWindow()
-    qtbot.waitUntil(editor.isActiveWindow)
+    make_active(qtbot, editor)
     return editor
 
 

@@ -19,6 +19,7 @@ from deskmate.ui.quick_palette import QuickPalette
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from remote_standin import StandIn
+from active_window import make_active
 
 FRUITS = {"rows": [{"Name": "Apple", "Colour": "red", "Price": "1.20"},
                    {"Name": "Banana", "Colour": "yellow", "Price": "0.50"}]}
@@ -227,8 +228,7 @@ def test_copy_and_insert_in_the_translation_view_act_on_the_translation(qtbot, w
     view = window.translation_view
     draft.clear()
     clipboard.clear()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    make_active(qtbot, window)
     view.target_edit.setFocus()
     ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
     qtbot.keyClick(view.target_edit, Qt.Key.Key_C, ctrl | shift)

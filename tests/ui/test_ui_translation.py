@@ -15,6 +15,7 @@ from deskmate.core.tasks.translate import split_paragraphs
 from deskmate.ui.translation_view import TranslationView
 from PySide6.QtCore import Qt
 from remote_standin import StandIn
+from active_window import make_active
 
 THREE = "The office opens at nine.\n\nLunch is at noon.\n\nThe printer is broken.\n"
 SIX = (
@@ -29,8 +30,7 @@ def make_view(qtbot, client, **kw) -> TranslationView:
     view.resize(900, 420)
     view.show()
     qtbot.waitExposed(view)
-    view.activateWindow()
-    qtbot.waitUntil(view.isActiveWindow)
+    make_active(qtbot, view)
     return view
 
 
