@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QColor, QGuiApplication, QImage
 
-from deskmate.ui.hotkeys import CopyTwiceDetector, GlobalHotkey
+from deskmate.ui.hotkeys import COPY_TWICE_WINDOW, CopyTwiceDetector, GlobalHotkey
 from deskmate.ui.quick_palette import QuickPalette
 from deskmate.ui.single_instance import InstanceServer, quick_handler, send_request
 from deskmate.ui.tray import DeskmateTray
@@ -145,6 +145,31 @@ def test_copy_twice_triggers_once(qtbot, clipboard):
     clipboard.setText("other")
     qtbot.wait(50)
     assert seen == ["copied once"]
+
+
+def test_a_shut_down_app_no_longer_opens_the_palette_on_copy_twice(qtbot, clipboard, deskmate_home):
+    """Quitting must leave nothing listening to the clipboard: a palette of an app that has quit
+    opened over the person's next window (and took its activation) when they copied twice."""
+    from deskmate.ui.app import DeskmateApp
+
+    session = DeskmateApp(None)
+    session.load()
+    session.start()
+    qtbot.waitUntil(lambda: getattr(session, "palette", None) is not None, timeout=10000)
+    palette = session.palette
+    try:
+        clipboard.setText("copied while running")
+        clipboard.setText("copied while running")
+        qtbot.waitUntil(palette.isVisible, timeout=2000)
+        palette.hide()
+    finally:
+        session.window.close()
+        session.shutdown()
+    qtbot.wait(int(COPY_TWICE_WINDOW * 1000) + 100)
+    clipboard.setText("copied after quitting")
+    clipboard.setText("copied after quitting")
+    qtbot.wait(200)
+    assert not palette.isVisible()
 
 
 def test_tray_degrades_without_a_system_tray(qapp, deskmate_home):

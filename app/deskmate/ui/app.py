@@ -448,8 +448,12 @@ class DeskmateApp:
 
     def shutdown(self) -> None:
         if getattr(self, "hotkey", None) is not None:
+            # Nothing of a session that has ended may answer the clipboard or the keys any more.
             self.hotkey.stop()
             self.action_hotkeys.stop()
+            self.copy_twice.set_enabled(False)
+            self.palette.hide()
+            self.notice.hide()
         if getattr(self, "instance", None) is not None:
             self.instance.close()
         if not self.loaded:
