@@ -97,6 +97,30 @@ def test_add_list_ask_and_rm(home, tmp_path, standin):
     assert missing.returncode == 2 and "does not exist" in missing.stderr
 
 
+def test_an_embedding_model_that_breaks_midway_is_said_and_the_exit_code_says_not_done(home, tmp_path,
+                                                                                        embedding_model):
+    """A script running `docs add` must not take a half-embedded library for a finished one."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name, text in [("finance.md", "Travel receipts go to the finance office within thirty days."),
+                       ("printer.md", "To clear a paper jam, open tray 2 and pull the sheet out slowly.")]:
+        (folder / name).write_text(text, encoding="utf-8")
+    cut = tmp_path / "cut.gguf"
+    cut.write_bytes(embedding_model.read_bytes()[:100_000])
+
+    added = deskmate(home, "add", str(folder), "--embedding-model", str(cut))
+    assert added.returncode == 3, added.stderr  # the model file is broken
+    assert "note: Embedding stopped: The model file cut.gguf is truncated" in added.stderr
+    assert "done in" in added.stderr and "2 read, 0 embedded" in added.stderr
+    assert added.stderr.endswith("deskmate: embedding did not finish; once the embedding model is fixed, "
+                                 "`deskmate docs reindex` finishes it\n")
+    found = deskmate(home, "ask", "paper jam", "--search-only")
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.startswith(f"[1] {folder / 'printer.md'}")  # by keyword, as the note promised
+    assert ("note: The embedding model cut cannot be used, so this question was searched by keyword only: "
+            "The model file cut.gguf is truncated") in found.stderr
+
+
 def test_summarize_and_minutes_on_the_command_line(home, tmp_path, standin):
     doc = make.write_docx(tmp_path / "minutes.docx", [
         ("Budget", ["Ana Lima will send the revised budget to finance by 2026-12-08."]),

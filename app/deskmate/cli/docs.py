@@ -1,6 +1,6 @@
 """`deskmate docs`: the document library from the command line.
 
-    deskmate docs add ~/Manuals notes.docx      # index (progress on stderr); exit 0 when done
+    deskmate docs add ~/Manuals notes.docx      # index (progress on stderr); exit 0 when all of it is done
     deskmate docs list                          # collections and files, with each file's state
     deskmate docs ask "如何配置代理?" --json       # an answer citing its sources, best first
     deskmate docs summarize report.pdf          # the whole document, part by part
@@ -103,6 +103,9 @@ def _follow(run: IndexRun) -> None:
     if summary.failed:
         line += f", {len(summary.failed)} could not be read (see above; `deskmate docs list` keeps the reasons)"
     click.echo(line, err=True)
+    if summary.embedding_stopped is not None:  # the note above said why; a script must not take this for done
+        fail("embedding did not finish; once the embedding model is fixed, `deskmate docs reindex` finishes it",
+             exit_code_for(summary.embedding_stopped))
 
 
 @click.group()

@@ -72,6 +72,7 @@ class IndexSummary:
     unchanged: int
     seconds: float
     cancelled: bool
+    embedding_stopped: BaseException | None = None  # why some files were left to the keyword index
 
 
 _END = object()
@@ -94,7 +95,7 @@ class IndexRun:
         self._thread = threading.Thread(target=self._main, name="docs-index", daemon=True)
         self._read = self._embedded = self._removed = self._unchanged = 0
         self._failed: list[tuple[Path, str]] = []
-        self.embed_error: str | None = None  # why embedding stopped early, if it did
+        self._embedding_stopped: BaseException | None = None
         self._said_unread: set[str] = set()  # languages already named in a notice
 
     def start(self) -> None:
@@ -176,7 +177,8 @@ class IndexRun:
             log.exception("indexing stopped")
         finally:
             self._summary = IndexSummary(self._read, self._embedded, tuple(self._failed), self._removed,
-                                         self._unchanged, time.monotonic() - t0, self._cancel.is_set())
+                                         self._unchanged, time.monotonic() - t0, self._cancel.is_set(),
+                                         self._embedding_stopped)
             self._done.set()
             self._events.put(_END)
 
@@ -270,7 +272,7 @@ class IndexRun:
                 try:
                     vectors = normalized(embedder.embed([text for _cid, text in batch]))
                 except Exception as e:  # the embedding engine failed: keep what is done, say so, stop embedding
-                    self.embed_error = str(e)
+                    self._embedding_stopped = e
                     self._emit(IndexEvent("notice", stage="embed", path=path, message=(
                         f"Embedding stopped: {e} The files stay searchable by keyword; index again to finish.")))
                     return

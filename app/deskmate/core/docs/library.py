@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
+from deskmate.core.engines.errors import EngineError
 from deskmate.core.front_end import how
 
 from . import db as schema
@@ -426,7 +427,12 @@ class Library:
         for cid, _model, generation in rows:
             if cid in usable:
                 self.vectors.refresh(conn, cid, generation)
-        query = embedder.embed([question])
+        try:
+            query = embedder.embed([question])
+        except (EngineError, DocsError, OSError) as e:  # a broken or vanished model must not take keywords down
+            notices.append(f"The embedding model {embedder.name} cannot be used, so this question was searched "
+                           f"by keyword only: {e}")
+            return None
         return self.vectors.search(usable, query, LEG_DEPTH)
 
     def _passages(self, chunk_ids: Sequence[int], scores: dict[int, float]) -> list[Passage]:
